@@ -1,0 +1,43 @@
+// lockdiag: the technician's service tool, headless. Every workflow is a subcommand.
+#include <iostream>
+
+#include "commands.h"
+#include "lockdiag/app/connection.h"
+
+namespace lockdiag::cli {
+int& command_exit_code() {
+  static int code = kExitOk;
+  return code;
+}
+}  // namespace lockdiag::cli
+
+int main(int argc, char** argv) {
+  using namespace lockdiag::cli;
+  CLI::App app{"lockdiag: service tool for keypad smart locks. It never shows, stores or sends a code value."};
+  app.set_version_flag("--version", "lockdiag 0.1.0");
+  app.require_subcommand(1);
+  GlobalOptions g;
+  g.device = lockdiag::app::default_device_uri();
+  app.add_option("-d,--device", g.device, "lock to talk to: sim:PATH, hid:VID:PID[:SERIAL], usb:VID:PID[:SERIAL]")
+      ->envname("LOCKDIAG_DEVICE")
+      ->capture_default_str();
+  app.add_flag("--json", g.json, "machine-readable output on stdout");
+  app.add_option("--timeout-ms", g.timeout_ms, "per-request timeout")->check(CLI::Range(50, 600000))->capture_default_str();
+
+  add_read_commands(app, g);
+  add_demo_command(app, g);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitUsage;
+  }
+  return command_exit_code();
+}

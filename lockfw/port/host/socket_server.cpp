@@ -1,0 +1,84 @@
+#include "socket_server.h"
+
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+#include "lockfw/wire.h"
+
+namespace lockfw::host {
+
+SocketServer::~SocketServer() {
+  for (int fd : port_.clients()) ::close(fd);
+  if (listen_fd_ >= 0) {
+    ::close(listen_fd_);
+    ::unlink(path_.c_str());
+  }
+}
+
+std::expected<void, std::string> SocketServer::listen(const std::string& path) {
+  sockaddr_un addr{};
+  if (path.size() >= sizeof addr.sun_path)
+    return std::unexpected("socket path is too long (" + std::to_string(path.size()) + " bytes, at most " +
+                           std::to_string(sizeof addr.sun_path - 1) + "): " + path);
+  addr.sun_family = AF_UNIX;
+  std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+
+  const int fd = ::socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+  if (fd < 0) return std::unexpected(std::string("cannot create socket: ") + std::strerror(errno));
+  // A socket file left by a crashed simulator is replaced; a live one is not.
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
+    ::close(fd);
+    return std::unexpected("another virtual lock is already serving " + path);
+  }
+  ::unlink(path.c_str());
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(fd, 8) != 0) {
+    const std::string why = std::strerror(errno);
+    ::close(fd);
+    return std::unexpected("cannot listen on " + path + ": " + why);
+  }
+  ::chmod(path.c_str(), 0600);
+  listen_fd_ = fd;
+  path_ = path;
+  return {};
+}
+
+void SocketServer::run(const std::function<void(const uint8_t*)>& on_report, const std::function<void()>& tick,
+                       const volatile bool& stop_flag, int tick_ms) {
+  std::vector<pollfd> fds;
+  while (!stop_flag) {
+    fds.clear();
+    fds.push_back({listen_fd_, POLLIN, 0});
+    for (int c : port_.clients()) fds.push_back({c, POLLIN, 0});
+    const int n = ::poll(fds.data(), fds.size(), tick_ms);
+    if (n < 0 && errno != EINTR) break;
+    if (n > 0) {
+      if (fds[0].revents & POLLIN) {
+        const int c = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+        if (c >= 0) port_.add_client(c);
+      }
+      for (size_t i = 1; i < fds.size(); ++i) {
+        if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+        uint8_t report[wire::kReportSize];
+        const ssize_t got = ::recv(fds[i].fd, report, sizeof report, MSG_DONTWAIT);
+        if (got == 0 || (got < 0 && errno != EAGAIN && errno != EINTR)) {
+          ::close(fds[i].fd);
+          port_.remove_client(fds[i].fd);
+          continue;
+        }
+        // A report is exactly 64 bytes; anything else never reaches the firmware, as a
+        // USB controller would not deliver it either.
+        if (got == static_cast<ssize_t>(wire::kReportSize)) on_report(report);
+      }
+    }
+    tick();
+  }
+}
+
+}  // namespace lockfw::host
