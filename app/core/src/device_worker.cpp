@@ -1,0 +1,374 @@
+#include "lockdiag/app/device_worker.h"
+
+#include <chrono>
+#include <ctime>
+
+#include "lockdiag/app/connection.h"
+
+namespace lockdiag::app {
+
+const char* to_string(LinkState s) {
+  switch (s) {
+    case LinkState::kNone: return "not connected";
+    case LinkState::kConnecting: return "connecting";
+    case LinkState::kConnected: return "connected";
+    case LinkState::kReconnecting: return "waiting for the lock to come back";
+    case LinkState::kFailed: return "failed";
+  }
+  return "?";
+}
+
+namespace {
+
+uint32_t system_now() { return static_cast<uint32_t>(std::time(nullptr)); }
+
+// The drivers client over a device URI.
+class ClientBackend final : public DeviceBackend {
+ public:
+  drivers::Result<drivers::Identity> open(const std::string& uri) override {
+    client_.reset();
+    auto c = app::connect(uri);
+    if (!c) return std::unexpected(c.error());
+    auto id = c->identity();
+    if (!id) return std::unexpected(id.error());
+    uri_ = uri;
+    serial_ = id->serial;
+    client_.emplace(std::move(*c));
+    return id;
+  }
+  void close() override { client_.reset(); }
+  drivers::Result<void> reopen() override {
+    client_.reset();
+    auto c = app::connect(uri_);
+    if (!c) return std::unexpected(c.error());
+    auto id = c->identity();
+    if (!id) return std::unexpected(id.error());
+    if (id->serial != serial_)
+      return drivers::fail(drivers::ErrorKind::kUnreachable,
+                           "a different lock (serial " + id->serial + ") answers at " + uri_ + "; waiting for " +
+                               serial_);
+    client_.emplace(std::move(*c));
+    return {};
+  }
+  drivers::Result<drivers::Status> status() override {
+    if (!client_) return lost();
+    return client_->status();
+  }
+  drivers::Result<drivers::SessionInfo> session() override {
+    if (!client_) return lost();
+    return client_->session();
+  }
+  drivers::Result<std::vector<SlotView>> read_slots(const ProgressFn&, const std::atomic<bool>&) override {
+    if (!client_) return lost();
+    return drivers::fail(drivers::ErrorKind::kProtocol, "reading the slot table is not in this build's client yet");
+  }
+  drivers::Result<Events> read_events(uint32_t, const ProgressFn&, const std::atomic<bool>&) override {
+    if (!client_) return lost();
+    return drivers::fail(drivers::ErrorKind::kProtocol, "reading the event log is not in this build's client yet");
+  }
+  drivers::Result<uint32_t> set_clock(uint32_t, int) override {
+    if (!client_) return lost();
+    return drivers::fail(drivers::ErrorKind::kProtocol, "setting the clock is not in this build's client yet");
+  }
+  drivers::Client* client() override { return client_ ? &*client_ : nullptr; }
+
+ private:
+  static std::unexpected<drivers::Error> lost() {
+    return drivers::fail(drivers::ErrorKind::kDisconnected, "the lock is not connected");
+  }
+  std::optional<drivers::Client> client_;
+  std::string uri_, serial_;
+};
+
+}  // namespace
+
+std::unique_ptr<DeviceBackend> make_client_backend() { return std::make_unique<ClientBackend>(); }
+
+// ---- TaskContext -----------------------------------------------------------------------------
+
+DeviceBackend& TaskContext::backend() { return *worker_.backend_; }
+drivers::Client* TaskContext::client() { return worker_.backend_->client(); }
+void TaskContext::progress(const std::string& what, size_t done, size_t total) {
+  worker_.publish([&](DeviceSnapshot& s) {
+    s.busy = what;
+    s.progress_done = done;
+    s.progress_total = total;
+  });
+}
+bool TaskContext::cancelled() const { return worker_.cancel_.load(); }
+bool TaskContext::wait_reconnect(int timeout_ms) { return worker_.reconnect_wait(timeout_ms); }
+void TaskContext::refresh() { worker_.do_refresh(); }
+
+// ---- DeviceWorker ----------------------------------------------------------------------------
+
+DeviceWorker::DeviceWorker(std::unique_ptr<DeviceBackend> backend) : DeviceWorker(std::move(backend), Options{}) {}
+
+DeviceWorker::DeviceWorker(std::unique_ptr<DeviceBackend> backend, Options options)
+    : backend_(std::move(backend)), options_(options) {
+  thread_ = std::thread([this] { run(); });
+}
+
+DeviceWorker::~DeviceWorker() {
+  {
+    std::lock_guard lk(mu_);
+    stop_ = true;
+    queue_.clear();
+  }
+  cancel_ = true;
+  drop_ = true;
+  cv_.notify_all();
+  thread_.join();
+  backend_->close();
+}
+
+void DeviceWorker::set_notify(std::function<void()> notify) {
+  std::lock_guard lk(mu_);
+  notify_ = std::move(notify);
+}
+
+uint32_t DeviceWorker::now() const { return options_.now_utc ? options_.now_utc() : system_now(); }
+
+void DeviceWorker::post(std::string what, std::function<void()> fn) {
+  {
+    std::lock_guard lk(mu_);
+    queue_.emplace_back(std::move(what), std::move(fn));
+  }
+  cv_.notify_all();
+}
+
+template <typename F>
+void DeviceWorker::publish(F&& edit) {
+  std::function<void()> notify;
+  {
+    std::lock_guard lk(mu_);
+    edit(snap_);
+    snap_.version = version_.load() + 1;
+    version_.store(snap_.version, std::memory_order_release);
+    notify = notify_;
+  }
+  if (notify) notify();
+}
+
+DeviceSnapshot DeviceWorker::snapshot() const {
+  std::lock_guard lk(mu_);
+  return snap_;
+}
+
+bool DeviceWorker::idle() const {
+  std::lock_guard lk(mu_);
+  return queue_.empty() && !running_;
+}
+
+bool DeviceWorker::wait_idle(int timeout_ms) const {
+  std::unique_lock lk(mu_);
+  return idle_cv_.wait_for(lk, std::chrono::milliseconds(timeout_ms), [&] { return queue_.empty() && !running_; });
+}
+
+void DeviceWorker::cancel() {
+  cancel_ = true;
+  cv_.notify_all();
+}
+
+bool DeviceWorker::lost(const drivers::Error& e) const {
+  return e.kind == drivers::ErrorKind::kDisconnected || e.kind == drivers::ErrorKind::kUnreachable ||
+         (e.kind == drivers::ErrorKind::kTimeout && connected_);
+}
+
+void DeviceWorker::fail(const drivers::Error& e, const std::string& doing) {
+  publish([&](DeviceSnapshot& s) { s.error = doing + ": " + e.message; });
+}
+
+void DeviceWorker::run() {
+  std::unique_lock lk(mu_);
+  for (;;) {
+    const auto poll = std::chrono::milliseconds(options_.poll_interval_ms > 0 ? options_.poll_interval_ms : 3600000);
+    const bool woke = cv_.wait_for(lk, poll, [&] { return stop_ || !queue_.empty(); });
+    if (stop_) return;
+    if (!woke) {  // idle poll
+      if (!connected_ || options_.poll_interval_ms <= 0) continue;
+      running_ = true;
+      lk.unlock();
+      do_refresh();
+      lk.lock();
+      running_ = false;
+      idle_cv_.notify_all();
+      continue;
+    }
+    auto [what, fn] = std::move(queue_.front());
+    queue_.pop_front();
+    running_ = true;
+    cancel_ = false;
+    lk.unlock();
+    publish([&](DeviceSnapshot& s) {
+      s.busy = what;
+      s.progress_done = s.progress_total = 0;
+    });
+    fn();
+    publish([&](DeviceSnapshot& s) {
+      s.busy.clear();
+      s.progress_done = s.progress_total = 0;
+    });
+    lk.lock();
+    running_ = false;
+    idle_cv_.notify_all();
+  }
+}
+
+void DeviceWorker::do_refresh() {
+  auto st = backend_->status();
+  if (!st && lost(st.error()) && reconnect_wait(-1)) st = backend_->status();
+  if (!st) return fail(st.error(), "Reading status");
+  auto se = backend_->session();
+  if (!se) return fail(se.error(), "Reading the service session");
+  const uint32_t at = now();
+  publish([&](DeviceSnapshot& s) {
+    s.status = *st;
+    s.session = *se;
+    s.status_read_at = at;
+    if (s.link == LinkState::kReconnecting) s.link = LinkState::kConnected;
+  });
+}
+
+// Waits for the same lock to come back. timeout_ms < 0: until disconnect() or the worker stops.
+bool DeviceWorker::reconnect_wait(int timeout_ms) {
+  publish([&](DeviceSnapshot& s) { s.link = LinkState::kReconnecting; });
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms < 0 ? 0 : timeout_ms);
+  for (;;) {
+    auto ok = backend_->reopen();
+    if (ok) {
+      publish([&](DeviceSnapshot& s) {
+        s.link = LinkState::kConnected;
+        s.error.clear();
+        ++s.reconnects;
+      });
+      return true;
+    }
+    if (ok.error().kind != drivers::ErrorKind::kUnreachable && ok.error().kind != drivers::ErrorKind::kDisconnected &&
+        ok.error().kind != drivers::ErrorKind::kTimeout) {
+      publish([&](DeviceSnapshot& s) { s.error = ok.error().message; });
+    }
+    if (drop_ || cancel_ || (timeout_ms >= 0 && std::chrono::steady_clock::now() >= deadline)) return false;
+    {
+      std::unique_lock lk(mu_);
+      if (stop_) return false;
+      // Wake early for a disconnect() or stop; everything else waits its turn.
+      cv_.wait_for(lk, std::chrono::milliseconds(options_.reconnect_period_ms),
+                   [&] { return stop_ || drop_.load() || cancel_.load(); });
+      if (stop_ || drop_ || cancel_) return false;
+    }
+  }
+}
+
+void DeviceWorker::connect(const std::string& uri) {
+  drop_ = true;  // stop a reconnect wait for the previous lock
+  cancel_ = true;
+  post("Connecting to " + uri, [this, uri] {
+    drop_ = false;
+    connected_ = false;
+    backend_->close();
+    publish([&](DeviceSnapshot& s) {
+      DeviceSnapshot fresh;
+      fresh.link = LinkState::kConnecting;
+      fresh.uri = uri;
+      s = std::move(fresh);
+    });
+    auto id = backend_->open(uri);
+    if (!id) {
+      publish([&](DeviceSnapshot& s) {
+        s.link = LinkState::kFailed;
+        s.error = "Cannot open " + uri + ": " + id.error().message;
+      });
+      return;
+    }
+    connected_ = true;
+    publish([&](DeviceSnapshot& s) {
+      s.link = LinkState::kConnected;
+      s.identity = *id;
+    });
+    do_refresh();
+  });
+}
+
+void DeviceWorker::disconnect() {
+  drop_ = true;
+  cancel_ = true;
+  post("Disconnecting", [this] {
+    connected_ = false;
+    backend_->close();
+    publish([&](DeviceSnapshot& s) { s = DeviceSnapshot{}; });
+  });
+}
+
+void DeviceWorker::refresh() {
+  post("Reading status", [this] {
+    if (connected_) do_refresh();
+  });
+}
+
+void DeviceWorker::read_slots() {
+  post("Reading the slot table", [this] {
+    if (!connected_) return;
+    for (;;) {
+      auto r = backend_->read_slots(
+          [this](size_t d, size_t t) {
+            publish([&](DeviceSnapshot& s) {
+              s.progress_done = d;
+              s.progress_total = t;
+            });
+          },
+          cancel_);
+      if (!r && lost(r.error()) && !cancel_ && reconnect_wait(-1)) continue;
+      if (!r) return fail(r.error(), "Reading the slot table");
+      auto rows = std::make_shared<const std::vector<SlotView>>(std::move(*r));
+      publish([&](DeviceSnapshot& s) {
+        s.slots = rows;
+        s.error.clear();
+      });
+      return;
+    }
+  });
+}
+
+void DeviceWorker::read_events() {
+  post("Reading the event log", [this] {
+    if (!connected_) return;
+    for (;;) {
+      auto r = backend_->read_events(
+          0,
+          [this](size_t d, size_t t) {
+            publish([&](DeviceSnapshot& s) {
+              s.progress_done = d;
+              s.progress_total = t;
+            });
+          },
+          cancel_);
+      if (!r && lost(r.error()) && !cancel_ && reconnect_wait(-1)) continue;
+      if (!r) return fail(r.error(), "Reading the event log");
+      auto rows = std::make_shared<const std::vector<EventView>>(std::move(r->events));
+      publish([&](DeviceSnapshot& s) {
+        s.events = rows;
+        s.events_truncated = r->truncated;
+        s.error.clear();
+      });
+      return;
+    }
+  });
+}
+
+void DeviceWorker::sync_clock(int utc_offset_min) {
+  post("Setting the lock's clock", [this, utc_offset_min] {
+    if (!connected_) return;
+    auto r = backend_->set_clock(now(), utc_offset_min);
+    if (!r) return fail(r.error(), "Setting the clock");
+    do_refresh();
+  });
+}
+
+void DeviceWorker::run_task(const std::string& what, Task task) {
+  post(what, [this, task = std::move(task)] {
+    TaskContext ctx(*this);
+    task(ctx);
+  });
+}
+
+}  // namespace lockdiag::app

@@ -1,0 +1,60 @@
+// Connect: the locks reachable now, and virtual locks for training and demos.
+#include "imgui.h"
+#include "ui.h"
+#include "views.h"
+
+namespace lockdiag::gui {
+
+void draw_connect_view(GuiModel& m) {
+  ui::Heading("Connect to a lock");
+  // The list follows plugs and unplugs; a rescan costs a directory listing, once a second.
+  static double last_scan = 0;
+  if (ImGui::GetTime() - last_scan > 1.0) {
+    last_scan = ImGui::GetTime();
+    m.rescan_devices();
+  }
+  const auto& d = m.device();
+  ui::TextWrapped("Plug the USB service cable into the lock. Locks appear here when they are plugged in and "
+                  "disappear when unplugged.");
+  ui::SeparatorText("Locks");
+  if (m.devices().empty()) ui::TextDisabled("No lock found. Check the cable, or start a virtual lock below.");
+  if (ImGui::BeginTable("devices", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH)) {
+    ui::TableSetupColumn("Lock", ImGuiTableColumnFlags_WidthStretch);
+    ui::TableSetupColumn("Address", ImGuiTableColumnFlags_WidthStretch);
+    ui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 8);
+    ImGui::TableHeadersRow();
+    int i = 0;
+    for (const auto& dev : m.devices()) {
+      ImGui::PushID(i++);
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ui::TextUnformatted(dev.label);
+      ImGui::TableNextColumn();
+      ui::TextDisabled("%s", dev.uri.c_str());
+      ImGui::TableNextColumn();
+      const bool current = d.uri == dev.uri && d.link != app::LinkState::kNone;
+      if (current) {
+        if (ui::SmallButton("Disconnect")) m.disconnect();
+      } else if (ui::SmallButton("Connect")) {
+        m.connect(dev.uri);
+      }
+      ImGui::PopID();
+    }
+    ImGui::EndTable();
+  }
+
+  ui::SeparatorText("Virtual lock (training, demos)");
+  ui::TextWrapped("A virtual lock runs the real lock firmware on this laptop. Pick a situation to practise on:");
+  static int scenario = 0;
+  const auto names = m.scenarios();
+  std::vector<std::string> labels;
+  for (const auto& n : names) labels.push_back(n.empty() ? "fresh lock (factory state)" : n);
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 18);
+  ui::Combo("Scenario", &scenario, labels);
+  ImGui::SameLine();
+  if (ui::Button("Start a virtual lock")) m.start_virtual_lock(names[static_cast<size_t>(scenario)]);
+  if (!m.connect_error.empty()) ui::TextColored(ui::kBad, "%s", m.connect_error.c_str());
+  if (d.link == app::LinkState::kFailed) ui::TextColored(ui::kBad, "%s", d.error.c_str());
+}
+
+}  // namespace lockdiag::gui

@@ -1,0 +1,146 @@
+// Dashboard: who the lock is, how it is doing, what is wrong, and what to do next.
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include "imgui.h"
+#include "lock_text.h"
+#include "ui.h"
+#include "views.h"
+
+namespace lockdiag::gui {
+
+namespace {
+
+void identity_block(GuiModel& m) {
+  const auto& id = *m.device().identity;
+  ui::SeparatorText("Lock");
+  ui::Text("Model %s   serial %s   firmware %s   hw rev %d", id.model.c_str(), id.serial.c_str(), id.firmware.c_str(),
+           id.hw_revision);
+  ui::Text("%d slots, event log of %u", id.slot_count, id.event_capacity);
+}
+
+void battery_block(GuiModel& m) {
+  const auto& s = *m.device().status;
+  ui::SeparatorText("Battery");
+  const ImVec4 col = s.battery_state == drivers::BatteryState::kOk    ? ui::kOk
+                     : s.battery_state == drivers::BatteryState::kLow ? ui::kWarn
+                                                                      : ui::kBad;
+  // Gauge from 4.4 V (empty for a 4xAA lock) to 6.4 V (fresh cells).
+  const float frac = std::clamp((static_cast<float>(s.battery_mv) - 4400.f) / 2000.f, 0.f, 1.f);
+  char overlay[64];
+  std::snprintf(overlay, sizeof overlay, "%d mV (%s)", s.battery_mv, drivers::to_string(s.battery_state));
+  ImGui::PushStyleColor(ImGuiCol_PlotHistogram, col);
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 18);
+  ImGui::ProgressBar(frac, ImVec2(ImGui::GetFontSize() * 18, 0), overlay);
+  ImGui::PopStyleColor();
+  ui::recorder().text(overlay, std::strlen(overlay));
+  const auto& h = m.battery_history();
+  if (h.size() >= 2) {
+    ImGui::SameLine();
+    ImGui::PlotLines("##battery_history", h.data(), static_cast<int>(h.size()), 0, nullptr, 4000.f, 6600.f,
+                     ImVec2(ImGui::GetFontSize() * 16, ImGui::GetFrameHeight()));
+    ui::Tooltip("Battery at each earlier visit (job snapshots), then now.");
+    ImGui::SameLine();
+    ui::TextDisabled("%zu visits", h.size() - 1);
+  }
+}
+
+void clock_block(GuiModel& m) {
+  const auto& s = *m.device().status;
+  ui::SeparatorText("Clock");
+  if (s.withheld) {
+    ui::TextDisabled("Hidden until a service session is open.");
+    return;
+  }
+  if (!s.clock_set) {
+    ui::TextColored(ui::kBad, "Not set (after a power loss). Codes with schedules are refused.");
+  } else {
+    const auto drift = m.clock_drift_s();
+    ui::Text("Lock time %s UTC", format_time(s.clock_utc).c_str());
+    ImGui::SameLine();
+    const bool off = drift && std::llabs(*drift) > 120;
+    ui::TextColored(off ? ui::kWarn : ui::kOk, "drift %s", drift ? format_drift(*drift).c_str() : "?");
+  }
+  ImGui::SameLine();
+  ImGui::BeginDisabled(!m.session_open() || !m.device().busy.empty());
+  if (ui::Button("Sync clock")) m.sync_clock();
+  ImGui::EndDisabled();
+  ui::Tooltip("Sets the lock's clock from this laptop (UTC); the drift is recorded in the job.");
+}
+
+void lockout_block(GuiModel& m) {
+  const auto& s = *m.device().status;
+  ui::SeparatorText("Keypad");
+  if (s.withheld) {
+    ui::TextDisabled("Lockout state hidden until a service session is open.");
+    return;
+  }
+  if (s.locked_out)
+    ui::TextColored(ui::kBad, "Locked out: %d s left (level %d) after %d wrong codes", s.lockout_remaining_s,
+                    s.lockout_level, s.wrong_attempts);
+  else
+    ui::TextColored(ui::kOk, "Not locked out (%d wrong codes in a row)", s.wrong_attempts);
+  if (s.tamper) ui::TextColored(ui::kWarn, "Tamper alarm raised");
+}
+
+void session_block(GuiModel& m) {
+  ui::SeparatorText("Service session");
+  const bool open = m.session_open();
+  ui::TextColored(open ? ui::kOk : ui::kWarn, "%s", m.session_guidance().c_str());
+}
+
+void findings_block(GuiModel& m) {
+  ui::SeparatorText("Findings");
+  if (m.findings().empty()) {
+    ui::TextColored(ui::kOk, "Nothing wrong seen so far. Run a Diagnose for the full check.");
+    return;
+  }
+  for (const auto& f : m.findings()) {
+    ui::TextColored(ui::severity_color(f.severity), "%-8s", f.severity.c_str());
+    ImGui::SameLine();
+    ui::Text("%s", f.title.c_str());
+    ImGui::Indent(ImGui::GetFontSize() * 5);
+    ui::TextWrapped("Next: %s", f.next_step.c_str());
+    ImGui::Unindent(ImGui::GetFontSize() * 5);
+  }
+}
+
+}  // namespace
+
+void draw_dashboard_view(GuiModel& m) {
+  ui::Heading("Dashboard");
+  const auto& d = m.device();
+  if (!d.identity) {
+    ui::TextDisabled("Connect to a lock first.");
+    return;
+  }
+  ImGui::BeginDisabled(!d.busy.empty());
+  if (ui::Button("Refresh")) m.refresh();
+  ImGui::SameLine();
+  if (ui::Button("Read slots")) {
+    m.read_slots();
+    m.view = View::kSlots;
+  }
+  ImGui::SameLine();
+  if (ui::Button("Read event log")) {
+    m.read_events();
+    m.view = View::kEvents;
+  }
+  ImGui::SameLine();
+  if (ui::Button("Diagnose...")) {
+    m.wizard.choose(WizardKind::kDiagnose);
+    m.view = View::kWizard;
+  }
+  ImGui::EndDisabled();
+  identity_block(m);
+  if (!d.status) return;
+  session_block(m);
+  findings_block(m);
+  battery_block(m);
+  clock_block(m);
+  lockout_block(m);
+}
+
+}  // namespace lockdiag::gui

@@ -1,0 +1,50 @@
+#include "gui_host.h"
+
+#include "ui.h"
+
+namespace lockdiag::gui {
+
+bool GuiHost::click(const std::string& label) { return ui::recorder().click(label); }
+bool GuiHost::click_in_progress() const { return ui::recorder().click_in_progress(); }
+bool GuiHost::text_drawn(const std::string& text) const { return ui::recorder().drawn(text); }
+
+bool GuiHost::set_view(const std::string& name) {
+  auto v = view_from(name);
+  if (!v) return false;
+  m_.view = *v;
+  return true;
+}
+
+bool GuiHost::set_field(const std::string& field, const std::string& value) { return m_.set_field(field, value); }
+
+bool GuiHost::connected() const {
+  return m_.device().link == app::LinkState::kConnected && m_.device().identity.has_value();
+}
+
+bool GuiHost::device_idle() const { return m_.device().busy.empty() && const_cast<GuiModel&>(m_).worker().idle(); }
+
+bool GuiHost::wizard_has_step(const std::string& name) const {
+  for (const auto& s : m_.wizard.view().steps)
+    if (s.name == name) return true;
+  return false;
+}
+
+bool GuiHost::wizard_prompting() const {
+  return m_.wizard.running() && m_.wizard.view().prompt.has_value();
+}
+
+bool GuiHost::wizard_done() const { return m_.wizard.phase == WizardModel::Phase::kDone; }
+
+bool GuiHost::answer(bool yes) {
+  if (!m_.wizard.view().question) return false;
+  m_.wizard.answer(yes);
+  return true;
+}
+
+bool GuiHost::screenshot(const std::string& file) { return screenshot_fn ? screenshot_fn(file) : false; }
+
+int64_t GuiHost::now_ms() const {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0_).count();
+}
+
+}  // namespace lockdiag::gui

@@ -1,0 +1,205 @@
+// The GUI's view-model: everything the views show and every action they can take, with no
+// ImGui in it, so tests can drive and assert on it. The views (one file each) draw a GuiModel
+// and call its actions; device I/O happens on the DeviceWorker's thread, never here.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lockdiag/app/device_worker.h"
+#include "lockdiag/app/job_store.h"
+#include "lockdiag/app/sim_process.h"
+#include "wizard_model.h"
+
+namespace lockdiag::gui {
+
+enum class View { kConnect, kDashboard, kSlots, kEvents, kWizard, kJobs, kSettings };
+inline constexpr int kViewCount = 7;
+const char* view_label(View v);  // "Dashboard" (also the script's name, lower-cased)
+std::optional<View> view_from(const std::string& name);
+
+struct DeviceEntry {
+  std::string uri;
+  std::string label;       // "Virtual lock (occupied-rental)", "USB lock 1-2.3"
+  bool is_virtual = false;
+  bool started_here = false;
+};
+
+struct Settings {
+  std::string technician, company, licence;
+  std::string key_fingerprint;  // the technician's signing key id (shown, never the key)
+  std::string report_dir;
+  int utc_offset_min = 0;
+  float ui_scale = 0;  // 0: from the display's DPI
+};
+// $XDG_CONFIG_HOME/lockdiag/gui.json (or ~/.config/...).
+std::filesystem::path default_settings_path();
+Settings load_settings(const std::filesystem::path& path);
+bool save_settings(const std::filesystem::path& path, const Settings& s);
+
+struct Finding {
+  std::string severity;  // info, warning, critical
+  std::string title;
+  std::string next_step;
+};
+
+// Slots table: sort and filter state, and the rows it selects (indices into the snapshot).
+struct SlotTable {
+  enum Column { kIndex, kRole, kKind, kSchedule, kEnabled, kLastUsed, kUseCount, kColumnCount };
+  Column sort = kIndex;
+  bool ascending = true;
+  std::string filter;   // matches index, role, kind, schedule
+  int role = -1;        // -1: every role
+  bool enabled_only = false;
+  std::vector<int> rows;
+};
+
+// Event log: filters, the rows they select, the timeline.
+struct EventTable {
+  int type = 0;           // 0: every type, else wire::EventType
+  int cls = -1;           // -1: every class, else EventClass
+  int slot = -1;          // -1: every slot
+  std::string from, to;   // "YYYY-MM-DD[ HH:MM]" UTC; empty: open
+  std::vector<uint32_t> rows;  // indices into the snapshot's events
+  int selected = -1;           // index into rows
+  // Timeline: counts per bucket of unlocks, wrong codes and lockouts over the filtered rows.
+  static constexpr int kBuckets = 48;
+  std::array<float, kBuckets> unlocks{}, wrong{}, lockouts{};
+  uint32_t t0 = 0, t1 = 0;
+};
+
+class GuiModel {
+ public:
+  struct Options {
+    std::unique_ptr<app::DeviceBackend> backend;  // null: the drivers client
+    app::DeviceWorker::Options worker;
+    std::filesystem::path job_store;  // empty: JobStore::default_path(); "-": none
+    std::filesystem::path settings;   // empty: default_settings_path(); "-": in memory only
+    std::filesystem::path sim_dir;    // where virtual locks started here live; empty: a temp dir
+    std::vector<std::string> device_uris;  // always listed (--device)
+    uint32_t (*now_utc)() = nullptr;
+    WorkflowRunner runner;  // empty: the core's workflows
+  };
+
+  explicit GuiModel(Options options);
+  ~GuiModel();
+  GuiModel(const GuiModel&) = delete;
+  GuiModel& operator=(const GuiModel&) = delete;
+
+  // Once per frame, before drawing: takes the worker's and the wizard's latest state and
+  // recomputes what depends on it. True when anything changed (the frame must be redrawn).
+  bool update();
+  // Something is in flight (device I/O, a wizard waiting, a virtual keypad action): keep
+  // drawing frames; otherwise the app may sleep until the next event.
+  bool busy() const;
+  // Called from any thread when the model has new state: the app wakes its event loop.
+  void set_wake(std::function<void()> wake);
+  void wake() const;
+
+  View view = View::kConnect;
+
+  // ---- Connect
+  const std::vector<DeviceEntry>& devices() const { return devices_; }
+  void rescan_devices();
+  void connect(const std::string& uri);
+  void disconnect();
+  // Starts lockfw-sim with a scenario (empty: a fresh lock) and connects to it.
+  bool start_virtual_lock(const std::string& scenario);
+  std::vector<std::string> scenarios() const;
+  bool is_virtual(const std::string& uri) const;
+  std::string connect_error;
+
+  // ---- Device state
+  const app::DeviceSnapshot& device() const { return snap_; }
+  app::DeviceWorker& worker() { return *worker_; }
+  bool connected() const { return snap_.link == app::LinkState::kConnected || snap_.link == app::LinkState::kReconnecting; }
+  bool session_open() const;
+  std::optional<int64_t> clock_drift_s() const;  // lock clock - laptop clock, when known
+  void refresh() { worker_->refresh(); }
+  void sync_clock() { worker_->sync_clock(settings.utc_offset_min); }
+  void read_slots() { worker_->read_slots(); }
+  void read_events() { worker_->read_events(); }
+  void cancel_io() { worker_->cancel(); }
+
+  // ---- Dashboard
+  const std::vector<Finding>& findings() const { return findings_; }
+  // Battery millivolts across visits (job snapshots of this lock, oldest first), then now.
+  const std::vector<float>& battery_history() const { return battery_history_; }
+  std::string session_guidance() const;  // what to do at the lock to open a session
+
+  // ---- Slots / events
+  SlotTable slots;
+  EventTable events;
+  void apply_slot_filter();   // after changing slots.* filters or sort
+  void apply_event_filter();  // after changing events.* filters
+  const app::SlotView* slot_row(size_t i) const;
+  const app::EventView* event_row(size_t i) const;
+
+  // ---- Wizards
+  WizardModel wizard;
+  void start_wizard();
+  void resume_job(int64_t job_id);
+  void cancel_wizard();
+  // Virtual locks only: performs the prompted keypad action at the virtual lock.
+  bool can_simulate_at_lock() const;
+  void simulate_at_lock();
+  std::string simulate_status;
+  // Tests and demos replace how a keypad action is performed at a virtual lock.
+  std::function<bool(const app::LockPrompt&, const std::string& uri, std::string& message)> simulator;
+
+  // ---- Jobs
+  app::JobStore* store() { return store_ ? &*store_ : nullptr; }
+  std::string store_problem;
+  const std::vector<app::JobRecord>& jobs() const { return jobs_; }
+  bool jobs_this_lock_only = false;
+  void refresh_jobs();
+  int64_t selected_job = 0;
+  void select_job(int64_t id);
+  const std::vector<app::StepRecord>& job_steps() const { return job_steps_; }
+  const std::vector<app::FindingRecord>& job_findings() const { return job_findings_; }
+  std::string report_verify_path, report_verify_result;
+  void verify_report_file();
+
+  // ---- Settings
+  Settings settings;
+  bool save_settings_now();
+  std::string settings_status;
+
+  // ---- Scripting and form fields by name (scripts, tests)
+  bool set_field(const std::string& field, const std::string& value);
+
+  uint32_t now() const;
+
+ private:
+  void recompute_after_snapshot(const app::DeviceSnapshot& old);
+  void derive_findings();
+  void load_battery_history();
+
+  Options options_;
+  std::unique_ptr<app::DeviceWorker> worker_;
+  app::DeviceSnapshot snap_;
+  uint64_t seen_version_ = 0;
+  std::function<void()> wake_;
+  std::vector<DeviceEntry> devices_;
+  std::vector<std::unique_ptr<app::SimProcess>> sims_;
+  std::vector<std::string> sim_scenarios_;  // parallel to sims_
+  std::filesystem::path sim_dir_;
+  bool own_sim_dir_ = false;
+  std::optional<app::JobStore> store_;
+  std::vector<app::JobRecord> jobs_;
+  std::vector<app::StepRecord> job_steps_;
+  std::vector<app::FindingRecord> job_findings_;
+  std::vector<Finding> findings_;
+  std::vector<Finding> last_job_findings_;
+  std::vector<float> battery_history_;
+  std::string history_serial_;
+  std::filesystem::path settings_path_;
+};
+
+}  // namespace lockdiag::gui

@@ -1,0 +1,234 @@
+#include "wizard_model.h"
+
+#include <sstream>
+
+namespace lockdiag::gui {
+
+const char* wizard_title(WizardKind k) {
+  switch (k) {
+    case WizardKind::kDiagnose: return "Diagnose";
+    case WizardKind::kHandoffAudit: return "Handoff audit";
+    case WizardKind::kResetOnboarding: return "Reset + onboarding";
+    case WizardKind::kRotation: return "Code rotation";
+    case WizardKind::kClockSync: return "Clock sync";
+  }
+  return "?";
+}
+
+const char* wizard_job_kind(WizardKind k) {
+  switch (k) {
+    case WizardKind::kDiagnose: return "diagnose";
+    case WizardKind::kHandoffAudit: return "handoff_audit";
+    case WizardKind::kResetOnboarding: return "reset_onboarding";
+    case WizardKind::kRotation: return "rotation";
+    case WizardKind::kClockSync: return "clock_sync";
+  }
+  return "?";
+}
+
+const char* wizard_blurb(WizardKind k) {
+  switch (k) {
+    case WizardKind::kDiagnose:
+      return "A code does not work, the lock beeps oddly, or you are here for a check-up: read everything and "
+             "say what is wrong.";
+    case WizardKind::kHandoffAudit:
+      return "The property changes hands: prove which codes remain, remove the rest, and record it.";
+    case WizardKind::kResetOnboarding:
+      return "Start over: factory reset (confirmed at the lock) and enroll the new owner's codes.";
+    case WizardKind::kRotation:
+      return "Replace one or more codes: each holder types a new code at the lock.";
+    case WizardKind::kClockSync:
+      return "Set the lock's clock from this laptop and record the drift.";
+  }
+  return "";
+}
+
+std::vector<int> parse_slot_list(const std::string& text) {
+  std::vector<int> out;
+  std::string t = text;
+  for (char& c : t)
+    if (c == ',' || c == ';') c = ' ';
+  std::istringstream in(t);
+  std::string tok;
+  while (in >> tok) {
+    const auto dash = tok.find('-');
+    try {
+      if (dash != std::string::npos && dash > 0) {
+        const int a = std::stoi(tok.substr(0, dash)), b = std::stoi(tok.substr(dash + 1));
+        for (int i = a; i <= b && i - a < 1000; ++i) out.push_back(i);
+      } else {
+        out.push_back(std::stoi(tok));
+      }
+    } catch (...) {
+      // not a number: ignored (the form shows what it understood)
+    }
+  }
+  return out;
+}
+
+// ---- GuiOperator -----------------------------------------------------------------------------
+
+template <typename F>
+void GuiOperator::edit(F&& f) {
+  {
+    std::lock_guard lk(mu_);
+    f(state_);
+    ++version_;
+  }
+  if (notify_) notify_();
+}
+
+void GuiOperator::step(int seq, const std::string& name, const std::string& state) {
+  edit([&](WizardProgress& s) {
+    for (auto& st : s.steps)
+      if (st.seq == seq) {
+        st.name = name;
+        st.state = state;
+        return;
+      }
+    s.steps.push_back({seq, name, state});
+  });
+}
+
+void GuiOperator::prompt(const app::LockPrompt& p) {
+  edit([&](WizardProgress& s) {
+    if (p.action == app::LockPrompt::Action::kNone && p.text.empty()) s.prompt.reset();
+    else s.prompt = p;
+  });
+}
+
+void GuiOperator::progress(const std::string& what, size_t done, size_t total) {
+  edit([&](WizardProgress& s) {
+    s.progress_what = what;
+    s.done = done;
+    s.total = total;
+  });
+}
+
+void GuiOperator::note(const std::string& text) {
+  edit([&](WizardProgress& s) {
+    s.notes.push_back(text);
+    if (s.notes.size() > 200) s.notes.erase(s.notes.begin());
+  });
+}
+
+std::optional<bool> GuiOperator::confirm(const std::string& key, const std::string& question) {
+  std::unique_lock lk(mu_);
+  answer_.reset();
+  state_.question = Question{key, question};
+  ++version_;
+  lk.unlock();
+  if (notify_) notify_();
+  lk.lock();
+  cv_.wait(lk, [&] { return answer_.has_value() || cancel_.load(); });
+  state_.question.reset();
+  ++version_;
+  std::optional<bool> a = cancel_ ? std::nullopt : answer_;
+  lk.unlock();
+  if (notify_) notify_();
+  return a;
+}
+
+void GuiOperator::answer(bool yes) {
+  {
+    std::lock_guard lk(mu_);
+    if (!state_.question) return;
+    answer_ = yes;
+  }
+  cv_.notify_all();
+}
+
+void GuiOperator::request_cancel() {
+  {
+    std::lock_guard lk(mu_);
+    cancel_ = true;
+    ++version_;
+  }
+  cv_.notify_all();
+  if (notify_) notify_();
+}
+
+void GuiOperator::set_paused(bool paused) {
+  edit([&](WizardProgress& s) { s.paused = paused; });
+}
+
+void GuiOperator::finish(WizardResult r) {
+  edit([&](WizardProgress& s) {
+    s.finished = true;
+    s.paused = false;
+    s.prompt.reset();
+    s.question.reset();
+    s.result = std::move(r);
+  });
+}
+
+WizardProgress GuiOperator::progress_copy() const {
+  std::lock_guard lk(mu_);
+  return state_;
+}
+
+// ---- WizardModel -----------------------------------------------------------------------------
+
+void WizardModel::choose(WizardKind k) {
+  inputs.kind = k;
+  resume_job_id = 0;
+  phase = Phase::kForm;
+}
+
+void WizardModel::start(app::DeviceWorker& worker, const WorkflowRunner& runner, std::function<void()> notify) {
+  op_ = std::make_shared<GuiOperator>(std::move(notify));
+  seen_ = 0;
+  view_ = {};
+  phase = Phase::kRunning;
+  auto op = op_;
+  const WizardInputs in = inputs;
+  const int64_t resume = resume_job_id;
+  worker.run_task(std::string(wizard_title(in.kind)), [op, in, resume, runner](app::TaskContext& ctx) {
+    if (!runner) {
+      WizardResult r;
+      r.error = "Guided workflows are not available in this build.";
+      op->finish(std::move(r));
+      return;
+    }
+    WizardResult r = runner(in, resume, ctx, *op);
+    // The lock went away mid-step: pause, wait for the same lock (by serial), resume the job.
+    while (!r.ok && r.link_lost && r.resumable && r.job_id != 0 && !op->cancelled()) {
+      op->set_paused(true);
+      op->note("The lock is not answering. Plug the cable back in: the wizard carries on by itself.");
+      if (!ctx.wait_reconnect(-1)) break;
+      op->set_paused(false);
+      op->note("The lock is back (same serial number). Resuming job " + std::to_string(r.job_id) + ".");
+      r = runner(in, r.job_id, ctx, *op);
+    }
+    op->finish(std::move(r));
+  });
+}
+
+void WizardModel::cancel() {
+  if (op_) op_->request_cancel();
+}
+
+void WizardModel::answer(bool yes) {
+  if (op_) op_->answer(yes);
+}
+
+void WizardModel::reset() {
+  if (op_ && phase == Phase::kRunning) op_->request_cancel();
+  phase = Phase::kChoose;
+  resume_job_id = 0;
+  op_.reset();
+  view_ = {};
+  seen_ = 0;
+}
+
+bool WizardModel::update() {
+  if (!op_) return false;
+  const uint64_t v = op_->version();
+  if (v == seen_) return false;
+  seen_ = v;
+  view_ = op_->progress_copy();
+  if (view_.finished && phase == Phase::kRunning) phase = Phase::kDone;
+  return true;
+}
+
+}  // namespace lockdiag::gui

@@ -1,0 +1,146 @@
+// Guided workflows as wizards: the GUI's Operator (the bridge between a workflow running on the
+// worker thread and the wizard the technician sees) and the wizard's own state. No ImGui here.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lockdiag/app/device_worker.h"
+#include "lockdiag/app/job_store.h"
+#include "lockdiag/app/operator.h"
+
+namespace lockdiag::gui {
+
+enum class WizardKind { kDiagnose, kHandoffAudit, kResetOnboarding, kRotation, kClockSync };
+inline constexpr int kWizardKindCount = 5;
+const char* wizard_title(WizardKind k);     // "Diagnose"
+const char* wizard_job_kind(WizardKind k);  // "diagnose" (the job store's kind)
+const char* wizard_blurb(WizardKind k);     // one sentence: when to use it
+
+// A user to enroll (reset + onboarding, rotation): who and how, never a code.
+struct EnrollLine {
+  std::string label;
+  int role = 1;   // wire::Role
+  int kind = 0;   // wire::Kind (persistent by default)
+  int slot = -1;  // -1: next free slot
+};
+
+// What the technician fills in before the wizard starts. Never a code value.
+struct WizardInputs {
+  WizardKind kind = WizardKind::kDiagnose;
+  std::string site, customer, present, ownership_evidence, notes;
+  int complaint_slot = -1;        // diagnose: "the code in slot N does not work"
+  std::string keep_slots;         // handoff audit: "1, 4, 7" (admin is always kept)
+  std::vector<EnrollLine> enroll; // reset + onboarding, rotation
+  bool sign_report = true;
+};
+std::vector<int> parse_slot_list(const std::string& text);  // "1, 4-6" -> {1,4,5,6}
+
+struct WizardResult {
+  bool ok = false;
+  int64_t job_id = 0;
+  std::string state;    // job state ("done", "interrupted"...)
+  std::string summary;
+  std::vector<app::FindingRecord> findings;
+  std::string report_json, report_pdf;
+  std::string error;
+  bool resumable = false;
+  bool link_lost = false;  // failed because the lock went away: wait for it and resume
+};
+
+class GuiOperator;
+// Runs (resume_job_id == 0) or resumes one workflow on the worker thread. The default runner
+// calls the core's run_job / resume_job; tests may substitute their own.
+using WorkflowRunner = std::function<WizardResult(const WizardInputs& inputs, int64_t resume_job_id,
+                                                  app::TaskContext& ctx, GuiOperator& op)>;
+
+struct Question {
+  std::string key, text;
+};
+
+// Everything the wizard page shows, copied out under the operator's lock.
+struct WizardProgress {
+  struct Step {
+    int seq = 0;
+    std::string name, state;
+  };
+  std::vector<Step> steps;
+  std::optional<app::LockPrompt> prompt;  // what to do at the lock now
+  std::string progress_what;
+  size_t done = 0, total = 0;
+  std::vector<std::string> notes;
+  std::optional<Question> question;  // waiting for Yes / No
+  bool paused = false;               // the lock went away; waiting for it by serial number
+  bool finished = false;
+  WizardResult result;
+};
+
+// The Operator the workflow talks to. Every call may come from the worker thread; confirm()
+// blocks it until the wizard answers or the technician cancels.
+class GuiOperator final : public app::Operator {
+ public:
+  explicit GuiOperator(std::function<void()> notify = {}) : notify_(std::move(notify)) {}
+
+  void step(int seq, const std::string& name, const std::string& state) override;
+  void prompt(const app::LockPrompt& p) override;
+  void progress(const std::string& what, size_t done, size_t total) override;
+  void note(const std::string& text) override;
+  std::optional<bool> confirm(const std::string& key, const std::string& question) override;
+  bool cancelled() const override { return cancel_.load(); }
+
+  // UI side.
+  void answer(bool yes);
+  void request_cancel();
+  void set_paused(bool paused);
+  void finish(WizardResult r);
+  WizardProgress progress_copy() const;
+  uint64_t version() const { return version_.load(); }
+
+ private:
+  template <typename F>
+  void edit(F&& f);
+  std::function<void()> notify_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  WizardProgress state_;
+  std::optional<bool> answer_;
+  std::atomic<bool> cancel_{false};
+  std::atomic<uint64_t> version_{0};
+};
+
+// The wizard page's state: the form, then the run, then the outcome.
+class WizardModel {
+ public:
+  enum class Phase { kChoose, kForm, kRunning, kDone };
+
+  Phase phase = Phase::kChoose;
+  WizardInputs inputs;
+  int64_t resume_job_id = 0;  // non-zero: this run resumes an interrupted job
+
+  void choose(WizardKind k);
+  // Starts the run on the worker. `runner` does the workflow; notify wakes the UI.
+  void start(app::DeviceWorker& worker, const WorkflowRunner& runner, std::function<void()> notify);
+  void cancel();
+  void answer(bool yes);
+  void reset();  // back to choosing
+
+  // Pulls the operator's state when it changed; true if anything did.
+  bool update();
+  const WizardProgress& view() const { return view_; }
+  bool running() const { return phase == Phase::kRunning; }
+  std::shared_ptr<GuiOperator> op() const { return op_; }
+
+ private:
+  std::shared_ptr<GuiOperator> op_;
+  uint64_t seen_ = 0;
+  WizardProgress view_;
+};
+
+}  // namespace lockdiag::gui
