@@ -60,7 +60,9 @@ void Recorder::widget(const char* label) {
   const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
   // Only widgets actually visible can be clicked.
   if (!ImGui::IsItemVisible()) return;
+  // By what it shows ("Save") and by its full label ("Save##settings") when they differ.
   widgets_[v] = Rect{a.x, a.y, b.x, b.y};
+  if (v.size() != std::strlen(label)) widgets_[label] = Rect{a.x, a.y, b.x, b.y};
 }
 
 namespace {

@@ -1,0 +1,266 @@
+// The GUI layer with no window: synthetic Dear ImGui input (clicks by label through the GUI's
+// own scripting layer) against a fake lock and against lockfw-sim.
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+
+#include "fake_lock.h"
+#include "fake_workflows.h"
+#include "headless.h"
+#include "lock_text.h"
+#include "lockdiag/app/sim_process.h"
+#include "run_process.h"
+
+using namespace lockdiag;
+using lockdiag::test::HeadlessGui;
+
+namespace {
+
+gui::GuiModel::Options fake_options(test::FakeLockState& s, test::FakeWorkflows* wf = nullptr) {
+  gui::GuiModel::Options o;
+  o.backend = std::make_unique<test::FakeLockBackend>(s);
+  o.job_store = "-";
+  o.settings = "-";
+  o.worker.poll_interval_ms = 50;
+  o.worker.reconnect_period_ms = 20;
+  if (wf) o.runner = wf->runner();
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("connect, dashboard, slots and the full event log, by clicks") {
+  test::FakeLockState lock;
+  test::fill_fake_lock(lock);
+  gui::GuiModel m(fake_options(lock));
+  HeadlessGui g(m);
+
+  CHECK(g.run_script(R"S(
+    connect sim:/fake/lock.sock
+    wait_connected 5
+    wait_text "Dashboard"
+    expect "LD1-FAKE0001"
+    expect "No service session"
+  )S") == "");
+  CHECK(m.view == gui::View::kDashboard);
+
+  // The owner opens a session at the lock; the dashboard notices on its own.
+  {
+    std::lock_guard lk(lock.mu);
+    lock.session_open = true;
+  }
+  CHECK(g.run_script(R"S(
+    wait_text "Service session open" 5
+    wait_text "drift +6 min 55 s" 5
+    click "Read slots"
+    wait_idle 5
+    wait_text "40 occupied of 250" 5
+    click "Dashboard##nav"
+    click "Read event log"
+    wait_idle 10
+    wait_text "10000 of 10000 events" 5
+  )S") == "");
+  CHECK(m.view == gui::View::kEvents);
+  REQUIRE(m.device().events);
+  CHECK(m.device().events->size() == 10000);
+
+  SUBCASE("filter by type and slot; why was it rejected") {
+    m.events.type = lockfw::wire::kEvRejected;
+    m.apply_event_filter();
+    REQUIRE(!m.events.rows.empty());
+    for (size_t i = 0; i < m.events.rows.size(); ++i) CHECK(m.event_row(i)->type == lockfw::wire::kEvRejected);
+    const int slot = m.event_row(0)->slot;
+    CHECK(g.run_script("set event_slot " + std::to_string(slot) + "\nset event_selected 0\n") == "");
+    g.frame();
+    g.frame();
+    CHECK(g.drawn("Why was this rejected?"));
+    for (size_t i = 0; i < m.events.rows.size(); ++i) CHECK(m.event_row(i)->slot == slot);
+    // The timeline counts only what the filters keep.
+    float total = 0;
+    for (int b = 0; b < gui::EventTable::kBuckets; ++b) total += m.events.unlocks[static_cast<size_t>(b)];
+    CHECK(total == 0);
+  }
+  SUBCASE("time filter") {
+    const uint32_t mid = (*m.device().events)[5000].time;
+    m.events.from = gui::format_time(mid).substr(0, 10);
+    m.apply_event_filter();
+    REQUIRE(!m.events.rows.empty());
+    CHECK(m.events.rows.size() < 10000);
+    CHECK(m.event_row(0)->time >= mid - 86400);
+  }
+  SUBCASE("slots sort and filter") {
+    m.view = gui::View::kSlots;
+    m.slots.sort = gui::SlotTable::kUseCount;
+    m.slots.ascending = false;
+    m.apply_slot_filter();
+    for (size_t i = 1; i < m.slots.rows.size(); ++i) CHECK(m.slot_row(i - 1)->use_count >= m.slot_row(i)->use_count);
+    CHECK(g.run_script("set slot_filter weekly\n") == "");
+    for (size_t i = 0; i < m.slots.rows.size(); ++i) CHECK(m.slot_row(i)->kind == lockfw::wire::kKindWeekday);
+    g.frame();
+    CHECK(g.drawn("Mon-Fri 08:00-18:00"));
+  }
+  SUBCASE("keyboard: Ctrl+3 goes to Slots") {
+    ImGuiIO& io = ImGui::GetIO();
+    io.KeyCtrl = true;
+    io.KeysDown[32] = true;  // SDL_SCANCODE_3
+    g.frame();
+    io.KeysDown[32] = false;
+    io.KeyCtrl = false;
+    g.frame();
+    CHECK(m.view == gui::View::kSlots);
+  }
+}
+
+TEST_CASE("diagnose wizard to completion: prompt at the lock, simulate, question, findings") {
+  test::FakeLockState lock;
+  test::fill_fake_lock(lock);
+  test::FakeWorkflows wf{lock};
+  gui::GuiModel m(fake_options(lock, &wf));
+  m.simulator = wf.simulator();
+  HeadlessGui g(m);
+  CHECK(g.run_script(R"S(
+    connect sim:/fake/lock.sock
+    wait_connected 5
+    click "Wizards##nav"
+    click "Diagnose"
+    set site "12 Harbour Road, flat 3"
+    set complaint_slot 7
+    click "Start"
+    wait_prompt 10
+    expect "At the lock: open a service session"
+    expect "admin code on the keypad"
+    click "Simulate at the lock"
+    wait_step "Check the clock" 10
+    wait_text "Set it from this laptop?" 10
+    click "Yes"
+    wait_done 10
+    expect "Finished: done"
+    expect "Clock was 6 min 55 s ahead"
+    expect "Slot 7 is outside its schedule after 18:00"
+  )S") == "");
+  const auto& r = m.wizard.view().result;
+  CHECK(r.ok);
+  CHECK(r.findings.size() == 2);
+  CHECK(lock.clock_offset_s == 0);  // the Yes reached the workflow
+  for (const auto& s : m.wizard.view().steps) CHECK(s.state == "done");
+  CHECK(m.wizard.view().steps.size() == 5);
+}
+
+TEST_CASE("handoff audit wizard to completion with the confirmation at the lock") {
+  test::FakeLockState lock;
+  test::fill_fake_lock(lock);
+  test::FakeWorkflows wf{lock};
+  gui::GuiModel m(fake_options(lock, &wf));
+  m.simulator = wf.simulator();
+  HeadlessGui g(m);
+  CHECK(g.run_script(R"S(
+    connect sim:/fake/lock.sock
+    wait_connected 5
+    view wizard
+    click "Handoff audit"
+    set keep_slots "1, 4-6"
+    wait_text "Understood: 4 slot(s)"
+    click "Start"
+    wait_prompt 10
+    click "Simulate at the lock"
+    wait_text "Delete 35 codes the new owner does not keep?" 10
+    click "Yes"
+    wait_text "At the lock: confirm the change" 10
+    click "Simulate at the lock"
+    wait_done 10
+    expect "5 codes kept"
+  )S") == "");
+  CHECK(m.wizard.view().result.ok);
+  CHECK(wf.confirmed_at_lock);
+}
+
+TEST_CASE("a wizard pauses when the lock is unplugged and resumes when it comes back") {
+  test::FakeLockState lock;
+  test::fill_fake_lock(lock);
+  test::FakeWorkflows wf{lock};
+  gui::GuiModel m(fake_options(lock, &wf));
+  m.simulator = wf.simulator();
+  HeadlessGui g(m);
+  CHECK(g.run_script(R"S(
+    connect sim:/fake/lock.sock
+    wait_connected 5
+    view wizard
+    click "Diagnose"
+    click "Start"
+    wait_prompt 10
+  )S") == "");
+  lock.plugged = false;  // the cable is pulled while the wizard waits at the lock
+  CHECK(g.run_until([&] { return m.wizard.view().paused; }, 5000));
+  CHECK(g.run_until([&] { return g.drawn("Paused: the lock is not answering."); }, 2000));
+  CHECK(m.device().link == app::LinkState::kReconnecting);
+  {
+    std::lock_guard lk(lock.mu);
+    lock.session_open = true;  // the owner opened the session meanwhile
+  }
+  lock.plugged = true;
+  CHECK(g.run_script(R"S(
+    wait_text "Set it from this laptop?" 10
+    click "No"
+    wait_done 10
+    expect "Finished: done"
+  )S") == "");
+  CHECK(wf.resumes == 1);
+  CHECK(m.device().reconnects >= 1);
+  CHECK(lock.clock_offset_s == 415);  // "No" left the clock alone
+}
+
+TEST_CASE("cancel stops a wizard and leaves the job resumable") {
+  test::FakeLockState lock;
+  test::fill_fake_lock(lock);
+  test::FakeWorkflows wf{lock};
+  gui::GuiModel m(fake_options(lock, &wf));
+  HeadlessGui g(m);
+  CHECK(g.run_script(R"S(
+    connect sim:/fake/lock.sock
+    wait_connected 5
+    view wizard
+    click "Diagnose"
+    click "Start"
+    wait_prompt 10
+    click "Cancel##wizard"
+    wait_done 10
+    expect "Stopped: cancelled by the technician"
+    expect "Resume"
+  )S") == "");
+  CHECK_FALSE(m.wizard.view().result.ok);
+  CHECK(m.wizard.view().result.resumable);
+}
+
+TEST_CASE("script errors name the line") {
+  auto p = gui::parse_script("view dashboard\nfrobnicate\n");
+  CHECK(p.error == "line 2: unknown action 'frobnicate'");
+  p = gui::parse_script("click\n");
+  CHECK(p.error.find("line 1") == 0);
+  test::FakeLockState lock;
+  gui::GuiModel m(fake_options(lock));
+  HeadlessGui g(m);
+  CHECK(g.run_script("click \"No such button\" 0.2\n").find("no button 'No such button'") != std::string::npos);
+}
+
+TEST_CASE("lockfw-sim: start a virtual lock from the Connect view and read its identity") {
+  if (!std::getenv("LOCKDIAG_BIN_DIR")) return;
+  gui::GuiModel::Options o;
+  o.job_store = "-";
+  o.settings = "-";
+  o.worker.poll_interval_ms = 200;
+  gui::GuiModel m(std::move(o));
+  HeadlessGui g(m);
+  CHECK(g.run_script(R"S(
+    view connect
+    click "Start a virtual lock"
+    wait_connected 10
+    wait_text "Dashboard" 5
+    expect "250 slots, event log of 10000"
+  )S") == "");
+  REQUIRE(!m.devices().empty());
+  CHECK(m.devices().front().label == "Virtual lock (fresh)");
+  CHECK(m.devices().front().started_here);
+  REQUIRE(m.device().identity);
+  CHECK(m.device().identity->slot_count == 250);
+  CHECK(m.device().status.has_value());
+}
