@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "lock_text.h"
+#include "workflow_runner.h"
 #include "lockfw/wire.h"
 
 namespace lockdiag::gui {
@@ -112,12 +113,14 @@ GuiModel::GuiModel(Options options) : options_(std::move(options)) {
   } else {
     sim_dir_ = options_.sim_dir;
   }
+  scenario_names_ = list_scenarios(sim_binary());
   rescan_devices();
   refresh_jobs();
 }
 
 GuiModel::~GuiModel() {
   if (wizard.running()) cancel_wizard();
+  if (sim_thread_.joinable()) sim_thread_.join();
   worker_.reset();  // joins the I/O thread before the sims and the store go away
   sims_.clear();
   if (own_sim_dir_) {
@@ -137,11 +140,19 @@ void GuiModel::wake() const {
 
 bool GuiModel::busy() const {
   return !snap_.busy.empty() || snap_.link == app::LinkState::kConnecting || wizard.running() ||
-         !worker_->idle();
+         !worker_->idle() || sim_busy_;
 }
 
 bool GuiModel::update() {
   bool changed = wizard.update();
+  {
+    std::lock_guard lk(sim_mu_);
+    if (sim_result_) {
+      simulate_status = std::move(*sim_result_);
+      sim_result_.reset();
+      changed = true;
+    }
+  }
   const uint64_t v = worker_->version();
   if (v != seen_version_) {
     seen_version_ = v;
@@ -181,8 +192,10 @@ void GuiModel::recompute_after_snapshot(const app::DeviceSnapshot& old) {
 // ---- Connect ---------------------------------------------------------------------------------
 
 std::vector<std::string> GuiModel::scenarios() const {
-  // "" is a fresh lock straight from the factory. The named ones come from lockfw-sim.
-  return {"", "occupied-rental", "handoff", "clock-lost", "lockout", "low-battery", "busy-log"};
+  // "" is a fresh lock with no scenario; the named ones are what this lockfw-sim offers.
+  std::vector<std::string> out{""};
+  out.insert(out.end(), scenario_names_.begin(), scenario_names_.end());
+  return out;
 }
 
 bool GuiModel::is_virtual(const std::string& uri) const { return uri.rfind("sim:", 0) == 0; }
@@ -229,8 +242,7 @@ bool GuiModel::start_virtual_lock(const std::string& scenario) {
   app::SimProcess::Options o;
   o.directory = sim_dir_ / ("lock-" + std::to_string(sims_.size() + 1));
   if (!scenario.empty()) o.extra_args = {"--scenario", scenario};
-  if (const char* bin = std::getenv("LOCKDIAG_BIN_DIR"); bin && *bin && fs::exists(fs::path(bin) / "lockfw-sim"))
-    o.binary = fs::path(bin) / "lockfw-sim";
+  o.binary = sim_binary();
   auto p = app::SimProcess::start(o);
   if (!p) {
     connect_error = "Cannot start a virtual lock: " + p.error();
@@ -483,10 +495,20 @@ bool GuiModel::can_simulate_at_lock() const {
 }
 
 void GuiModel::simulate_at_lock() {
-  if (!can_simulate_at_lock()) return;
-  std::string msg;
-  const bool ok = simulator(*wizard.view().prompt, snap_.uri, msg);
-  simulate_status = ok ? (msg.empty() ? "Done at the virtual lock." : msg) : "Could not: " + msg;
+  if (!can_simulate_at_lock() || sim_busy_) return;
+  if (sim_thread_.joinable()) sim_thread_.join();
+  sim_busy_ = true;
+  simulate_status = "Typing at the virtual lock...";
+  sim_thread_ = std::thread([this, prompt = *wizard.view().prompt, uri = snap_.uri, fn = simulator] {
+    std::string msg;
+    const bool ok = fn(prompt, uri, msg);
+    {
+      std::lock_guard lk(sim_mu_);
+      sim_result_ = ok ? (msg.empty() ? "Done at the virtual lock." : msg) : "Could not: " + msg;
+    }
+    sim_busy_ = false;
+    wake();
+  });
 }
 
 // ---- Jobs ------------------------------------------------------------------------------------

@@ -4,6 +4,9 @@
 #pragma once
 
 #include <array>
+#include <atomic>
+#include <mutex>
+#include <thread>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -148,7 +151,8 @@ class GuiModel {
   void cancel_wizard();
   // Virtual locks only: performs the prompted keypad action at the virtual lock.
   bool can_simulate_at_lock() const;
-  void simulate_at_lock();
+  void simulate_at_lock();  // runs off the UI thread; simulate_status says how it went
+  bool simulating() const { return sim_busy_.load(); }
   std::string simulate_status;
   // Tests and demos replace how a keypad action is performed at a virtual lock.
   std::function<bool(const app::LockPrompt&, const std::string& uri, std::string& message)> simulator;
@@ -200,6 +204,11 @@ class GuiModel {
   std::vector<float> battery_history_;
   std::string history_serial_;
   std::filesystem::path settings_path_;
+  std::vector<std::string> scenario_names_;
+  std::thread sim_thread_;
+  std::atomic<bool> sim_busy_{false};
+  std::mutex sim_mu_;
+  std::optional<std::string> sim_result_;
 };
 
 }  // namespace lockdiag::gui

@@ -142,7 +142,9 @@ void running(GuiModel& m) {
     ui::TextWrapped("%s", p.prompt->text.c_str());
     ui::TextDisabled("Waiting for the lock to confirm...");
     if (m.can_simulate_at_lock()) {
+      ImGui::BeginDisabled(m.simulating());
       if (ui::Button("Simulate at the lock")) m.simulate_at_lock();
+      ImGui::EndDisabled();
       ui::Tooltip("Virtual locks only: performs this keypad action on the virtual lock, for training and demos.");
     }
     if (!m.simulate_status.empty()) ui::TextDisabled("%s", m.simulate_status.c_str());
