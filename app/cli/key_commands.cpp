@@ -13,7 +13,7 @@
 namespace lockdiag::cli {
 namespace {
 
-int fail_with(const CliError& e) {
+int fail_with(const KeyCommandError& e) {
   std::cerr << "lockdiag: " << e.message << "\n";
   return e.exit_code;
 }

@@ -9,17 +9,17 @@
 namespace lockdiag::cli {
 namespace {
 
-std::unexpected<CliError> error(int code, std::string message) {
-  return std::unexpected(CliError{code, std::move(message)});
+std::unexpected<KeyCommandError> error(int code, std::string message) {
+  return std::unexpected(KeyCommandError{code, std::move(message)});
 }
 
-std::expected<reports::KeyStore, CliError> store() {
+std::expected<reports::KeyStore, KeyCommandError> store() {
   auto s = reports::KeyStore::open_default();
   if (!s) return error(kExitDataError, s.error().message);
   return *s;
 }
 
-std::expected<reports::KeyInfo, CliError> create(const reports::KeyStore& s) {
+std::expected<reports::KeyInfo, KeyCommandError> create(const reports::KeyStore& s) {
   std::string why;
   auto pass = obtain_passphrase(true, &why);
   if (!why.empty()) return error(kExitUsage, why);
@@ -33,7 +33,7 @@ std::expected<reports::KeyInfo, CliError> create(const reports::KeyStore& s) {
 
 }  // namespace
 
-std::expected<reports::KeyInfo, CliError> technician_key_info(bool* created) {
+std::expected<reports::KeyInfo, KeyCommandError> technician_key_info(bool* created) {
   auto s = store();
   if (!s) return std::unexpected(s.error());
   *created = !s->exists();
@@ -43,7 +43,7 @@ std::expected<reports::KeyInfo, CliError> technician_key_info(bool* created) {
   return *info;
 }
 
-std::expected<reports::SigningKey, CliError> technician_signing_key() {
+std::expected<reports::SigningKey, KeyCommandError> technician_signing_key() {
   bool created = false;
   auto info = technician_key_info(&created);
   if (!info) return std::unexpected(info.error());

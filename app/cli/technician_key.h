@@ -10,15 +10,15 @@
 
 namespace lockdiag::cli {
 
-struct CliError {
+struct KeyCommandError {
   int exit_code;
   std::string message;
 };
 
 // The key's public half; creates the key pair first if there is none (*created = true).
-std::expected<reports::KeyInfo, CliError> technician_key_info(bool* created);
+std::expected<reports::KeyInfo, KeyCommandError> technician_key_info(bool* created);
 // The signing key; creates the key pair first if there is none.
-std::expected<reports::SigningKey, CliError> technician_signing_key();
+std::expected<reports::SigningKey, KeyCommandError> technician_signing_key();
 // Keys trusted without --key: the technician's own and *.pub in <data dir>/lockdiag/trusted/.
 std::vector<reports::PublicKey> locally_trusted_keys();
 
