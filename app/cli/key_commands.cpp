@@ -1,8 +1,8 @@
 // lockdiag keys show | export
 #include <iostream>
-
 #include <nlohmann/json.hpp>
 
+#include "command_guard.h"
 #include "exit_codes.h"
 #include "json_flag.h"
 #include "lockdiag/reports/crypto.h"
@@ -23,11 +23,14 @@ int show(const CLI::App& sub, bool json) {
   auto info = technician_key_info(&created);
   if (!info) return fail_with(info.error());
   if (json_requested(sub, json)) {
-    const nlohmann::json j = {{"key_id", info->key_id},           {"alg", "ed25519"},
-                              {"public_key", info->public_key.hex()}, {"sealed", info->sealed},
-                              {"created_at", info->created_at},   {"path", info->path.string()},
+    const nlohmann::json j = {{"key_id", info->key_id},
+                              {"alg", "ed25519"},
+                              {"public_key", info->public_key.hex()},
+                              {"sealed", info->sealed},
+                              {"created_at", info->created_at},
+                              {"path", info->path.string()},
                               {"created_now", created}};
-    std::cout << j.dump() << "\n";
+    std::cout << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   } else {
     std::cout << "key id:     " << info->key_id << "\n"
               << "algorithm:  ed25519\n"
@@ -65,12 +68,14 @@ void add_key_commands(CLI::App& root) {
   CLI::App* show_cmd = keys->add_subcommand("show", "show the key id and public key");
   auto show_json = std::make_shared<bool>(false);
   show_cmd->add_flag("--json", *show_json, "machine-readable output on stdout");
-  show_cmd->callback([show_cmd, show_json] { command_exit_code() = show(*show_cmd, *show_json); });
+  show_cmd->callback(
+      [show_cmd, show_json] { command_exit_code() = guarded([&] { return show(*show_cmd, *show_json); }); });
 
-  CLI::App* export_cmd = keys->add_subcommand("export", "write the public key file others verify reports with");
+  CLI::App* export_cmd =
+      keys->add_subcommand("export", "write the public key file others verify reports with");
   auto out = std::make_shared<std::string>();
   export_cmd->add_option("-o,--output", *out, "file to write (default: stdout)");
-  export_cmd->callback([out] { command_exit_code() = export_key(*out); });
+  export_cmd->callback([out] { command_exit_code() = guarded([&] { return export_key(*out); }); });
 }
 
 }  // namespace lockdiag::cli

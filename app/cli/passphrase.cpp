@@ -1,10 +1,11 @@
 #include "passphrase.h"
 
+#include <termios.h>
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
-#include <termios.h>
-#include <unistd.h>
 
 namespace lockdiag::cli {
 namespace {

@@ -4,6 +4,7 @@
 #include <iostream>
 #include <memory>
 
+#include "command_guard.h"
 #include "exit_codes.h"
 #include "json_flag.h"
 #include "lockdiag/reports/canonical.h"
@@ -35,7 +36,8 @@ struct VerifyArgs {
 int verify_failed(const r::VerifyError& e, bool json) {
   std::cerr << "lockdiag: report does not verify (" << r::reason_id(e.reason) << "): " << e.message << "\n";
   if (json)
-    std::cout << nlohmann::json{{"valid", false}, {"reason", r::reason_id(e.reason)}, {"message", e.message}}.dump()
+    std::cout << nlohmann::json{{"valid", false}, {"reason", r::reason_id(e.reason)}, {"message", e.message}}
+                     .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
               << "\n";
   return e.reason == r::VerifyReason::unreadable ? kExitDataError : kExitInvalid;
 }
@@ -65,11 +67,12 @@ int verify(const CLI::App& sub, const VerifyArgs& a) {
     for (const auto& k : locally_trusted_keys())
       if (k == summary->public_key) summary->key_trusted = true;
     if (!summary->key_trusted)
-      return verify_failed({r::VerifyReason::unknown_key,
-                            "signed by key " + summary->key_id +
-                                ", which is not trusted here; pass --key with the technician's public key file "
-                                "(lockdiag keys export)"},
-                           json);
+      return verify_failed(
+          {r::VerifyReason::unknown_key,
+           "signed by key " + summary->key_id +
+               ", which is not trusted here; pass --key with the technician's public key file "
+               "(lockdiag keys export)"},
+          json);
   }
   if (json) {
     std::size_t counts[3] = {0, 0, 0};
@@ -84,8 +87,9 @@ int verify(const CLI::App& sub, const VerifyArgs& a) {
                                 {"finished_at", rep.finished_at},
                                 {"key_id", summary->key_id},
                                 {"sha256", summary->sha256},
-                                {"findings", {{"info", counts[0]}, {"warning", counts[1]}, {"critical", counts[2]}}}}
-                     .dump()
+                                {"findings",
+                                 {{"info", counts[0]}, {"warning", counts[1]}, {"critical", counts[2]}}}}
+                     .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
               << "\n";
   } else {
     std::cout << summary->one_line() << "\n";
@@ -165,7 +169,8 @@ int sign(const SignArgs& a) {
     std::cerr << "lockdiag: " << ok.error().message << "\n";
     return kExitDataError;
   }
-  std::cout << "signed report " << report->id << " with key " << key->public_key().key_id() << ": " << a.out << "\n";
+  std::cout << "signed report " << report->id << " with key " << key->public_key().key_id() << ": " << a.out
+            << "\n";
   return kExitOk;
 }
 
@@ -175,25 +180,28 @@ void add_report_commands(CLI::App& root) {
   CLI::App* report = root.add_subcommand("report", "job reports: verify, render to PDF, sign");
   report->require_subcommand(1);
 
-  CLI::App* v = report->add_subcommand("verify", "check a signed report offline (exit 0 valid, 6 invalid, 7 unreadable)");
+  CLI::App* v = report->add_subcommand(
+      "verify", "check a signed report offline (exit 0 valid, 6 invalid, 7 unreadable)");
   auto va = std::make_shared<VerifyArgs>();
   v->add_option("FILE", va->file, "signed report file")->required();
   v->add_option("--key", va->key_file, "the technician's public key file (lockdiag keys export)");
   v->add_flag("--json", va->json, "machine-readable output on stdout");
-  v->callback([v, va] { command_exit_code() = verify(*v, *va); });
+  v->callback([v, va] { command_exit_code() = guarded([&] { return verify(*v, *va); }); });
 
   CLI::App* rd = report->add_subcommand("render", "render a report (signed, or an unsigned draft) to PDF");
   auto ra = std::make_shared<RenderArgs>();
   rd->add_option("FILE", ra->file, "report file")->required();
   rd->add_option("-o,--output", ra->out, "PDF file to write")->required();
-  rd->add_option("--paper", ra->paper, "paper size")->check(CLI::IsMember({"a4", "letter"}))->capture_default_str();
-  rd->callback([ra] { command_exit_code() = render(*ra); });
+  rd->add_option("--paper", ra->paper, "paper size")
+      ->check(CLI::IsMember({"a4", "letter"}))
+      ->capture_default_str();
+  rd->callback([ra] { command_exit_code() = guarded([&] { return render(*ra); }); });
 
   CLI::App* s = report->add_subcommand("sign", "sign an unsigned report body with the technician key");
   auto sa = std::make_shared<SignArgs>();
   s->add_option("FILE", sa->file, "unsigned report body (JSON)")->required();
   s->add_option("-o,--output", sa->out, "signed report file to write")->required();
-  s->callback([sa] { command_exit_code() = sign(*sa); });
+  s->callback([sa] { command_exit_code() = guarded([&] { return sign(*sa); }); });
 }
 
 }  // namespace lockdiag::cli

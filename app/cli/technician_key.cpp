@@ -26,7 +26,8 @@ std::expected<reports::KeyInfo, KeyCommandError> create(const reports::KeyStore&
   auto info = s.create(pass);
   if (!info) return error(kExitDataError, info.error().message);
   std::cerr << "lockdiag: created technician key " << info->key_id << " at " << info->path.string()
-            << (info->sealed ? " (sealed with a passphrase)" : " (not sealed: set LOCKDIAG_KEY_PASSPHRASE when creating to seal it)")
+            << (info->sealed ? " (sealed with a passphrase)"
+                             : " (not sealed: set LOCKDIAG_KEY_PASSPHRASE when creating to seal it)")
             << "\n";
   return *info;
 }
@@ -54,8 +55,9 @@ std::expected<reports::SigningKey, KeyCommandError> technician_signing_key() {
     std::string why;
     pass = obtain_passphrase(false, &why);
     if (!pass)
-      return error(kExitFailure,
-                   "the technician key is sealed with a passphrase; set LOCKDIAG_KEY_PASSPHRASE or run in a terminal");
+      return error(
+          kExitFailure,
+          "the technician key is sealed with a passphrase; set LOCKDIAG_KEY_PASSPHRASE or run in a terminal");
   }
   auto key = s->load(pass);
   if (!key) {
@@ -76,8 +78,10 @@ std::vector<reports::PublicKey> locally_trusted_keys() {
     if (entry.path().extension() != ".pub") continue;
     auto bytes = reports::read_report_file(entry.path(), 4096);
     if (!bytes) continue;
-    if (auto key = reports::parse_public_key_file(*bytes)) keys.push_back(*key);
-    else std::cerr << "lockdiag: ignoring " << entry.path().string() << ": " << key.error().message << "\n";
+    if (auto key = reports::parse_public_key_file(*bytes))
+      keys.push_back(*key);
+    else
+      std::cerr << "lockdiag: ignoring " << entry.path().string() << ": " << key.error().message << "\n";
   }
   return keys;
 }

@@ -1,9 +1,9 @@
+#include "lockdiag/reports/canonical.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <string>
 #include <vector>
-
-#include "lockdiag/reports/canonical.h"
 
 namespace lockdiag::reports {
 namespace {
@@ -16,13 +16,27 @@ bool append_string(std::string& out, const std::string& s) {
   for (const char ch : s) {
     const auto c = static_cast<unsigned char>(ch);
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           char buf[8];
@@ -45,9 +59,9 @@ Result<void> write(std::string& out, const json& v, std::size_t depth, const std
       keys.reserve(v.size());
       for (auto it = v.begin(); it != v.end(); ++it) keys.push_back(&it.key());
       std::sort(keys.begin(), keys.end(), [](const std::string* a, const std::string* b) {
-        return std::lexicographical_compare(
-            a->begin(), a->end(), b->begin(), b->end(),
-            [](char x, char y) { return static_cast<unsigned char>(x) < static_cast<unsigned char>(y); });
+        return std::lexicographical_compare(a->begin(), a->end(), b->begin(), b->end(), [](char x, char y) {
+          return static_cast<unsigned char>(x) < static_cast<unsigned char>(y);
+        });
       });
       out.push_back('{');
       bool first = true;

@@ -1,7 +1,9 @@
+#include "lockdiag/reports/crypto.h"
+
 #include <cstring>
 
+#include "json_fields.h"
 #include "lockdiag/reports/canonical.h"
-#include "lockdiag/reports/crypto.h"
 #include "sodium_init.h"
 
 namespace lockdiag::reports {
@@ -108,10 +110,8 @@ bool verify_signature(const PublicKey& key, std::string_view message, const Sign
 inline constexpr std::string_view kPublicKeyFormat = "lockdiag-public-key/1";
 
 std::string public_key_file(const PublicKey& key) {
-  nlohmann::json j = {{"format", kPublicKeyFormat},
-                      {"alg", "ed25519"},
-                      {"key_id", key.key_id()},
-                      {"public_key", key.hex()}};
+  nlohmann::json j = {
+      {"format", kPublicKeyFormat}, {"alg", "ed25519"}, {"key_id", key.key_id()}, {"public_key", key.hex()}};
   return canonical(j).value() + "\n";
 }
 
@@ -119,16 +119,14 @@ Result<PublicKey> parse_public_key_file(std::string_view bytes) {
   if (bytes.size() > 4096) return fail("public key file is too large to be one (over 4 KiB)");
   auto j = parse_json(bytes);
   if (!j) return fail("public key file: " + j.error().message);
-  if (!j->is_object() || !j->contains("format") || (*j)["format"] != kPublicKeyFormat)
+  if (detail::text_field(*j, "format") != kPublicKeyFormat)
     return fail("not a lockdiag public key file (want \"format\": \"" + std::string(kPublicKeyFormat) +
                 "\"; export one with: lockdiag keys export)");
-  if (!j->contains("alg") || (*j)["alg"] != "ed25519") return fail("public key file: alg must be ed25519");
+  if (detail::text_field(*j, "alg") != "ed25519") return fail("public key file: alg must be ed25519");
   PublicKey key;
-  const auto& pk = (*j)["public_key"];
-  if (!pk.is_string() || !from_hex(pk.get<std::string>(), key.bytes))
+  if (!from_hex(detail::text_field(*j, "public_key"), key.bytes))
     return fail("public key file: public_key must be 64 lowercase hex digits");
-  const auto& id = (*j)["key_id"];
-  if (!id.is_string() || id.get<std::string>() != key.key_id())
+  if (detail::text_field(*j, "key_id") != key.key_id())
     return fail("public key file: key_id does not match the public key (file damaged or edited)");
   return key;
 }

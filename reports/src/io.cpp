@@ -1,11 +1,12 @@
-#include <cerrno>
-#include <cstring>
+#include "lockdiag/reports/io.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
-#include <string>
 #include <unistd.h>
 
-#include "lockdiag/reports/io.h"
+#include <cerrno>
+#include <cstring>
+#include <string>
 
 namespace lockdiag::reports {
 

@@ -42,6 +42,10 @@ class StrictBuilder {
     std::string what = ex.what();
     // nlohmann's message starts with "[json.exception.parse_error.101] parse error at ...".
     if (auto pos = what.find("] "); pos != std::string::npos) what = what.substr(pos + 2);
+    // The parser quotes the bytes it last read, which may end inside a UTF-8 sequence.
+    if (!is_valid_utf8(what))
+      for (char& c : what)
+        if (static_cast<unsigned char>(c) >= 0x80) c = '?';
     return refuse(JsonProblem::malformed, what + " (byte " + std::to_string(position) + ")");
   }
 
@@ -73,8 +77,7 @@ class StrictBuilder {
   }
   bool open(json v) {
     if (stack_.size() >= kMaxJsonDepth)
-      return refuse(JsonProblem::too_deep,
-                    "nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+      return refuse(JsonProblem::too_deep, "nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
     json* p = place(std::move(v));
     stack_.push_back(Frame{p, {}, {}});
     return true;

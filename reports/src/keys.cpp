@@ -1,14 +1,17 @@
 // The technician's key on disk. One file, technician.key, canonical JSON, mode 0600, in a
 // 0700 directory. The seed is stored in clear or sealed with a passphrase.
-#include <cerrno>
-#include <cstdlib>
-#include <cstring>
+#include "lockdiag/reports/keys.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+#include "json_fields.h"
 #include "lockdiag/reports/canonical.h"
-#include "lockdiag/reports/keys.h"
 #include "lockdiag/reports/timefmt.h"
 #include "sodium_init.h"
 
@@ -41,7 +44,8 @@ Result<void> ensure_private_dir(const std::filesystem::path& dir) {
 Result<std::string> read_private_file(const std::filesystem::path& path) {
   const int fd = open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0) {
-    if (errno == ENOENT) return fail("no technician key at " + path.string() + " (it is created on first use)");
+    if (errno == ENOENT)
+      return fail("no technician key at " + path.string() + " (it is created on first use)");
     return fail("cannot open " + path.string() + ": " + std::strerror(errno));
   }
   struct stat st {};
@@ -85,18 +89,20 @@ Result<Parsed> parse_key_file(const std::filesystem::path& path) {
   auto j = parse_json(*bytes);
   const std::string damaged = path.string() + " is damaged";
   if (!j) return fail(damaged + ": " + j.error().message);
-  if (!j->is_object() || j->value("format", "") != kKeyFormat || j->value("alg", "") != "ed25519")
+  if (!j->is_object() || detail::text_field(*j, "format") != kKeyFormat ||
+      detail::text_field(*j, "alg") != "ed25519")
     return fail(path.string() + " is not a lockdiag technician key (" + std::string(kKeyFormat) + ")");
   Parsed p;
   p.info.path = path;
-  if (!from_hex(j->value("public_key", ""), p.info.public_key.bytes))
+  if (!from_hex(detail::text_field(*j, "public_key"), p.info.public_key.bytes))
     return fail(damaged + ": public_key is not 64 hex digits");
   p.info.key_id = p.info.public_key.key_id();
-  if (j->value("key_id", "") != p.info.key_id) return fail(damaged + ": key_id does not match public_key");
-  p.info.created_at = j->value("created_at", "");
+  if (detail::text_field(*j, "key_id") != p.info.key_id)
+    return fail(damaged + ": key_id does not match public_key");
+  p.info.created_at = detail::text_field(*j, "created_at");
   const auto secret = j->find("secret");
   if (secret == j->end() || !secret->is_object()) return fail(damaged + ": no secret part");
-  const std::string kind = secret->value("kind", "");
+  const std::string kind = detail::text_field(*secret, "kind");
   if (kind != "plain" && kind != kSealKind) return fail(damaged + ": unknown secret kind \"" + kind + "\"");
   p.info.sealed = kind == kSealKind;
   p.doc = std::move(*j);
@@ -105,16 +111,17 @@ Result<Parsed> parse_key_file(const std::filesystem::path& path) {
 
 Result<SigningKey> unseal(const json& secret, std::string_view passphrase, const std::string& path) {
   const std::string damaged = path + " is damaged";
-  const auto ops = secret.value("opslimit", std::uint64_t{0});
-  const auto mem = secret.value("memlimit", std::uint64_t{0});
+  const auto ops = detail::uint_field(secret, "opslimit");
+  const auto mem = detail::uint_field(secret, "memlimit");
   if (ops < crypto_pwhash_OPSLIMIT_MIN || ops > crypto_pwhash_OPSLIMIT_SENSITIVE ||
       mem < crypto_pwhash_MEMLIMIT_MIN || mem > kMaxMemlimit)
     return fail(damaged + ": passphrase work limits out of range");
   std::array<unsigned char, crypto_pwhash_SALTBYTES> salt{};
   std::array<unsigned char, crypto_secretbox_NONCEBYTES> nonce{};
   std::array<unsigned char, kSeedBytes + crypto_secretbox_MACBYTES> box{};
-  if (!from_hex(secret.value("salt", ""), salt) || !from_hex(secret.value("nonce", ""), nonce) ||
-      !from_hex(secret.value("box", ""), box))
+  if (!from_hex(detail::text_field(secret, "salt"), salt) ||
+      !from_hex(detail::text_field(secret, "nonce"), nonce) ||
+      !from_hex(detail::text_field(secret, "box"), box))
     return fail(damaged + ": sealed part is not hex of the right length");
   std::array<unsigned char, crypto_secretbox_KEYBYTES> k{};
   if (crypto_pwhash(k.data(), k.size(), passphrase.data(), passphrase.size(), salt.data(), ops,
@@ -149,96 +156,115 @@ bool KeyStore::exists() const {
 }
 
 Result<KeyInfo> KeyStore::info() const {
-  auto p = parse_key_file(key_path());
-  if (!p) return std::unexpected(p.error());
-  return p->info;
+  try {
+    auto p = parse_key_file(key_path());
+    if (!p) return std::unexpected(p.error());
+    return p->info;
+  } catch (const std::exception& e) {
+    return fail(std::string("cannot read the technician key: ") + e.what());
+  }
 }
 
 Result<KeyInfo> KeyStore::create(std::optional<std::string_view> passphrase, KdfParams kdf) const {
-  if (!detail::sodium_ready()) return fail("libsodium could not start");
-  if (exists()) return fail("a technician key already exists at " + key_path().string());
-  if (auto ok = ensure_private_dir(dir_); !ok) return std::unexpected(ok.error());
-  auto key = SigningKey::generate();
-  if (!key) return std::unexpected(key.error());
-  SeedBuf seed;
-  key->seed(seed.b);
+  try {
+    if (!detail::sodium_ready()) return fail("libsodium could not start");
+    if (exists()) return fail("a technician key already exists at " + key_path().string());
+    if (auto ok = ensure_private_dir(dir_); !ok) return std::unexpected(ok.error());
+    auto key = SigningKey::generate();
+    if (!key) return std::unexpected(key.error());
+    SeedBuf seed;
+    key->seed(seed.b);
 
-  json secret;
-  const bool sealed = passphrase && !passphrase->empty();
-  if (sealed) {
-    if (kdf.memlimit > kMaxMemlimit) return fail("passphrase memory limit too large");
-    std::array<unsigned char, crypto_pwhash_SALTBYTES> salt{};
-    std::array<unsigned char, crypto_secretbox_NONCEBYTES> nonce{};
-    std::array<unsigned char, kSeedBytes + crypto_secretbox_MACBYTES> box{};
-    std::array<unsigned char, crypto_secretbox_KEYBYTES> k{};
-    randombytes_buf(salt.data(), salt.size());
-    randombytes_buf(nonce.data(), nonce.size());
-    if (crypto_pwhash(k.data(), k.size(), passphrase->data(), passphrase->size(), salt.data(), kdf.opslimit,
-                      static_cast<std::size_t>(kdf.memlimit), crypto_pwhash_ALG_ARGON2ID13) != 0)
-      return fail("not enough memory to seal the key with Argon2id");
-    crypto_secretbox_easy(box.data(), seed.b.data(), seed.b.size(), nonce.data(), k.data());
-    sodium_memzero(k.data(), k.size());
-    secret = {{"kind", kSealKind}, {"opslimit", kdf.opslimit}, {"memlimit", kdf.memlimit},
-              {"salt", to_hex(salt)}, {"nonce", to_hex(nonce)}, {"box", to_hex(box)}};
-  } else {
-    secret = {{"kind", "plain"}, {"seed", to_hex(seed.b)}};
-  }
-  KeyInfo info{key->public_key(), key->public_key().key_id(), now_rfc3339_utc(), sealed, key_path()};
-  json doc = {{"format", kKeyFormat}, {"alg", "ed25519"}, {"created_at", info.created_at},
-              {"key_id", info.key_id}, {"public_key", info.public_key.hex()}, {"secret", std::move(secret)}};
-  auto bytes = canonical(doc);
-  doc.clear();
-  if (!bytes) return std::unexpected(bytes.error());
-  bytes->push_back('\n');
+    json secret;
+    const bool sealed = passphrase && !passphrase->empty();
+    if (sealed) {
+      if (kdf.memlimit > kMaxMemlimit) return fail("passphrase memory limit too large");
+      std::array<unsigned char, crypto_pwhash_SALTBYTES> salt{};
+      std::array<unsigned char, crypto_secretbox_NONCEBYTES> nonce{};
+      std::array<unsigned char, kSeedBytes + crypto_secretbox_MACBYTES> box{};
+      std::array<unsigned char, crypto_secretbox_KEYBYTES> k{};
+      randombytes_buf(salt.data(), salt.size());
+      randombytes_buf(nonce.data(), nonce.size());
+      if (crypto_pwhash(k.data(), k.size(), passphrase->data(), passphrase->size(), salt.data(), kdf.opslimit,
+                        static_cast<std::size_t>(kdf.memlimit), crypto_pwhash_ALG_ARGON2ID13) != 0)
+        return fail("not enough memory to seal the key with Argon2id");
+      crypto_secretbox_easy(box.data(), seed.b.data(), seed.b.size(), nonce.data(), k.data());
+      sodium_memzero(k.data(), k.size());
+      secret = {{"kind", kSealKind},    {"opslimit", kdf.opslimit}, {"memlimit", kdf.memlimit},
+                {"salt", to_hex(salt)}, {"nonce", to_hex(nonce)},   {"box", to_hex(box)}};
+    } else {
+      secret = {{"kind", "plain"}, {"seed", to_hex(seed.b)}};
+    }
+    KeyInfo info{key->public_key(), key->public_key().key_id(), now_rfc3339_utc(), sealed, key_path()};
+    json doc = {{"format", kKeyFormat},
+                {"alg", "ed25519"},
+                {"created_at", info.created_at},
+                {"key_id", info.key_id},
+                {"public_key", info.public_key.hex()},
+                {"secret", std::move(secret)}};
+    auto bytes = canonical(doc);
+    doc.clear();
+    if (!bytes) return std::unexpected(bytes.error());
+    bytes->push_back('\n');
 
-  // Write a private temporary file, then link it into place: never overwrite a key, and
-  // never leave a half-written one where a reader would find it.
-  std::string tmp = (dir_ / "technician.key.tmpXXXXXX").string();
-  const int fd = mkstemp(tmp.data());
-  if (fd < 0) return fail("cannot write in " + dir_.string() + ": " + std::strerror(errno));
-  bool ok = fchmod(fd, 0600) == 0;
-  std::size_t done = 0;
-  while (ok && done < bytes->size()) {
-    const ssize_t n = write(fd, bytes->data() + done, bytes->size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    ok = n > 0;
-    if (ok) done += static_cast<std::size_t>(n);
-  }
-  ok = ok && fsync(fd) == 0;
-  const int err = errno;
-  close(fd);
-  sodium_memzero(bytes->data(), bytes->size());
-  if (!ok) {
+    // Write a private temporary file, then link it into place: never overwrite a key, and
+    // never leave a half-written one where a reader would find it.
+    std::string tmp = (dir_ / "technician.key.tmpXXXXXX").string();
+    const int fd = mkstemp(tmp.data());
+    if (fd < 0) return fail("cannot write in " + dir_.string() + ": " + std::strerror(errno));
+    bool ok = fchmod(fd, 0600) == 0;
+    std::size_t done = 0;
+    while (ok && done < bytes->size()) {
+      const ssize_t n = write(fd, bytes->data() + done, bytes->size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      ok = n > 0;
+      if (ok) done += static_cast<std::size_t>(n);
+    }
+    ok = ok && fsync(fd) == 0;
+    const int err = errno;
+    close(fd);
+    sodium_memzero(bytes->data(), bytes->size());
+    if (!ok) {
+      unlink(tmp.c_str());
+      return fail("cannot write the key in " + dir_.string() + ": " + std::strerror(err));
+    }
+    const int linked = link(tmp.c_str(), key_path().c_str());
+    const int link_err = errno;
     unlink(tmp.c_str());
-    return fail("cannot write the key in " + dir_.string() + ": " + std::strerror(err));
+    if (linked != 0) {
+      if (link_err == EEXIST) return fail("a technician key already exists at " + key_path().string());
+      return fail("cannot store the key at " + key_path().string() + ": " + std::strerror(link_err));
+    }
+    return info;
+  } catch (const std::exception& e) {
+    return fail(std::string("cannot create the technician key: ") + e.what());
   }
-  const int linked = link(tmp.c_str(), key_path().c_str());
-  const int link_err = errno;
-  unlink(tmp.c_str());
-  if (linked != 0) {
-    if (link_err == EEXIST) return fail("a technician key already exists at " + key_path().string());
-    return fail("cannot store the key at " + key_path().string() + ": " + std::strerror(link_err));
-  }
-  return info;
 }
 
 Result<SigningKey> KeyStore::load(std::optional<std::string_view> passphrase) const {
-  auto p = parse_key_file(key_path());
-  if (!p) return std::unexpected(p.error());
-  const json& secret = p->doc["secret"];
-  Result<SigningKey> key = fail("");
-  if (p->info.sealed) {
-    if (!passphrase || passphrase->empty())
-      return fail("the technician key is sealed with a passphrase; set LOCKDIAG_KEY_PASSPHRASE or run in a terminal");
-    key = unseal(secret, *passphrase, key_path().string());
-  } else {
-    SeedBuf seed;
-    if (!from_hex(secret.value("seed", ""), seed.b)) return fail(key_path().string() + " is damaged: bad seed");
-    key = SigningKey::from_seed(seed.b);
+  try {
+    auto p = parse_key_file(key_path());
+    if (!p) return std::unexpected(p.error());
+    const json& secret = p->doc.at("secret");
+    Result<SigningKey> key = fail("");
+    if (p->info.sealed) {
+      if (!passphrase || passphrase->empty())
+        return fail(
+            "the technician key is sealed with a passphrase; set LOCKDIAG_KEY_PASSPHRASE or run in a "
+            "terminal");
+      key = unseal(secret, *passphrase, key_path().string());
+    } else {
+      SeedBuf seed;
+      if (!from_hex(detail::text_field(secret, "seed"), seed.b))
+        return fail(key_path().string() + " is damaged: bad seed");
+      key = SigningKey::from_seed(seed.b);
+    }
+    if (key && key->public_key() != p->info.public_key)
+      return fail(key_path().string() + " is damaged: the secret does not match the public key");
+    return key;
+  } catch (const std::exception& e) {
+    return fail(std::string("cannot load the technician key: ") + e.what());
   }
-  if (key && key->public_key() != p->info.public_key)
-    return fail(key_path().string() + " is damaged: the secret does not match the public key");
-  return key;
 }
 
 }  // namespace lockdiag::reports

@@ -1,7 +1,7 @@
+#include "lockdiag/reports/model.h"
+
 #include <array>
 #include <utility>
-
-#include "lockdiag/reports/model.h"
 
 namespace lockdiag::reports {
 namespace {
@@ -14,22 +14,23 @@ constexpr Names<JobKind, 5> kJobKinds{{{JobKind::diagnose, "diagnose"},
                                        {JobKind::reset_onboarding, "reset_onboarding"},
                                        {JobKind::rotation, "rotation"},
                                        {JobKind::clock_sync, "clock_sync"}}};
-constexpr Names<Role, 4> kRoles{{{Role::admin, "admin"}, {Role::user, "user"}, {Role::guest, "guest"},
-                                 {Role::service, "service"}}};
+constexpr Names<Role, 4> kRoles{
+    {{Role::admin, "admin"}, {Role::user, "user"}, {Role::guest, "guest"}, {Role::service, "service"}}};
 constexpr Names<SlotKind, 3> kSlotKinds{{{SlotKind::persistent, "persistent"},
                                          {SlotKind::temporary, "temporary"},
                                          {SlotKind::scheduled, "scheduled"}}};
-constexpr Names<BatteryState, 3> kBattery{{{BatteryState::ok, "ok"}, {BatteryState::low, "low"},
-                                           {BatteryState::critical, "critical"}}};
-constexpr Names<Severity, 3> kSeverities{{{Severity::info, "info"}, {Severity::warning, "warning"},
-                                          {Severity::critical, "critical"}}};
+constexpr Names<BatteryState, 3> kBattery{
+    {{BatteryState::ok, "ok"}, {BatteryState::low, "low"}, {BatteryState::critical, "critical"}}};
+constexpr Names<Severity, 3> kSeverities{
+    {{Severity::info, "info"}, {Severity::warning, "warning"}, {Severity::critical, "critical"}}};
 constexpr Names<StepOutcome, 5> kOutcomes{{{StepOutcome::ok, "ok"},
                                            {StepOutcome::failed, "failed"},
                                            {StepOutcome::refused, "refused"},
                                            {StepOutcome::skipped, "skipped"},
                                            {StepOutcome::interrupted, "interrupted"}}};
-constexpr Names<SessionOpenedBy, 2> kSessions{{{SessionOpenedBy::keypad_service_sequence, "keypad_service_sequence"},
-                                               {SessionOpenedBy::factory_state, "factory_state"}}};
+constexpr Names<SessionOpenedBy, 2> kSessions{
+    {{SessionOpenedBy::keypad_service_sequence, "keypad_service_sequence"},
+     {SessionOpenedBy::factory_state, "factory_state"}}};
 
 template <class E, std::size_t N>
 std::string_view name_of(const Names<E, N>& names, E e) {

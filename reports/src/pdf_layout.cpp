@@ -7,7 +7,7 @@ namespace {
 
 // Installed on Debian with fonts-dejavu-core (a dependency of libcairo2/fontconfig setups);
 // covers Latin, Greek, Cyrillic and the symbols we draw.
-constexpr const char* kFontSpecs[] = {"DejaVu Sans 9", "DejaVu Sans Bold 9", "DejaVu Sans 7.5",
+constexpr const char* kFontSpecs[] = {"DejaVu Sans 9",        "DejaVu Sans Bold 9",  "DejaVu Sans 7.5",
                                       "DejaVu Sans Mono 7.5", "DejaVu Sans Bold 17", "DejaVu Sans Bold 11.5"};
 
 cairo_status_t append(void* closure, const unsigned char* data, unsigned int length) {
@@ -90,7 +90,8 @@ void PdfLayout::heading(std::string_view s) {
   y_ += 4;
 }
 
-void PdfLayout::table(const std::vector<double>& columns, const std::vector<std::vector<Cell>>& rows, bool header) {
+void PdfLayout::table(const std::vector<double>& columns, const std::vector<std::vector<Cell>>& rows,
+                      bool header) {
   const double width = page_w_ - 2 * margin_;
   constexpr double pad = 3;
   for (std::size_t r = 0; r < rows.size(); ++r) {

@@ -1,13 +1,13 @@
 #pragma once
 // A small flowing-layout writer over cairo's PDF surface and pango: paragraphs and tables
 // that break across pages. Internal to the reports library.
-#include <string>
-#include <string_view>
-#include <vector>
-
 #include <cairo-pdf.h>
 #include <cairo.h>
 #include <pango/pangocairo.h>
+
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "lockdiag/reports/render.h"
 

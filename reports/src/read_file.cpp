@@ -1,10 +1,11 @@
 // Reading a report file with bounded memory: the size is checked before reading, and the
 // read itself stops one byte past the cap (for pipes and devices whose size is unknown).
-#include <cerrno>
-#include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include "lockdiag/reports/verify.h"
 
@@ -13,7 +14,8 @@ namespace lockdiag::reports {
 std::expected<std::string, VerifyError> read_report_file(const std::filesystem::path& path, std::size_t cap) {
   auto refuse = [](VerifyReason r, std::string m) { return std::unexpected(VerifyError{r, std::move(m)}); };
   const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return refuse(VerifyReason::unreadable, "cannot open " + path.string() + ": " + std::strerror(errno));
+  if (fd < 0)
+    return refuse(VerifyReason::unreadable, "cannot open " + path.string() + ": " + std::strerror(errno));
   struct stat st {};
   if (fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
     const int err = S_ISDIR(st.st_mode) ? EISDIR : errno;
@@ -47,8 +49,9 @@ std::expected<std::string, VerifyError> read_report_file(const std::filesystem::
   }
   close(fd);
   if (done > cap)
-    return refuse(VerifyReason::too_large, path.string() + " is larger than " + std::to_string(cap) +
-                                               " bytes; reports are not that large (this is not a lockdiag report)");
+    return refuse(VerifyReason::too_large,
+                  path.string() + " is larger than " + std::to_string(cap) +
+                      " bytes; reports are not that large (this is not a lockdiag report)");
   out.resize(done);
   return out;
 }

@@ -23,11 +23,16 @@ constexpr Rgb kGreen{0.10, 0.50, 0.20};
 
 std::string job_title(JobKind k) {
   switch (k) {
-    case JobKind::diagnose: return "Diagnosis";
-    case JobKind::handoff_audit: return "Property hand-off audit";
-    case JobKind::reset_onboarding: return "Reset and onboarding";
-    case JobKind::rotation: return "Code rotation";
-    case JobKind::clock_sync: return "Clock synchronisation";
+    case JobKind::diagnose:
+      return "Diagnosis";
+    case JobKind::handoff_audit:
+      return "Property hand-off audit";
+    case JobKind::reset_onboarding:
+      return "Reset and onboarding";
+    case JobKind::rotation:
+      return "Code rotation";
+    case JobKind::clock_sync:
+      return "Clock synchronisation";
   }
   return "Service visit";
 }
@@ -82,12 +87,14 @@ void before_after(PdfLayout& pdf, const Report& r) {
   const Snapshot& b = r.before;
   const Snapshot* a = r.after ? &*r.after : nullptr;
   auto row = [&](std::string item, std::string before, std::string after) {
-    return std::vector<Cell>{{std::move(item), Font::bold}, {std::move(before)}, {a ? std::move(after) : "not read"}};
+    return std::vector<Cell>{
+        {std::move(item), Font::bold}, {std::move(before)}, {a ? std::move(after) : "not read"}};
   };
   const Snapshot& an = a ? *a : b;  // only read when `a` is set
   std::vector<std::vector<Cell>> rows{{{"Item"}, {"Before"}, {"After"}}};
   rows.push_back(row("Read at", b.taken_at, an.taken_at));
-  rows.push_back(row("Slots occupied", std::to_string(b.occupied()) + " of " + std::to_string(b.slot_capacity),
+  rows.push_back(row("Slots occupied",
+                     std::to_string(b.occupied()) + " of " + std::to_string(b.slot_capacity),
                      std::to_string(an.occupied()) + " of " + std::to_string(an.slot_capacity)));
   std::set<std::pair<Role, SlotKind>> groups;
   for (const auto& g : b.slots) groups.insert({g.role, g.kind});
@@ -96,14 +103,16 @@ void before_after(PdfLayout& pdf, const Report& r) {
   for (const auto& [role, kind] : groups)
     rows.push_back(row("  " + std::string(to_string(role)) + ", " + std::string(to_string(kind)),
                        group_text(b, role, kind), group_text(an, role, kind)));
-  rows.push_back(row("Enabled / disabled",
-                     std::to_string(sum(b, &SlotGroup::enabled)) + " / " + std::to_string(sum(b, &SlotGroup::disabled)),
-                     std::to_string(sum(an, &SlotGroup::enabled)) + " / " + std::to_string(sum(an, &SlotGroup::disabled))));
+  rows.push_back(row(
+      "Enabled / disabled",
+      std::to_string(sum(b, &SlotGroup::enabled)) + " / " + std::to_string(sum(b, &SlotGroup::disabled)),
+      std::to_string(sum(an, &SlotGroup::enabled)) + " / " + std::to_string(sum(an, &SlotGroup::disabled))));
   rows.push_back(row("Expired but present", std::to_string(sum(b, &SlotGroup::expired_present)),
                      std::to_string(sum(an, &SlotGroup::expired_present))));
-  rows.push_back(row("Code-set fingerprint", short_fp(b.code_set_fingerprint),
-                     short_fp(an.code_set_fingerprint) +
-                         (an.code_set_fingerprint == b.code_set_fingerprint ? " (unchanged)" : " (changed)")));
+  rows.push_back(
+      row("Code-set fingerprint", short_fp(b.code_set_fingerprint),
+          short_fp(an.code_set_fingerprint) +
+              (an.code_set_fingerprint == b.code_set_fingerprint ? " (unchanged)" : " (changed)")));
   rows.push_back(row("Clock", clock_text(b.clock), clock_text(an.clock)));
   rows.push_back(row("Battery", battery_text(b.battery), battery_text(an.battery)));
   rows.push_back(row("Lockout", lockout_text(b.lockout), lockout_text(an.lockout)));
@@ -119,11 +128,19 @@ void steps(PdfLayout& pdf, const Report& r) {
   std::vector<std::vector<Cell>> rows{{{"UTC"}, {""}, {"Step"}, {"Outcome"}}};
   for (const auto& s : r.steps) {
     std::string what = s.action;
-    if (s.destructive) what += s.confirmed_at_lock ? "  (destructive, confirmed at the lock)" : "  (destructive, NOT confirmed at the lock)";
-    else if (s.confirmed_at_lock) what += "  (confirmed at the lock)";
+    if (s.destructive)
+      what += s.confirmed_at_lock ? "  (destructive, confirmed at the lock)"
+                                  : "  (destructive, NOT confirmed at the lock)";
+    else if (s.confirmed_at_lock)
+      what += "  (confirmed at the lock)";
     if (!s.detail.empty()) what += "\n" + s.detail;
-    const Rgb color = s.outcome == StepOutcome::ok ? kGreen : s.outcome == StepOutcome::skipped ? kGrey : kRed;
-    rows.push_back({{s.at.substr(11, 8)}, {"●", Font::normal, color}, {what}, {std::string(to_string(s.outcome)), Font::bold, color}});
+    const Rgb color = s.outcome == StepOutcome::ok        ? kGreen
+                      : s.outcome == StepOutcome::skipped ? kGrey
+                                                          : kRed;
+    rows.push_back({{s.at.substr(11, 8)},
+                    {"●", Font::normal, color},
+                    {what},
+                    {std::string(to_string(s.outcome)), Font::bold, color}});
   }
   pdf.table({0.13, 0.04, 0.65, 0.18}, rows, true);
 }
@@ -135,10 +152,13 @@ void findings(PdfLayout& pdf, const Report& r) {
   }
   std::vector<std::vector<Cell>> rows{{{"Severity"}, {"Finding and next step"}}};
   for (const auto& f : r.findings) {
-    const Rgb color = f.severity == Severity::critical ? kRed : f.severity == Severity::warning ? kAmber : kGrey;
+    const Rgb color = f.severity == Severity::critical  ? kRed
+                      : f.severity == Severity::warning ? kAmber
+                                                        : kGrey;
     std::string sev(to_string(f.severity));
     for (auto& c : sev) c = static_cast<char>(c - 'a' + 'A');
-    rows.push_back({{sev, Font::bold, color}, {f.summary + "\nNext step: " + f.next_step + "\n(" + f.code + ")"}});
+    rows.push_back(
+        {{sev, Font::bold, color}, {f.summary + "\nNext step: " + f.next_step + "\n(" + f.code + ")"}});
   }
   pdf.table({0.15, 0.85}, rows, true);
 }
@@ -148,13 +168,18 @@ void battery_clock(PdfLayout& pdf, const Report& r) {
   const Snapshot& a = r.after ? *r.after : r.before;
   const std::string end = r.after ? "" : " (no final read)";
   std::vector<std::vector<Cell>> rows{{{"Figure"}, {"Before"}, {"After"}, {"Change"}}};
-  rows.push_back({{"Battery (mV)", Font::bold}, {std::to_string(b.battery.millivolts)},
+  rows.push_back({{"Battery (mV)", Font::bold},
+                  {std::to_string(b.battery.millivolts)},
                   {std::to_string(a.battery.millivolts) + end},
                   {signed_int(a.battery.millivolts - b.battery.millivolts) + " mV"}});
-  rows.push_back({{"Battery state", Font::bold}, {std::string(to_string(b.battery.state))},
-                  {std::string(to_string(a.battery.state))}, {""}});
-  rows.push_back({{"Clock drift (s)", Font::bold}, {b.clock.set ? signed_int(b.clock.drift_s) : "not set"},
-                  {a.clock.set ? signed_int(a.clock.drift_s) : "not set"}, {""}});
+  rows.push_back({{"Battery state", Font::bold},
+                  {std::string(to_string(b.battery.state))},
+                  {std::string(to_string(a.battery.state))},
+                  {""}});
+  rows.push_back({{"Clock drift (s)", Font::bold},
+                  {b.clock.set ? signed_int(b.clock.drift_s) : "not set"},
+                  {a.clock.set ? signed_int(a.clock.drift_s) : "not set"},
+                  {""}});
   pdf.table({0.28, 0.24, 0.24, 0.24}, rows, true);
 }
 
@@ -167,8 +192,10 @@ void events(PdfLayout& pdf, const Report& r) {
     pdf.text("No events were read.", Font::normal, kGrey);
     return;
   }
-  std::vector<std::vector<Cell>> rows{{{"Event type"}, {"Before: " + events_text(r.before.events)},
-                                       {"After: " + (r.after ? events_text(r.after->events) : std::string("not read"))}}};
+  std::vector<std::vector<Cell>> rows{
+      {{"Event type"},
+       {"Before: " + events_text(r.before.events)},
+       {"After: " + (r.after ? events_text(r.after->events) : std::string("not read"))}}};
   for (const auto& [type, c] : counts)
     rows.push_back({{type}, {std::to_string(c.first)}, {r.after ? std::to_string(c.second) : "-"}});
   pdf.table({0.4, 0.3, 0.3}, rows, true);
@@ -178,8 +205,9 @@ void events(PdfLayout& pdf, const Report& r) {
 std::string glance(const Report& r) {
   int n[3] = {0, 0, 0};
   for (const auto& f : r.findings) ++n[static_cast<int>(f.severity)];
-  std::string t = "At a glance: " + std::to_string(n[2]) + " critical, " + std::to_string(n[1]) + " warning, " +
-                  std::to_string(n[0]) + " info findings; slots occupied " + std::to_string(r.before.occupied());
+  std::string t = "At a glance: " + std::to_string(n[2]) + " critical, " + std::to_string(n[1]) +
+                  " warning, " + std::to_string(n[0]) + " info findings; slots occupied " +
+                  std::to_string(r.before.occupied());
   if (r.after) t += " before, " + std::to_string(r.after->occupied()) + " after";
   return t + ".";
 }
@@ -193,11 +221,12 @@ Result<std::string> render_pdf(const Report& r, const std::optional<SignatureBlo
     PdfLayout pdf(paper, "lockdiag report " + r.id + "  ·  lock " + r.lock.serial);
     pdf.text("Lock service report", Font::title, {0.10, 0.20, 0.40});
     pdf.text(job_title(r.kind) + "  ·  " + r.technician.company, Font::heading);
-    pdf.table({0.5, 0.5},
-              {{{"Technician: " + r.technician.name}, {"Report: " + r.id}},
-               {{"Licence no.: " + (r.technician.licence_no.empty() ? std::string("—") : r.technician.licence_no)},
-                {"Visit: " + r.started_at + " to " + r.finished_at}}},
-              false);
+    pdf.table(
+        {0.5, 0.5},
+        {{{"Technician: " + r.technician.name}, {"Report: " + r.id}},
+         {{"Licence no.: " + (r.technician.licence_no.empty() ? std::string("—") : r.technician.licence_no)},
+          {"Visit: " + r.started_at + " to " + r.finished_at}}},
+        false);
     if (!signature) pdf.text("NOT SIGNED — draft, not a valid job report", Font::heading, kRed);
     pdf.text(glance(r), Font::bold);
 
@@ -207,12 +236,14 @@ Result<std::string> render_pdf(const Report& r, const std::optional<SignatureBlo
                {{"Address", Font::bold}, {r.site.address}},
                {{"Customer", Font::bold}, {r.site.customer}},
                {{"Lock", Font::bold}, {r.lock.model + ", serial " + r.lock.serial}},
-               {{"Firmware", Font::bold}, {r.lock.firmware + " (service protocol " + std::to_string(r.lock.protocol_version) + ")"}}},
+               {{"Firmware", Font::bold},
+                {r.lock.firmware + " (service protocol " + std::to_string(r.lock.protocol_version) + ")"}}},
               false);
 
     pdf.heading("Authorization");
     pdf.table({0.22, 0.78},
-              {{{"Service session", Font::bold}, {session_text(r.authorization.session_opened_by) + ", " + r.authorization.session_opened_at}},
+              {{{"Service session", Font::bold},
+                {session_text(r.authorization.session_opened_by) + ", " + r.authorization.session_opened_at}},
                {{"Ownership", Font::bold}, {r.authorization.ownership_proof}},
                {{"Present", Font::bold}, {r.authorization.present}}},
               false);
@@ -241,9 +272,10 @@ Result<std::string> render_pdf(const Report& r, const std::optional<SignatureBlo
       pdf.text("This draft carries no signature.", Font::bold, kRed);
     }
     pdf.text("Report SHA-256 (canonical JSON): " + sha256_hex(*canonical), Font::mono);
-    pdf.text("Anyone holding the technician's public key can check the signed report file offline: "
-             "lockdiag report verify REPORT.json --key TECHNICIAN.pub",
-             Font::small, kGrey);
+    pdf.text(
+        "Anyone holding the technician's public key can check the signed report file offline: "
+        "lockdiag report verify REPORT.json --key TECHNICIAN.pub",
+        Font::small, kGrey);
     pdf.text("This report counts door codes; it never contains one. Made by lockdiag " + r.tool_version + ".",
              Font::small, kGrey);
 

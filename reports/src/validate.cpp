@@ -84,9 +84,11 @@ void snapshot(const Snapshot& s, const std::string& p) {
   range(ev.first_seq, 0, kMaxSafeInteger, p + ".events.first_seq");
   range(ev.last_seq, ev.first_seq, kMaxSafeInteger, p + ".events.last_seq");
   if (ev.entries_read == 0)
-    check(ev.first_seq == 0 && ev.last_seq == 0, p + ".events: first_seq and last_seq must be 0 when nothing was read");
+    check(ev.first_seq == 0 && ev.last_seq == 0,
+          p + ".events: first_seq and last_seq must be 0 when nothing was read");
   else
-    check(ev.entries_read <= ev.last_seq - ev.first_seq + 1, p + ".events.entries_read exceeds the sequence range");
+    check(ev.entries_read <= ev.last_seq - ev.first_seq + 1,
+          p + ".events.entries_read exceeds the sequence range");
   check(ev.by_type.size() <= 64, p + ".events.by_type has too many types");
   std::set<std::string> types;
   std::int64_t sum = 0;

@@ -50,11 +50,13 @@ int main(int argc, char** argv) {
   auto key = r::SigningKey::generate();
   if (!key) return 1;
   const std::string signed_file = r::sign_report(*report, *key).value();
-  std::printf("sample: %s (%zu bytes body, %zu bytes signed)\n", path.c_str(), body.size(), signed_file.size());
+  std::printf("sample: %s (%zu bytes body, %zu bytes signed)\n", path.c_str(), body.size(),
+              signed_file.size());
 
   time_it("parse body (strict JSON + schema)", 500, [&] { return r::parse_report_body(body).has_value(); });
   time_it("canonical bytes", 500, [&] { return r::canonical_report(*report).has_value(); });
-  time_it("sign (validate+canonical+ed25519)", 500, [&] { return r::sign_report(*report, *key).has_value(); });
+  time_it("sign (validate+canonical+ed25519)", 500,
+          [&] { return r::sign_report(*report, *key).has_value(); });
   time_it("verify (all checks)", 500, [&] { return r::verify(signed_file, key->public_key()).has_value(); });
   std::size_t pdf_bytes = 0;
   time_it("render PDF, A4", 20, [&] {

@@ -14,7 +14,7 @@ TEST_CASE("canonical bytes of the same report are always the same") {
   REQUIRE(a);
   REQUIRE(b);
   CHECK(*a == *b);
-  CHECK(a->find(' ') != std::string::npos);  // spaces inside strings survive...
+  CHECK(a->find(' ') != std::string::npos);   // spaces inside strings survive...
   CHECK(a->find("\n") == std::string::npos);  // ...but no raw line breaks: "\n" is escaped
   CHECK(a->find("\\n") != std::string::npos);
   CHECK(a->rfind("{\"after\":", 0) == 0);  // sorted keys: "after" comes first
@@ -42,7 +42,9 @@ TEST_CASE("canonical form: sorted UTF-8 keys, minimal escapes, raw non-ASCII") {
   json j = json::parse(R"({"b":1,"a":{"z":true,"é":"x","Z":false},"c":["q\"\\\n\u0001/\u00e9"]})");
   auto c = canonical(j);
   REQUIRE(c);
-  CHECK(*c == "{\"a\":{\"Z\":false,\"z\":true,\"\xC3\xA9\":\"x\"},\"b\":1,\"c\":[\"q\\\"\\\\\\n\\u0001/\xC3\xA9\"]}");
+  CHECK(
+      *c ==
+      "{\"a\":{\"Z\":false,\"z\":true,\"\xC3\xA9\":\"x\"},\"b\":1,\"c\":[\"q\\\"\\\\\\n\\u0001/\xC3\xA9\"]}");
 }
 
 TEST_CASE("floats, null, huge integers and bad UTF-8 have no canonical form") {
@@ -80,10 +82,18 @@ TEST_CASE("strict parsing refuses floats, duplicates, deep nesting and non-UTF-8
 
 TEST_CASE("UTF-8 validation is strict") {
   CHECK(is_valid_utf8("Zo\xC3\xAB \xC5\x81ukasiewicz"));
-  CHECK(is_valid_utf8("\xF0\x9F\x94\x92"));         // U+1F512 lock emoji
+  CHECK(is_valid_utf8("\xF0\x9F\x94\x92"));        // U+1F512 lock emoji
   CHECK_FALSE(is_valid_utf8("\xC0\xAF"));          // overlong "/"
   CHECK_FALSE(is_valid_utf8("\xED\xA0\x80"));      // surrogate U+D800
   CHECK_FALSE(is_valid_utf8("\xF4\x90\x80\x80"));  // above U+10FFFF
   CHECK_FALSE(is_valid_utf8("\x80"));
-  CHECK_FALSE(is_valid_utf8("abc\xE2\x82"));        // truncated sequence
+  CHECK_FALSE(is_valid_utf8("abc\xE2\x82"));  // truncated sequence
+}
+
+TEST_CASE("parse error messages are valid UTF-8 even when the input breaks off mid-character") {
+  auto e = parse_json("{\"a\":\"\\\xC3\xA9\"}");  // a bad escape just before a 2-byte character
+  REQUIRE_FALSE(e);
+  CHECK(e.error().problem == JsonProblem::malformed);
+  CHECK(is_valid_utf8(e.error().message));
+  CHECK(e.error().message.find("byte") != std::string::npos);
 }

@@ -1,9 +1,8 @@
 // The report and keys commands, run as a separate process with stdin not a terminal.
 #include <doctest/doctest.h>
-
-#include <algorithm>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "../../app/cli/exit_codes.h"
@@ -89,14 +88,16 @@ TEST_CASE("sign, verify and render from the command line") {
 
   // Render the signed file (A4 and Letter); a tampered file is not rendered.
   const auto pdf = home.path() / "job.pdf";
-  auto render = test::cli({"report", "render", signed_path.string(), "-o", pdf.string(), "--paper", "letter"});
+  auto render =
+      test::cli({"report", "render", signed_path.string(), "-o", pdf.string(), "--paper", "letter"});
   REQUIRE_MESSAGE(render.exit_code == kExitOk, render.err);
   const std::string text = test::pdf_text(test::read_file(pdf));
   CHECK(text.find("K7-24-A9F3Q") != std::string::npos);
   CHECK(text.find("Zo\xC3\xAB \xC5\x81ukasiewicz") != std::string::npos);
   CHECK(test::cli({"report", "render", tampered.string(), "-o", pdf.string()}).exit_code == kExitInvalid);
-  CHECK(test::cli({"report", "render", signed_path.string(), "-o", pdf.string(), "--paper", "a3"}).exit_code ==
-        kExitUsage);
+  CHECK(
+      test::cli({"report", "render", signed_path.string(), "-o", pdf.string(), "--paper", "a3"}).exit_code ==
+      kExitUsage);
 }
 
 TEST_CASE("verify without --key trusts only keys known on this machine") {
@@ -117,7 +118,8 @@ TEST_CASE("verify without --key trusts only keys known on this machine") {
   // ...and a report by yet another key is still refused with --key.
   const auto other_pub = home.path() / "other.pub";
   test::write_file(other_pub, public_key_file(test::fixed_key(43).public_key()));
-  CHECK(test::cli({"report", "verify", path.string(), "--key", other_pub.string()}).exit_code == kExitInvalid);
+  CHECK(test::cli({"report", "verify", path.string(), "--key", other_pub.string()}).exit_code ==
+        kExitInvalid);
 }
 
 TEST_CASE("a sealed key needs its passphrase and is never prompted for without a terminal") {
@@ -130,7 +132,8 @@ TEST_CASE("a sealed key needs its passphrase and is never prompted for without a
   auto no_pass = test::cli({"report", "sign", sample_path(), "-o", out});
   CHECK(no_pass.exit_code == kExitFailure);
   CHECK(no_pass.err.find("LOCKDIAG_KEY_PASSPHRASE") != std::string::npos);
-  auto wrong = test::cli({"report", "sign", sample_path(), "-o", out}, {"LOCKDIAG_KEY_PASSPHRASE=tres secret"});
+  auto wrong =
+      test::cli({"report", "sign", sample_path(), "-o", out}, {"LOCKDIAG_KEY_PASSPHRASE=tres secret"});
   CHECK(wrong.exit_code == kExitFailure);
   CHECK(wrong.err.find("wrong passphrase") != std::string::npos);
   CHECK_FALSE(fs::exists(out));
@@ -151,6 +154,18 @@ TEST_CASE("bad input to sign is a data error that names the problem") {
   CHECK(r.exit_code == kExitDataError);
   CHECK(r.err.find("187.5") != std::string::npos);
   CHECK(test::cli({"report", "verify"}).exit_code == kExitUsage);
+}
+
+TEST_CASE("--json output stays valid JSON whatever the damaged file contains") {
+  test::TempHome home;
+  const auto path = home.path() / "broken.json";
+  test::write_file(path, "{\"report\":{\"a\":\"\\\xC3\xA9\"}}\n");  // bad escape before a 2-byte character
+  auto r = test::cli({"report", "verify", path.string(), "--json"});
+  CHECK(r.exit_code == kExitInvalid);
+  const auto j = nlohmann::json::parse(r.out, nullptr, false);
+  REQUIRE_FALSE(j.is_discarded());
+  CHECK(j["valid"] == false);
+  CHECK(j["reason"] == "malformed_json");
 }
 
 TEST_CASE("no seeded code value appears in any command's output") {

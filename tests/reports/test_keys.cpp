@@ -1,5 +1,4 @@
 #include <doctest/doctest.h>
-
 #include <sodium.h>
 #include <sys/stat.h>
 
@@ -134,4 +133,36 @@ TEST_CASE("public key file: round trip, and edits are caught") {
   auto signed_file = sign_report(test::sample_report(), key);
   REQUIRE(signed_file);
   CHECK(verify(*signed_file, *back));
+}
+
+TEST_CASE("key files with fields of the wrong type are damaged, not a crash") {
+  test::TempHome home;
+  KeyStore store(home.keys_dir());
+  std::filesystem::create_directories(home.keys_dir());
+  for (const char* doc :
+       {R"({"format":5})", R"({"format":"lockdiag-secret-key/1","alg":"ed25519","public_key":[1]})",
+        R"([1,2,3])", R"("just a string")"}) {
+    test::write_file(store.key_path(), doc);
+    chmod(store.key_path().c_str(), 0600);
+    auto info = store.info();
+    REQUIRE_FALSE(info);
+    CHECK(!info.error().message.empty());
+    CHECK_FALSE(store.load("x"));
+  }
+  // A well-formed key whose sealed part has wrong types.
+  REQUIRE(std::filesystem::remove(store.key_path()));
+  REQUIRE(store.create("pw", kTestKdf));
+  std::string file = test::read_file(store.key_path());
+  const auto at = file.find("\"opslimit\":");
+  REQUIRE(at != std::string::npos);
+  file.insert(at + 11, "\"");
+  file.insert(file.find(',', at + 12), "\"");
+  test::write_file(store.key_path(), file);
+  auto key = store.load("pw");
+  REQUIRE_FALSE(key);
+  CHECK(key.error().message.find("damaged") != std::string::npos);
+
+  CHECK_FALSE(parse_public_key_file(
+      R"({"format":"lockdiag-public-key/1","alg":"ed25519","public_key":5,"key_id":[]})"));
+  CHECK_FALSE(parse_public_key_file("[]"));
 }

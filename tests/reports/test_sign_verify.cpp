@@ -1,9 +1,9 @@
 #include <doctest/doctest.h>
-
 #include <fcntl.h>
-#include <map>
 #include <sys/resource.h>
 #include <unistd.h>
+
+#include <map>
 
 #include "lockdiag/reports/canonical.h"
 #include "lockdiag/reports/codec.h"
@@ -119,7 +119,8 @@ TEST_CASE("precise reasons") {
     CHECK(v.error().message.find("byte 1") != std::string::npos);
   }
   SUBCASE("floats") {
-    CHECK(reason_of(replace_once(file, "\"drift_s\":0", "\"drift_s\":0.0"), key) == VerifyReason::not_canonical);
+    CHECK(reason_of(replace_once(file, "\"drift_s\":0", "\"drift_s\":0.0"), key) ==
+          VerifyReason::not_canonical);
   }
   SUBCASE("duplicate keys") {
     CHECK(reason_of(replace_once(file, "{\"report\":{", "{\"report\":{\"id\":\"x\","), key) ==
@@ -136,7 +137,8 @@ TEST_CASE("precise reasons") {
           VerifyReason::unsupported_version);
   }
   SUBCASE("a changed count is a signature mismatch") {
-    CHECK(reason_of(replace_once(file, "\"count\":611", "\"count\":612"), key) == VerifyReason::signature_mismatch);
+    CHECK(reason_of(replace_once(file, "\"count\":611", "\"count\":612"), key) ==
+          VerifyReason::signature_mismatch);
   }
   SUBCASE("an unsigned body is not a signed report") {
     auto v = verify(canonical_report(test::sample_report()).value() + "\n", key);
@@ -199,5 +201,41 @@ TEST_CASE("huge input is refused with bounded memory") {
     auto r = read_report_file("/nonexistent/report.json");
     REQUIRE_FALSE(r);
     CHECK(r.error().reason == VerifyReason::unreadable);
+  }
+}
+
+TEST_CASE("random multi-byte damage never verifies and never crashes") {
+  const std::string file = signed_sample();
+  const auto key = test::fixed_key().public_key();
+  std::uint32_t state = 12345;
+  auto next = [&state] {  // xorshift: the same damage on every run
+    state ^= state << 13;
+    state ^= state >> 17;
+    state ^= state << 5;
+    return state;
+  };
+  for (int round = 0; round < 2000; ++round) {
+    std::string bad = file;
+    const int edits = 1 + static_cast<int>(next() % 8);
+    for (int e = 0; e < edits; ++e) {
+      const std::size_t at = next() % bad.size();
+      switch (next() % 3) {
+        case 0:
+          bad[at] = static_cast<char>(next() & 0xFF);
+          break;
+        case 1:
+          bad.erase(at, 1 + next() % 16);
+          break;
+        default:
+          bad.insert(at, 1, static_cast<char>(next() & 0xFF));
+          break;
+      }
+      if (bad.empty()) bad = "x";
+    }
+    if (bad == file) continue;
+    auto v = verify(bad, key);
+    CHECK_FALSE(v);
+    if (v) break;
+    CHECK(!v.error().message.empty());
   }
 }

@@ -2,10 +2,9 @@
 // Canonical JSON (docs/report-format.md, "Canonical form"): the exact bytes that are signed.
 #include <cstddef>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "lockdiag/reports/error.h"
 

@@ -1,9 +1,8 @@
 #pragma once
 // Report model <-> JSON, with the schema checks of docs/report-format.md.
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "lockdiag/reports/error.h"
 #include "lockdiag/reports/model.h"

@@ -1,8 +1,9 @@
 #pragma once
 // Small file helpers shared by keys and the CLI.
+#include <sys/types.h>
+
 #include <filesystem>
 #include <string_view>
-#include <sys/types.h>
 
 #include "lockdiag/reports/error.h"
 

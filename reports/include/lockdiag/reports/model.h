@@ -97,7 +97,7 @@ struct Step {
   bool destructive = false;        // destructive steps must be confirmed at the lock
   bool confirmed_at_lock = false;  // the lock reported the keypad confirmation
   StepOutcome outcome = StepOutcome::ok;
-  std::string detail;              // plain language, may be empty
+  std::string detail;  // plain language, may be empty
 };
 
 struct Finding {
