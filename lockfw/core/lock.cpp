@@ -185,17 +185,29 @@ void Lock::code_hash(uint16_t slot, const char* d, uint8_t n, uint8_t out[32]) {
 
 // Index of the slot whose code this is, or -1. Every occupied slot is checked (no early exit).
 int Lock::match(const char* d, uint8_t n, bool admin_only, int skip_slot) {
+  static constexpr char kDomain[] = "lockfw-code-v1";
+  // The keyed prefix is the same for every slot: hash it once, copy the state per slot.
+  hal::Crypto::HmacState base;
+  hal_.crypto.hmac_init(base, store_.settings().secret, sizeof(Settings::secret));
+  hal_.crypto.hmac_update(base, reinterpret_cast<const uint8_t*>(kDomain), sizeof kDomain - 1);
   int found = -1;
   for (uint16_t i = 0; i < config_.slot_count; ++i) {
     if (static_cast<int>(i) == skip_slot) continue;
     SlotData s;
     if (!read_slot(i, s)) continue;
     if (admin_only && role_of(s.role_kind) != kRoleAdmin) continue;
+    hal::Crypto::HmacState st;
+    copy_bytes(&st, &base, sizeof st);
+    const uint8_t hdr[3] = {static_cast<uint8_t>(i), static_cast<uint8_t>(i >> 8), n};
+    hal_.crypto.hmac_update(st, hdr, sizeof hdr);
+    hal_.crypto.hmac_update(st, reinterpret_cast<const uint8_t*>(d), n);
     uint8_t h[32];
-    code_hash(i, d, n, h);
+    hal_.crypto.hmac_final(st, h);
     if (ct_equal(h, s.hash, sizeof h) && found < 0) found = i;
     wipe(h, sizeof h);
+    wipe(&st, sizeof st);
   }
+  wipe(&base, sizeof base);
   return found;
 }
 
