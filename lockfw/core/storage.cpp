@@ -275,7 +275,7 @@ bool StateStore::mount(hal::Flash& flash, uint32_t first_block, uint32_t blocks,
   const uint32_t per_block = usable / rec_size(false, sizeof(Settings) > sizeof(SlotData) ? sizeof(Settings) : sizeof(SlotData));
   if (per_block == 0) return false;
   ckpt_blocks_ = (slot_count_ + 3 + per_block - 1) / per_block + 1;
-  if (blocks < 2 * ckpt_blocks_ + 2) return false;
+  if (blocks < 2 * ckpt_blocks_ + 3) return false;
   formatted_ = false;
   if (replay()) return true;
   return format(defaults);
@@ -294,13 +294,20 @@ bool StateStore::replay() {
   if (live == 0) return false;
 
   uint8_t buf[kMaxRecord];
-  bool found = false;
-  uint32_t cb_seq = 0, cb_off = 0;
+  bool found = false, partial = false;
+  uint32_t cb_seq = 0, cb_off = 0, pb_seq = 0, pb_off = 0, pb_id = 0;
   for (uint32_t k = 0; k < live; ++k) {
     const uint32_t i = (tail + k) % n;
     uint32_t off = kBlockDataStart, size = 0;
     while (read_rec(ring_.flash(), ring_.addr(i, off), ring_.block_size() - off, buf, size) == Rd::kOk) {
+      if ((buf[0] & 0x7F) == kTagCkptBegin && buf[1] == sizeof(uint32_t)) {
+        partial = true;  // until its end marker shows up
+        pb_seq = bseq_[i];
+        pb_off = off;
+        pb_id = load_u32(buf + 4);
+      }
       if ((buf[0] & 0x7F) == kTagCkptEnd && buf[1] == sizeof(CkptEnd)) {
+        partial = false;
         CkptEnd e;
         copy_bytes(&e, buf + body_offset(buf[0]), sizeof e);
         if (e.begin_bseq >= bseq_[tail] && e.begin_bseq <= bseq_[head] && e.begin_off >= kBlockDataStart) {
@@ -317,18 +324,27 @@ bool StateStore::replay() {
 
   const uint32_t i0 = (tail + (cb_seq - bseq_[tail])) % n;
   bool have_settings = false;
+  // An interrupted checkpoint (begin marker, some copies, no end) is completed below: the
+  // records it already holds are current copies, so only what it lacks is written.
+  bool in_partial = false, settings_covered = false;
+  uint8_t covered[kMaxSlots / 8] = {};
   for (uint32_t i = i0;; i = (i + 1) % n) {
     uint32_t off = i == i0 ? cb_off : kBlockDataStart, size = 0;
     Rd r;
     while ((r = read_rec(ring_.flash(), ring_.addr(i, off), ring_.block_size() - off, buf, size)) == Rd::kOk) {
       const uint8_t tag = buf[0] & 0x7F;
       const uint8_t* body = buf + body_offset(buf[0]);
+      if (partial && bseq_[i] == pb_seq && off == pb_off) in_partial = true;
       if (tag == kTagSettings && buf[1] == sizeof(Settings)) {
         copy_bytes(&settings_, body, sizeof settings_);
         have_settings = true;
+        settings_covered = in_partial;
       } else if (tag == kTagSlot && buf[1] == sizeof(SlotData)) {
         const uint16_t key = load_u16(buf + 2);
-        if (key < slot_count_) slot_loc_[key] = ring_.addr(i, off);
+        if (key < slot_count_) {
+          slot_loc_[key] = ring_.addr(i, off);
+          if (in_partial) covered[key / 8] = static_cast<uint8_t>(covered[key / 8] | (1u << (key % 8)));
+        }
       }
       if (buf[0] & kTagHasEvents) {
         copy_bytes(&last_op_, buf + 4, sizeof last_op_);
@@ -343,7 +359,26 @@ bool StateStore::replay() {
     }
   }
   ckpt_block_ = i0;
-  return have_settings;
+  if (!have_settings) return false;
+  if (!in_partial) return true;
+  // Finish the interrupted checkpoint: copy what it has not copied yet, then its end marker.
+  const uint32_t pb_block = (tail + (pb_seq - bseq_[tail])) % n;  // before new blocks change bseq_
+  if (!settings_covered && !append(kTagSettings, 0, nullptr, &settings_, sizeof settings_, true)) return true;
+  for (uint16_t k = 0; k < slot_count_; ++k) {
+    if (slot_loc_[k] == 0 || (covered[k / 8] & (1u << (k % 8)))) continue;
+    SlotData d;
+    if (!slot(k, d) || !(d.flags & wire::kSlotOccupied) || d.generation != settings_.generation) {
+      slot_loc_[k] = 0;
+      continue;
+    }
+    if (!append(kTagSlot, k, nullptr, &d, sizeof d, true, &slot_loc_[k])) return true;
+  }
+  const CkptEnd end{pb_id, pb_seq, pb_off};
+  if (!append(kTagCkptEnd, 0, nullptr, &end, sizeof end, true)) return true;
+  ckpt_block_ = pb_block;
+  ckpt_id_ = pb_id;
+  ++checkpoints_;
+  return true;
 }
 
 bool StateStore::format(const Settings& defaults) {
@@ -359,7 +394,7 @@ bool StateStore::format(const Settings& defaults) {
 bool StateStore::reserve(uint32_t n, bool in_ckpt) {
   const uint32_t bsize = ring_.block_size();
   if (!write_closed_ && write_off_ + n <= bsize) return true;
-  if (!in_ckpt && ckpt_block_ != kNone && ring_.count() - (span_blocks() + 1) < ckpt_blocks_) {
+  if (!in_ckpt && ckpt_block_ != kNone && ring_.count() - (span_blocks() + 1) < ckpt_blocks_ + 1) {
     if (!checkpoint()) return false;
     if (!write_closed_ && write_off_ + n <= bsize) return true;
   }

@@ -35,8 +35,8 @@ inline DeviceConfig small_config(uint16_t slots = 8) {
   c.slot_count = slots;
   c.event_capacity = 150;
   c.state_first_block = 0;
-  c.state_blocks = 6;
-  c.event_first_block = 6;
+  c.state_blocks = 7;
+  c.event_first_block = 7;
   c.event_blocks = 4;
   return c;
 }
