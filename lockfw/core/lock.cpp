@@ -1018,6 +1018,15 @@ Reply Lock::set_slot_enabled(const uint8_t* req, uint16_t len) {
   if (rq.enabled > 1) return Reply::fail(kErrInvalidParameter);
   SlotData d;
   if (!read_slot(rq.slot, d)) return Reply::fail(kErrSlotEmpty, rq.slot);
+  if (!rq.enabled && role_of(d.role_kind) == kRoleAdmin && (d.flags & kSlotEnabled)) {
+    // Disabling the only enabled admin would leave nobody who can open a service session.
+    uint16_t enabled_admins = 0;
+    for (uint16_t i = 0; i < config_.slot_count; ++i) {
+      SlotData o;
+      if (read_slot(i, o) && role_of(o.role_kind) == kRoleAdmin && (o.flags & kSlotEnabled)) ++enabled_admins;
+    }
+    if (enabled_admins <= 1) return Reply::fail(kErrLastAdmin, rq.slot);
+  }
   if (rq.enabled)
     d.flags |= kSlotEnabled;
   else

@@ -214,6 +214,7 @@ TEST_CASE("validation refuses nonsense with a specific error") {
   CHECK(rig.call(kCmdDeleteSlot, SlotRequest{300, 0}).error == kErrSlotOutOfRange);
   CHECK(rig.call(kCmdDeleteSlot, SlotRequest{0, 0}).error == kErrLastAdmin);
   CHECK(rig.call(kCmdSetSlotEnabled, SetSlotEnabledRequest{3, 1, 0}).error == kErrSlotEmpty);
+  CHECK(rig.call(kCmdSetSlotEnabled, SetSlotEnabledRequest{0, 0, 0}).error == kErrLastAdmin);
   CHECK(rig.call(kCmdSetClock, SetClockRequest{100, 0, 0}).error == kErrInvalidTime);
   CHECK(rig.call(kCmdSetClock, SetClockRequest{t0(), 900, 0}).error == kErrInvalidTime);
   uint8_t shortreq[2] = {};
