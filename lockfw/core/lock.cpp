@@ -319,7 +319,7 @@ void Lock::key(char c) {
     rng_ ^= rng_ << 13;
     rng_ ^= rng_ >> 17;
     rng_ ^= rng_ << 5;
-    if ((rng_ & 3) == 0) return;
+    if ((rng_ & 15) == 0) return;  // about one key in sixteen
   }
   if (entry_len_ > 0 && now - last_key_ms_ > config_.key_timeout_ms) clear_entry();
   last_key_ms_ = now;
