@@ -109,16 +109,16 @@ void HmacSha256::final(uint8_t out[32]) {
   __builtin_memset(ih, 0, sizeof ih);
 }
 
-static_assert(sizeof(HmacSha256) <= sizeof(hal::Crypto::HmacState::opaque));
+static_assert(sizeof(HmacSha256) <= sizeof(hal::Crypto::HmacState::opaque) && alignof(HmacSha256) <= 8);
 
 void SoftCrypto::hmac_init(HmacState& st, const uint8_t* key, size_t key_len) {
-  reinterpret_cast<HmacSha256*>(st.opaque)->init(key, key_len);
+  static_cast<HmacSha256*>(static_cast<void*>(st.opaque))->init(key, key_len);
 }
 void SoftCrypto::hmac_update(HmacState& st, const uint8_t* data, size_t n) {
-  reinterpret_cast<HmacSha256*>(st.opaque)->update(data, n);
+  static_cast<HmacSha256*>(static_cast<void*>(st.opaque))->update(data, n);
 }
 void SoftCrypto::hmac_final(HmacState& st, uint8_t out[32]) {
-  reinterpret_cast<HmacSha256*>(st.opaque)->final(out);
+  static_cast<HmacSha256*>(static_cast<void*>(st.opaque))->final(out);
 }
 void SoftCrypto::sha256(const uint8_t* data, size_t n, uint8_t out[32]) {
   Sha256 s;
