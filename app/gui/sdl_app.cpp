@@ -184,7 +184,8 @@ int run_app(const AppOptions& o) {
           done = true;
         got = SDL_PollEvent(&ev);
       }
-      if (model.update()) redraw = std::max(redraw, 2);
+      // New state from the worker needs one frame; input needs a few for Dear ImGui to settle.
+      if (model.update()) redraw = std::max(redraw, 1);
       if (scripted && !runner.finished()) {
         runner.tick(host);
         if (runner.failed()) {

@@ -1,6 +1,8 @@
 #include "lockdiag/app/device_worker.h"
 
 #include <chrono>
+#include <cstdlib>
+#include <tuple>
 #include <ctime>
 
 #include "lockdiag/app/connection.h"
@@ -221,6 +223,30 @@ void DeviceWorker::do_refresh() {
   auto se = backend_->session();
   if (!se) return fail(se.error(), "Reading the service session");
   const uint32_t at = now();
+  // Publish only what a person would see change: a poll that finds the same lock state (the
+  // clocks move together, uptime always moves) wakes nobody, so an idle GUI stays asleep.
+  {
+    std::lock_guard lk(mu_);
+    if (snap_.status && snap_.session && snap_.link == LinkState::kConnected && snap_.error.empty()) {
+      const drivers::Status& a = *snap_.status;
+      const drivers::Status& b = *st;
+      const int64_t drift_a = static_cast<int64_t>(a.clock_utc) - snap_.status_read_at;
+      const int64_t drift_b = static_cast<int64_t>(b.clock_utc) - at;
+      auto status_key = [](const drivers::Status& x) {
+        return std::tuple(x.withheld, x.clock_set, x.factory_state, x.locked_out, x.tamper, x.enrollment_active,
+                          x.confirmation_pending, x.battery_state, x.battery_mv, x.session, x.lockout_level,
+                          x.utc_offset_min, x.wrong_attempts, x.event_head_seq, x.event_count);
+      };
+      auto session_key = [](const drivers::SessionInfo& x) {
+        return std::tuple(x.state, x.opened_by, x.opened_by_slot, x.session_id, x.enroll_state, x.enroll_reason,
+                          x.enroll_slot, x.confirm_state, x.confirm_action, x.confirm_ticket, x.confirm_arg);
+      };
+      const bool same = status_key(a) == status_key(b) && (!b.clock_set || std::llabs(drift_a - drift_b) <= 1) &&
+                        session_key(*snap_.session) == session_key(*se) && !b.locked_out &&
+                        se->state != drivers::SessionState::kOpen;
+      if (same) return;
+    }
+  }
   publish([&](DeviceSnapshot& s) {
     s.status = *st;
     s.session = *se;
