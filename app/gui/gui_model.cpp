@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include "lock_text.h"
+#include "lockdiag/reports/io.h"
+#include "lockdiag/reports/reports.h"
 #include "workflow_runner.h"
 #include "lockfw/wire.h"
 
@@ -82,6 +84,14 @@ bool save_settings(const fs::path& path, const Settings& s) {
   return !ec;
 }
 
+// The technician's signing key id from the key store (reports), "" when there is none.
+static std::string own_key_id() {
+  auto ks = reports::KeyStore::open_default();
+  if (!ks || !ks->exists()) return "";
+  auto info = ks->info();
+  return info ? info->key_id : "";
+}
+
 // ---- GuiModel --------------------------------------------------------------------------------
 
 GuiModel::GuiModel(Options options) : options_(std::move(options)) {
@@ -114,6 +124,7 @@ GuiModel::GuiModel(Options options) : options_(std::move(options)) {
     sim_dir_ = options_.sim_dir;
   }
   scenario_names_ = list_scenarios(sim_binary());
+  if (auto key = own_key_id(); !key.empty()) settings.key_fingerprint = key;
   rescan_devices();
   refresh_jobs();
 }
@@ -121,6 +132,7 @@ GuiModel::GuiModel(Options options) : options_(std::move(options)) {
 GuiModel::~GuiModel() {
   if (wizard.running()) cancel_wizard();
   if (sim_thread_.joinable()) sim_thread_.join();
+  if (bg_thread_.joinable()) bg_thread_.join();
   worker_.reset();  // joins the I/O thread before the sims and the store go away
   sims_.clear();
   if (own_sim_dir_) {
@@ -140,7 +152,7 @@ void GuiModel::wake() const {
 
 bool GuiModel::busy() const {
   return !snap_.busy.empty() || snap_.link == app::LinkState::kConnecting || wizard.running() ||
-         !worker_->idle() || sim_busy_;
+         !worker_->idle() || sim_busy_ || bg_busy_;
 }
 
 bool GuiModel::update() {
@@ -150,6 +162,12 @@ bool GuiModel::update() {
     if (sim_result_) {
       simulate_status = std::move(*sim_result_);
       sim_result_.reset();
+      changed = true;
+    }
+    if (bg_apply_) {
+      auto apply = std::move(*bg_apply_);
+      bg_apply_.reset();
+      apply(*this);
       changed = true;
     }
   }
@@ -539,16 +557,106 @@ void GuiModel::select_job(int64_t id) {
   if (auto f = store_->findings(id)) job_findings_ = std::move(*f);
 }
 
-void GuiModel::verify_report_file() {
-  if (report_verify_path.empty()) {
-    report_verify_result = "Choose a report file first.";
+void GuiModel::background(std::function<std::function<void(GuiModel&)>()> work) {
+  if (bg_busy_) return;
+  if (bg_thread_.joinable()) bg_thread_.join();
+  bg_busy_ = true;
+  bg_thread_ = std::thread([this, work = std::move(work)] {
+    auto apply = work();
+    {
+      std::lock_guard lk(sim_mu_);
+      bg_apply_ = std::move(apply);
+    }
+    bg_busy_ = false;
+    wake();
+  });
+}
+
+namespace {
+
+std::optional<reports::PublicKey> own_public_key() {
+  auto ks = reports::KeyStore::open_default();
+  if (!ks || !ks->exists()) return std::nullopt;
+  auto info = ks->info();
+  if (!info) return std::nullopt;
+  return info->public_key;
+}
+
+std::vector<std::string> describe(const reports::Report& r) {
+  std::vector<std::string> out;
+  out.push_back(std::string(reports::to_string(r.kind)) + " on lock " + r.lock.serial + " (" + r.lock.model +
+                ", firmware " + r.lock.firmware + ")");
+  out.push_back("Technician " + r.technician.name + (r.technician.company.empty() ? "" : ", " + r.technician.company));
+  out.push_back("Site " + r.site.name + (r.site.customer.empty() ? "" : ", customer " + r.site.customer));
+  out.push_back("From " + r.started_at + " to " + r.finished_at);
+  auto snap = [&](const char* what, const reports::Snapshot& s) {
+    out.push_back(std::string(what) + ": " + std::to_string(s.occupied()) + " codes of " +
+                  std::to_string(s.slot_capacity) + ", battery " + std::to_string(s.battery.millivolts) + " mV, clock " +
+                  (s.clock.set ? "drift " + std::to_string(s.clock.drift_s) + " s" : std::string("not set")) + ", " +
+                  std::to_string(s.events.entries_read) + " events read");
+  };
+  snap("Before", r.before);
+  if (r.after) snap("After", *r.after);
+  for (const auto& st : r.steps)
+    out.push_back("Step " + st.action + ": " + std::string(reports::to_string(st.outcome)) +
+                  (st.confirmed_at_lock ? " (confirmed at the lock)" : "") + (st.detail.empty() ? "" : ", " + st.detail));
+  for (const auto& f : r.findings)
+    out.push_back("Finding (" + std::string(reports::to_string(f.severity)) + "): " + f.summary + " Next: " + f.next_step);
+  return out;
+}
+
+}  // namespace
+
+void GuiModel::open_report() {
+  if (report_path.empty()) {
+    report_status = "Choose a report file first.";
     return;
   }
-  if (!fs::exists(report_verify_path)) {
-    report_verify_result = "No such file: " + report_verify_path;
+  report_status = "Verifying...";
+  background([path = report_path]() -> std::function<void(GuiModel&)> {
+    ReportPreview p;
+    auto bytes = reports::read_report_file(path);
+    if (!bytes) {
+      p.verdict = "Cannot read " + path + ": " + bytes.error().message;
+    } else if (auto v = reports::verify(*bytes, own_public_key()); !v) {
+      p.verdict = "NOT VALID (" + std::string(reports::reason_id(v.error().reason)) + "): " + v.error().message;
+    } else {
+      p.valid = true;
+      p.verdict = v->one_line();
+      p.lines = describe(v->report);
+    }
+    return [p = std::move(p)](GuiModel& m) {
+      m.report_preview_ = p;
+      m.report_status.clear();
+    };
+  });
+}
+
+void GuiModel::export_report_pdf() {
+  if (report_path.empty()) {
+    report_status = "Choose a report file first.";
     return;
   }
-  report_verify_result = "Report verification is not in this build yet; use `lockdiag report verify`.";
+  report_status = "Rendering the PDF...";
+  background([path = report_path]() -> std::function<void(GuiModel&)> {
+    std::string status;
+    auto bytes = reports::read_report_file(path);
+    if (!bytes) {
+      status = "Cannot read " + path + ": " + bytes.error().message;
+    } else if (auto v = reports::verify(*bytes, std::nullopt); !v) {
+      status = "Not exported: the report does not verify (" + v.error().message + ")";
+    } else {
+      auto pdf = reports::render_pdf(v->report, reports::SignatureBlock{v->key_id, v->public_key.hex()},
+                                     reports::Paper::a4);
+      fs::path out = path;
+      out.replace_extension(".pdf");
+      if (!pdf) status = "Cannot render: " + pdf.error().message;
+      else if (auto w = reports::write_file_atomic(out, *pdf, 0644); !w)
+        status = "Cannot write " + out.string() + ": " + w.error().message;
+      else status = "PDF written to " + out.string();
+    }
+    return [status](GuiModel& m) { m.report_status = status; };
+  });
 }
 
 // ---- Settings --------------------------------------------------------------------------------

@@ -167,8 +167,20 @@ class GuiModel {
   void select_job(int64_t id);
   const std::vector<app::StepRecord>& job_steps() const { return job_steps_; }
   const std::vector<app::FindingRecord>& job_findings() const { return job_findings_; }
-  std::string report_verify_path, report_verify_result;
-  void verify_report_file();
+
+  // ---- Reports (Jobs view): open + verify a signed report file, preview it, export its PDF.
+  // File work runs off the UI thread.
+  struct ReportPreview {
+    bool valid = false;
+    std::string verdict;             // "valid: report ... signed by ..." or why not
+    std::vector<std::string> lines;  // the report in short, for the preview
+  };
+  std::string report_path;
+  const ReportPreview& report_preview() const { return report_preview_; }
+  void open_report();
+  void export_report_pdf();
+  std::string report_status;
+  bool background_busy() const { return bg_busy_.load(); }
 
   // ---- Settings
   Settings settings;
@@ -209,6 +221,12 @@ class GuiModel {
   std::atomic<bool> sim_busy_{false};
   std::mutex sim_mu_;
   std::optional<std::string> sim_result_;
+  // One background file job at a time; its result is applied on the UI thread in update().
+  void background(std::function<std::function<void(GuiModel&)>()> work);
+  std::thread bg_thread_;
+  std::atomic<bool> bg_busy_{false};
+  std::optional<std::function<void(GuiModel&)>> bg_apply_;
+  ReportPreview report_preview_;
 };
 
 }  // namespace lockdiag::gui

@@ -7,10 +7,9 @@
 
 namespace lockdiag::gui {
 
-void draw_jobs_view(GuiModel& m) {
-  ui::Heading("Jobs");
-  if (!m.store_problem.empty()) ui::TextColored(ui::kWarn, "%s", m.store_problem.c_str());
-  if (!m.store()) return;
+namespace {
+
+void job_list(GuiModel& m) {
   if (ui::Button("Refresh##jobs")) m.refresh_jobs();
   ImGui::SameLine();
   if (ui::Checkbox("This lock only", &m.jobs_this_lock_only)) m.refresh_jobs();
@@ -85,12 +84,33 @@ void draw_jobs_view(GuiModel& m) {
     }
   }
 
-  ui::SeparatorText("Verify a report file");
+}
+
+void report_file(GuiModel& m) {
+  ui::SeparatorText("Report file");
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 26);
-  ui::InputText("Report file##verify", &m.report_verify_path);
+  ui::InputText("##report_path", &m.report_path);
   ImGui::SameLine();
-  if (ui::Button("Verify")) m.verify_report_file();
-  if (!m.report_verify_result.empty()) ui::TextWrapped("%s", m.report_verify_result.c_str());
+  ImGui::BeginDisabled(m.background_busy());
+  if (ui::Button("Verify and preview")) m.open_report();
+  ImGui::SameLine();
+  if (ui::Button("Export PDF")) m.export_report_pdf();
+  ImGui::EndDisabled();
+  if (!m.report_status.empty()) ui::TextDisabled("%s", m.report_status.c_str());
+  const auto& p = m.report_preview();
+  if (!p.verdict.empty()) {
+    ui::TextColored(p.valid ? ui::kOk : ui::kBad, "%s", p.verdict.c_str());
+    for (const auto& l : p.lines) ui::BulletText("%s", l.c_str());
+  }
+}
+
+}  // namespace
+
+void draw_jobs_view(GuiModel& m) {
+  ui::Heading("Jobs");
+  if (!m.store_problem.empty()) ui::TextColored(ui::kWarn, "%s", m.store_problem.c_str());
+  if (m.store()) job_list(m);
+  report_file(m);
 }
 
 }  // namespace lockdiag::gui

@@ -202,6 +202,7 @@ void done(GuiModel& m) {
   if (r.job_id && ui::Button("Open in Jobs")) {
     m.refresh_jobs();
     m.select_job(r.job_id);
+    if (!r.report_json.empty()) m.report_path = r.report_json;
     m.view = View::kJobs;
   }
   ImGui::SameLine();

@@ -3,12 +3,16 @@
 #include <doctest/doctest.h>
 
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "fake_lock.h"
 #include "fake_workflows.h"
 #include "headless.h"
 #include "lock_text.h"
 #include "lockdiag/app/sim_process.h"
+#include "lockdiag/reports/reports.h"
 #include "run_process.h"
 
 using namespace lockdiag;
@@ -263,4 +267,49 @@ TEST_CASE("lockfw-sim: start a virtual lock from the Connect view and read its i
   REQUIRE(m.device().identity);
   CHECK(m.device().identity->slot_count == 250);
   CHECK(m.device().status.has_value());
+}
+
+TEST_CASE("jobs view: verify and preview a signed report, export its PDF, refuse a tampered one") {
+  test::TempDir dir;
+  setenv("XDG_DATA_HOME", (dir.path() / "data").c_str(), 1);  // no technician key pinned
+  std::ifstream in(std::string(std::getenv("LOCKDIAG_SOURCE_DIR") ? std::getenv("LOCKDIAG_SOURCE_DIR") : "..") +
+                   "/reports/examples/sample-report.json");
+  REQUIRE(in);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto report = reports::parse_report_body(ss.str());
+  REQUIRE(report.has_value());
+  auto key = reports::SigningKey::generate();
+  REQUIRE(key.has_value());
+  auto signed_json = reports::sign_report(*report, *key);
+  REQUIRE(signed_json.has_value());
+  const auto good = dir.path() / "job.report.json";
+  std::ofstream(good) << *signed_json;
+
+  test::FakeLockState lock;
+  gui::GuiModel m(fake_options(lock));
+  HeadlessGui g(m);
+  m.report_path = good.string();
+  CHECK(g.run_script(R"S(
+    view jobs
+    click "Verify and preview"
+    wait_text "valid: report job-20261121-0007" 10
+    expect "handoff_audit on lock"
+    click "Export PDF"
+    wait_text "PDF written to" 20
+  )S") == "");
+  CHECK(m.report_preview().valid);
+  CHECK(std::filesystem::file_size(dir.path() / "job.report.pdf") > 1000);
+
+  std::string tampered = *signed_json;
+  const auto at = tampered.find("Zo");
+  REQUIRE(at != std::string::npos);
+  tampered[at] = 'X';
+  std::ofstream(dir.path() / "bad.json") << tampered;
+  m.report_path = (dir.path() / "bad.json").string();
+  CHECK(g.run_script(R"S(
+    click "Verify and preview"
+    wait_text "NOT VALID" 10
+  )S") == "");
+  CHECK_FALSE(m.report_preview().valid);
 }
