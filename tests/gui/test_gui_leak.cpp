@@ -4,11 +4,15 @@
 #include <doctest/doctest.h>
 
 #include <cctype>
+#include <cstdlib>
 #include <set>
 
 #include "fake_lock.h"
 #include "fake_workflows.h"
 #include "headless.h"
+#include "lockdiag/app/sim_process.h"
+#include "run_process.h"
+#include "scenario.h"  // lockfw-sim: scenario_code_values, for leak scanners only
 
 using namespace lockdiag;
 
@@ -138,4 +142,56 @@ TEST_CASE("the leak scan finds a code when one is drawn (the test can fail)") {
   m.view = gui::View::kSettings;
   g.frame();
   CHECK(drawn.leaks({"482916"}).size() == 1);
+}
+
+TEST_CASE("lockfw-sim occupied-rental: people type their codes at the lock while the GUI watches; none is drawn") {
+  if (!std::getenv("LOCKDIAG_BIN_DIR")) return;
+  const std::string scenario = "occupied-rental";
+  const auto codes = lockfw::host::scenario_code_values(scenario);
+  REQUIRE(codes.size() >= 4);
+  test::TempDir dir;
+  auto sim = app::SimProcess::start({dir.path() / "sim", {"--scenario", scenario}, test::bin_dir() / "lockfw-sim"});
+  REQUIRE_MESSAGE(sim.has_value(), (sim ? "" : sim.error()));
+  gui::GuiModel::Options o;
+  o.job_store = "-";
+  o.settings = "-";
+  o.worker.poll_interval_ms = 100;
+  gui::GuiModel m(std::move(o));
+  test::HeadlessGui g(m);
+  DrawnText drawn;
+  CHECK(g.run_script("connect " + sim->uri() + "\nwait_connected 10\nwait_text \"Dashboard\" 5\n") == "");
+
+  auto ctl = [&](std::vector<std::string> words) {
+    std::vector<std::string> argv{(test::bin_dir() / "lockfw-sim").string(), "ctl", "--socket", sim->socket().string()};
+    argv.insert(argv.end(), words.begin(), words.end());
+    auto r = test::run_process(argv);
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 0);
+  };
+  ctl({"open-session"});
+  ctl({"type-code", "1"});
+  ctl({"type-code", "2"});
+  ctl({"keypad", "0000#"});  // a wrong code
+  ctl({"type-person", "bob"});
+  CHECK(g.run_script(R"S(
+    wait_text "Service session open" 10
+    click "Read slots"
+    wait_idle 10
+    view events
+    click "Read event log##events"
+    wait_idle 15
+    view slots
+    view wizard
+    click "Diagnose"
+    click "Start"
+    wait_done 30
+    view jobs
+    view settings
+    view connect
+    view dashboard
+  )S") == "");
+  CHECK(drawn.strings.size() > 50);
+  const auto bad = drawn.leaks(codes);
+  for (const auto& s : bad) FAIL_CHECK("a code value was drawn in: " << s);
+  CHECK(bad.empty());
 }
