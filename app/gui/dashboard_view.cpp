@@ -16,8 +16,8 @@ namespace {
 void identity_block(GuiModel& m) {
   const auto& id = *m.device().identity;
   ui::SeparatorText("Lock");
-  ui::Text("Model %s   serial %s   firmware %s   hw rev %d", id.model.c_str(), id.serial.c_str(), id.firmware.c_str(),
-           id.hw_revision);
+  ui::Text("%s", id.model.c_str());
+  ui::Text("Serial %s   firmware %s   hw rev %d", id.serial.c_str(), id.firmware.c_str(), id.hw_revision);
   ui::Text("%d slots, event log of %u", id.slot_count, id.event_capacity);
 }
 
@@ -88,7 +88,11 @@ void lockout_block(GuiModel& m) {
 void session_block(GuiModel& m) {
   ui::SeparatorText("Service session");
   const bool open = m.session_open();
-  ui::TextColored(open ? ui::kOk : ui::kWarn, "%s", m.session_guidance().c_str());
+  if (!open) ImGui::SetWindowFontScale(1.15f);
+  ImGui::PushStyleColor(ImGuiCol_Text, open ? ui::kOk : ui::kWarn);
+  ui::TextWrapped("%s", m.session_guidance().c_str());
+  ImGui::PopStyleColor();
+  if (!open) ImGui::SetWindowFontScale(1.0f);
 }
 
 void findings_block(GuiModel& m) {
@@ -100,7 +104,7 @@ void findings_block(GuiModel& m) {
   for (const auto& f : m.findings()) {
     ui::TextColored(ui::severity_color(f.severity), "%-8s", f.severity.c_str());
     ImGui::SameLine();
-    ui::Text("%s", f.title.c_str());
+    ui::TextWrapped("%s", f.title.c_str());
     ImGui::Indent(ImGui::GetFontSize() * 5);
     ui::TextWrapped("Next: %s", f.next_step.c_str());
     ImGui::Unindent(ImGui::GetFontSize() * 5);
@@ -134,13 +138,31 @@ void draw_dashboard_view(GuiModel& m) {
     m.view = View::kWizard;
   }
   ImGui::EndDisabled();
-  identity_block(m);
-  if (!d.status) return;
-  session_block(m);
-  findings_block(m);
-  battery_block(m);
-  clock_block(m);
-  lockout_block(m);
+  if (!d.status) {
+    identity_block(m);
+    return;
+  }
+  // Two columns on a laptop screen: what to do (session, findings) left, the lock's vitals
+  // right; one column when the window is narrow.
+  const bool wide = ImGui::GetContentRegionAvail().x > ImGui::GetFontSize() * 50;
+  if (wide && ImGui::BeginTable("dashboard", 2, ImGuiTableFlags_SizingStretchSame)) {
+    ImGui::TableNextColumn();
+    session_block(m);
+    findings_block(m);
+    ImGui::TableNextColumn();
+    identity_block(m);
+    battery_block(m);
+    clock_block(m);
+    lockout_block(m);
+    ImGui::EndTable();
+  } else {
+    session_block(m);
+    findings_block(m);
+    identity_block(m);
+    battery_block(m);
+    clock_block(m);
+    lockout_block(m);
+  }
 }
 
 }  // namespace lockdiag::gui
