@@ -120,11 +120,15 @@ void table(GuiModel& m, float height) {
   ImGui::TableHeadersRow();
   ImGuiListClipper clip;
   clip.Begin(static_cast<int>(m.events.rows.size()));
+  const bool scroll = m.events.scroll_to_selected && m.events.selected >= 0;
+  if (scroll) clip.ForceDisplayRangeByIndices(m.events.selected, m.events.selected + 1);
+  m.events.scroll_to_selected = false;
   while (clip.Step()) {
     for (int i = clip.DisplayStart; i < clip.DisplayEnd; ++i) {
       const app::EventView* e = m.event_row(static_cast<size_t>(i));
       if (!e) continue;
       ImGui::TableNextRow();
+      if (scroll && i == m.events.selected) ImGui::SetScrollHereY(0.5f);
       ImGui::TableNextColumn();
       char label[32];
       std::snprintf(label, sizeof label, "%u##ev", e->seq);
@@ -147,8 +151,13 @@ void table(GuiModel& m, float height) {
   // Keyboard: up/down move the selection when the table has focus.
   if (ImGui::IsWindowFocused(ImGuiFocusedFlags_ChildWindows) && !m.events.rows.empty()) {
     const int n = static_cast<int>(m.events.rows.size());
+    const int page = 20;
+    const int before = m.events.selected;
     if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_DownArrow))) m.events.selected = std::min(n - 1, m.events.selected + 1);
     if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_UpArrow))) m.events.selected = std::max(0, m.events.selected - 1);
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_PageDown))) m.events.selected = std::min(n - 1, m.events.selected + page);
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_PageUp))) m.events.selected = std::max(0, m.events.selected - page);
+    if (m.events.selected != before) m.events.scroll_to_selected = true;
   }
   ImGui::EndTable();
 }

@@ -696,7 +696,7 @@ bool GuiModel::set_field(const std::string& field, const std::string& value) {
   else if (field == "event_type") { if (!as_int(events.type)) return false; if (events.type < 0) events.type = 0; apply_event_filter(); }
   else if (field == "event_from") { events.from = value; apply_event_filter(); }
   else if (field == "event_to") { events.to = value; apply_event_filter(); }
-  else if (field == "event_selected") { if (!as_int(events.selected)) return false; }
+  else if (field == "event_selected") { if (!as_int(events.selected)) return false; events.scroll_to_selected = true; }
   else return false;
   return true;
 }

@@ -71,6 +71,7 @@ struct EventTable {
   std::string from, to;   // "YYYY-MM-DD[ HH:MM]" UTC; empty: open
   std::vector<uint32_t> rows;  // indices into the snapshot's events
   int selected = -1;           // index into rows
+  bool scroll_to_selected = false;  // bring the selected row into view on the next frame
   // Timeline: counts per bucket of unlocks, wrong codes and lockouts over the filtered rows.
   static constexpr int kBuckets = 48;
   std::array<float, kBuckets> unlocks{}, wrong{}, lockouts{};

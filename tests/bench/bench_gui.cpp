@@ -86,6 +86,7 @@ int main(int argc, char** argv) {
   // Scroll through the whole list: the clipper draws only what is visible.
   print("Events, scrolling through all 10,000", measure(g, frames, [&](int i) {
           m.events.selected = (i * 10000 / std::max(1, frames)) % 10000;
+          m.events.scroll_to_selected = true;  // as PageDown does
         }));
   m.events.type = 2;  // wrong codes only
   m.apply_event_filter();

@@ -313,3 +313,23 @@ TEST_CASE("jobs view: verify and preview a signed report, export its PDF, refuse
   )S") == "");
   CHECK_FALSE(m.report_preview().valid);
 }
+
+TEST_CASE("event log: selecting row 9,000 scrolls it into view (clipped table)") {
+  test::FakeLockState lock;
+  test::fill_fake_lock(lock);
+  lock.session_open = true;
+  gui::GuiModel m(fake_options(lock));
+  HeadlessGui g(m);
+  CHECK(g.run_script(R"S(
+    connect sim:/fake/lock.sock
+    wait_connected 5
+    click "Read event log"
+    wait_text "10000 of 10000 events" 10
+    set event_selected 9000
+  )S") == "");
+  g.frame();
+  g.frame();
+  const std::string seq = std::to_string(m.event_row(9000)->seq);
+  CHECK(g.drawn(seq + "\n"));   // the row's label was drawn: it is on screen
+  CHECK_FALSE(g.drawn("\n" + std::to_string(m.event_row(5000)->seq) + "\n"));  // a far-away row is not
+}
