@@ -585,3 +585,89 @@ TEST_CASE("reference configuration: 250 slots and 10,000 events page within the 
   CHECK(events_ms <= 1000.0);
   CHECK(rig.flash.prog_violations() == 0);
 }
+
+TEST_CASE("SET_SCHEDULE changes kind and window, validated, logged, first use restarts") {
+  Rig rig;
+  rig.onboard(kAdmin);
+  REQUIRE(rig.enroll(1, kRoleGuest, "3141") == kEnrollCommitted);
+  ScheduleWeekday w{static_cast<uint8_t>(1u << 5), 0, 8 * 60, 12 * 60, 0};  // Fridays 08-12
+  SetScheduleRequest rq{1, kKindWeekday, 0, {}};
+  std::memcpy(rq.schedule.b, &w, 8);
+  CHECK(rig.call(kCmdSetSchedule, rq).error == kErrNone);
+  rig.type("3141#");  // Thursday 00:00: outside
+  CHECK(rig.unlocks() == 0);
+  rig.advance_s(86400 + 9 * 3600);  // Friday 09:00
+  rig.type("3141#");
+  CHECK(rig.unlocks() == 1);
+  rig.type(kAdmin + "*0#");
+  ScheduleWeekday bad{0x7F, 0, 600, 500, 0};
+  std::memcpy(rq.schedule.b, &bad, 8);
+  CHECK(rig.call(kCmdSetSchedule, rq).error == kErrInvalidSchedule);
+  rq.kind = 9;
+  CHECK(rig.call(kCmdSetSchedule, rq).error == kErrInvalidKind);
+  rq.kind = kKindPersistent;
+  rq.slot = 5;
+  CHECK(rig.call(kCmdSetSchedule, rq).error == kErrSlotEmpty);
+  rq.slot = 1;
+  CHECK(rig.call(kCmdSetSchedule, rq).error == kErrNone);
+  auto ev = read_all_events(rig);
+  CHECK(count_type(ev, kEvScheduleChanged) == 2);
+  CHECK(count_type(ev, kEvRejected, kReasonOutsideSchedule) == 1);
+}
+
+TEST_CASE("READ_EVENTS pages: max_count, max_bytes, past the head, truncation after the ring wraps") {
+  Rig rig;  // event capacity 150
+  rig.onboard(kAdmin);
+  for (int i = 0; i < 40; ++i) rig.lock().key_override();
+  auto page = [&](uint32_t from, uint16_t max_bytes, uint16_t max_count) {
+    auto r = rig.call(kCmdReadEvents, ReadEventsRequest{from, max_bytes, max_count});
+    REQUIRE(r.error == kErrNone);
+    ReadEventsResponseHead h{};
+    auto ev = decode_page(r.payload, h);
+    return std::make_pair(h, ev);
+  };
+  auto [h1, e1] = page(1, 0, 3);
+  CHECK(+h1.count == 3);
+  CHECK((h1.flags & kEventsMore) != 0);
+  CHECK((h1.flags & kEventsTruncated) == 0);
+  CHECK(e1[0].seq == 1);
+  CHECK(e1[0].type == kEvPowerOn);
+  auto [h2, e2] = page(1, 16 + 10, 0);
+  CHECK(+h2.count >= 1);
+  CHECK(+h2.count <= 10);
+  const StatusResponse st = rig.status();
+  auto [h3, e3] = page(st.event_head_seq, 0, 0);
+  CHECK(+h3.count == 0);
+  CHECK((h3.flags & kEventsMore) == 0);
+  CHECK(rig.call(kCmdReadEvents, ReadEventsRequest{0, 20, 0}).error == kErrInvalidParameter);
+  CHECK(rig.call(kCmdReadEvents, ReadEventsRequest{0, 0, 0}).payload.size() <= 1024);
+  for (int i = 0; i < 300; ++i) rig.lock().key_override();
+  auto [h4, e4] = page(1, 0, 0);
+  CHECK((h4.flags & kEventsTruncated) != 0);
+  const StatusResponse st2 = rig.status();
+  CHECK(+st2.event_count == 150);
+  CHECK(+h4.first_seq == st2.event_head_seq - 150);
+}
+
+TEST_CASE("status with a session: lockout, wrong attempts, clock and log fields") {
+  Rig rig;
+  rig.onboard(kAdmin);
+  rig.type("999999#");
+  rig.type("999998#");
+  StatusResponse st = rig.status();
+  CHECK((st.flags & kStatusWithheld) == 0);
+  CHECK(+st.wrong_attempts == 2);
+  CHECK((st.flags & kStatusClockSet) != 0);
+  CHECK(+st.clock_utc == t0());
+  CHECK(+st.event_count == +st.event_head_seq - 1);
+  for (int i = 0; i < 3; ++i) rig.type("999997#");
+  st = rig.status();
+  CHECK((st.flags & kStatusLockedOut) != 0);
+  CHECK(+st.lockout_level == 1);
+  CHECK(+st.lockout_remaining_s == 60);
+  rig.advance_s(20);
+  CHECK(+rig.status().lockout_remaining_s == 40);
+  // Delete, reset and enrollment wait for a keypad the lockout has disabled.
+  CHECK(rig.open_enrollment(1, kRoleUser) == kErrKeypadBusy);
+  CHECK(rig.call(kCmdFactoryReset, FactoryResetRequest{0, {}}).error == kErrKeypadBusy);
+}
