@@ -671,3 +671,40 @@ TEST_CASE("status with a session: lockout, wrong attempts, clock and log fields"
   CHECK(rig.open_enrollment(1, kRoleUser) == kErrKeypadBusy);
   CHECK(rig.call(kCmdFactoryReset, FactoryResetRequest{0, {}}).error == kErrKeypadBusy);
 }
+
+TEST_CASE("power cut at each flash write of an enrollment commit: old code or new code, never neither") {
+  bool reached_end = false;
+  for (int k = 0; k < 40 && !reached_end; ++k) {
+    CAPTURE(k);
+    Rig rig;
+    rig.onboard(kAdmin);
+    REQUIRE(rig.enroll(1, kRoleUser, "1111") == kEnrollCommitted);
+    REQUIRE(rig.open_enrollment(1, kRoleUser) == kErrNone);
+    rig.type("2222#");
+    rig.flash.cut_after(k, static_cast<uint64_t>(k) * 31 + 7);
+    rig.type("2222#");
+    const bool cut = rig.flash.dead();
+    reached_end = !cut;
+    rig.flash.power_on();
+    REQUIRE(rig.vl.power_cycle());
+    rig.type("1111#");
+    const bool old_works = rig.unlocks() == 1;
+    rig.type("2222#");
+    const bool new_works = rig.unlocks() == (old_works ? 2u : 1u);
+    CHECK(old_works != new_works);
+    rig.type(kAdmin + "*0#");
+    auto ev = read_all_events(rig);
+    int committed_slot1 = 0;
+    for (const auto& e : ev) committed_slot1 += e.type == kEvEnrollCommitted && e.slot == 1;
+    if (old_works) {
+      CHECK(count_type(ev, kEvEnrollAborted, kReasonPowerLost) == 1);
+      CHECK(committed_slot1 == 1);
+    } else {
+      CHECK(count_type(ev, kEvEnrollAborted, kReasonPowerLost) == 0);
+      CHECK(committed_slot1 == 2);
+      CHECK(count_type(ev, kEvCodeChanged) == 1);
+    }
+    CHECK(rig.flash.prog_violations() == 0);
+  }
+  CHECK(reached_end);
+}
