@@ -708,3 +708,32 @@ TEST_CASE("power cut at each flash write of an enrollment commit: old code or ne
   }
   CHECK(reached_end);
 }
+
+TEST_CASE("slot records: created and last-used times, use count, role and kind as READ_SLOTS reports them") {
+  Rig rig;
+  rig.onboard(kAdmin);
+  rig.advance_s(100);
+  REQUIRE(rig.enroll(7, kRoleUser, "7777") == kEnrollCommitted);
+  const uint32_t created = t0() + 100;
+  for (int i = 0; i < 3; ++i) {
+    rig.advance_s(50);
+    rig.type("7777#");
+  }
+  rig.type(kAdmin + "*0#");
+  auto r = rig.call(kCmdReadSlots, ReadSlotsRequest{1, 0});
+  REQUIRE(r.error == kErrNone);
+  ReadSlotsResponseHead h{};
+  std::memcpy(&h, r.payload.data(), sizeof h);
+  REQUIRE(+h.count == 1);  // slot 0 (admin) is before start_index 1
+  SlotRecordHead s{};
+  std::memcpy(&s, r.payload.data() + sizeof h, sizeof s);
+  CHECK(+s.index == 7);
+  CHECK(+s.created == created);
+  CHECK(+s.last_used == created + 150);
+  CHECK(+s.use_count == 3);
+  CHECK(role_of(s.role_kind) == kRoleUser);
+  CHECK(kind_of(s.role_kind) == kKindPersistent);
+  CHECK(+s.schedule_len == 0);
+  CHECK(+s.flags == (kSlotOccupied | kSlotEnabled));
+  CHECK(r.payload.size() == sizeof h + sizeof s);
+}
