@@ -11,6 +11,12 @@ namespace lockdiag::gui {
 
 namespace {
 
+void label(const char* text) {
+  ImGui::AlignTextToFramePadding();
+  ui::TextUnformatted(text);
+  ImGui::SameLine();
+}
+
 void filters(GuiModel& m) {
   bool changed = false;
   static std::vector<std::string> types;
@@ -18,30 +24,39 @@ void filters(GuiModel& m) {
     types.push_back("every type");
     for (int t = 1; t < kEventTypeCount; ++t) types.push_back(event_type_label(static_cast<uint8_t>(t)));
   }
-  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 13);
-  changed |= ui::Combo("Type##ev", &m.events.type, types);
-  ImGui::SameLine();
+  const float em = ImGui::GetFontSize();
+  label("Show");
   static const std::vector<std::string> classes{"everything", "unlocks", "wrong codes", "lockouts", "refused",
                                                 "changes",    "service", "power",       "other"};
   int cls = m.events.cls + 1;
-  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9);
-  if (ui::Combo("Show##ev", &cls, classes)) {
+  ImGui::SetNextItemWidth(em * 9);
+  if (ui::Combo("##ev_class", &cls, classes)) {
     m.events.cls = cls - 1;
     changed = true;
   }
   ImGui::SameLine();
-  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
+  label("Type");
+  ImGui::SetNextItemWidth(em * 13);
+  changed |= ui::Combo("##ev_type", &m.events.type, types);
+  ImGui::SameLine();
+  label("Slot");
+  ImGui::SetNextItemWidth(em * 7);
   int slot = m.events.slot;
-  if (ui::InputInt("Slot (-1 all)##ev", &slot)) {
+  if (ui::InputInt("##ev_slot", &slot)) {
     m.events.slot = std::max(-1, slot);
     changed = true;
   }
-  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
-  changed |= ui::InputText("From##ev", &m.events.from);
+  ui::Tooltip("-1: every slot");
+  ImGui::SameLine();
+  label("From");
+  ImGui::SetNextItemWidth(em * 9);
+  changed |= ui::InputText("##ev_from", &m.events.from);
   ui::Tooltip("UTC, YYYY-MM-DD or YYYY-MM-DD HH:MM");
   ImGui::SameLine();
-  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
-  changed |= ui::InputText("To##ev", &m.events.to);
+  label("To");
+  ImGui::SetNextItemWidth(em * 9);
+  changed |= ui::InputText("##ev_to", &m.events.to);
+  ui::Tooltip("UTC, YYYY-MM-DD or YYYY-MM-DD HH:MM");
   ImGui::SameLine();
   if (ui::SmallButton("Clear filters")) {
     m.events = EventTable{};

@@ -151,6 +151,8 @@ int run_app(const AppOptions& o) {
     };
     ScriptRunner runner(std::move(script.actions));
     const bool scripted = !runner.finished();
+    // Scripts click with synthetic input; park the real pointer where it hovers nothing.
+    if (scripted) SDL_WarpMouseInWindow(win, o.width - 1, o.height - 1);
     bool final_shot_taken = false;
 
     long frames = 0, mark_frames = 0;
@@ -191,6 +193,7 @@ int run_app(const AppOptions& o) {
         if (runner.failed()) {
           std::fprintf(stderr, "lockdiag-gui: %s\n", runner.error().c_str());
           exit_code = 1;
+          done = true;  // a failed script ends the run (tests and docs must not hang)
         }
         if (runner.quit_requested()) done = true;
         if (!runner.finished() || !pending_shot.empty()) redraw = std::max(redraw, 1);

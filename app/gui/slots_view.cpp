@@ -21,13 +21,17 @@ void draw_slots_view(GuiModel& m) {
   ui::Text("%zu occupied of %d", d.slots->size(), d.identity ? d.identity->slot_count : 0);
 
   bool changed = false;
+  ImGui::AlignTextToFramePadding();
+  ui::TextUnformatted("Filter");
+  ImGui::SameLine();
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 14);
-  changed |= ui::InputText("Filter##slots", &m.slots.filter);
+  changed |= ui::InputText("##slots_filter", &m.slots.filter);
+  ui::Tooltip("Matches slot number, role, kind and schedule");
   ImGui::SameLine();
   static const std::vector<std::string> roles{"every role", "Admin", "User", "Guest", "Service"};
   int role = m.slots.role + 1;
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9);
-  if (ui::Combo("Role##slots", &role, roles)) {
+  if (ui::Combo("##slots_role", &role, roles)) {
     m.slots.role = role - 1;
     changed = true;
   }

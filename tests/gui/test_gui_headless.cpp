@@ -333,3 +333,49 @@ TEST_CASE("event log: selecting row 9,000 scrolls it into view (clipped table)")
   CHECK(g.drawn(seq + "\n"));   // the row's label was drawn: it is on screen
   CHECK_FALSE(g.drawn("\n" + std::to_string(m.event_row(5000)->seq) + "\n"));  // a far-away row is not
 }
+
+TEST_CASE("lockfw-sim occupied-rental: session opened at the lock, slots and the whole log read, clock synced") {
+  if (!std::getenv("LOCKDIAG_BIN_DIR")) return;
+  test::TempDir dir;
+  auto sim = app::SimProcess::start({dir.path() / "sim", {"--scenario", "occupied-rental"}, test::bin_dir() / "lockfw-sim"});
+  REQUIRE_MESSAGE(sim.has_value(), (sim ? "" : sim.error()));
+  auto ctl = [&](std::vector<std::string> words) {
+    std::vector<std::string> argv{(test::bin_dir() / "lockfw-sim").string(), "ctl", "--socket", sim->socket().string()};
+    argv.insert(argv.end(), words.begin(), words.end());
+    return test::run_process(argv).exit_code;
+  };
+  gui::GuiModel::Options o;
+  o.job_store = "-";
+  o.settings = "-";
+  o.worker.poll_interval_ms = 100;
+  gui::GuiModel m(std::move(o));
+  HeadlessGui g(m);
+  CHECK(g.run_script("connect " + sim->uri() + "\nwait_connected 10\nwait_text \"No service session\" 5\n") == "");
+  CHECK(ctl({"open-session"}) == 0);
+  CHECK(ctl({"clock-jump", "600"}) == 0);
+  CHECK(g.run_script(R"S(
+    wait_text "Service session open" 10
+    wait_text "Clock is off by +" 10
+    click "Read slots"
+    wait_idle 10
+    wait_text "8 occupied of 250" 10
+    view dashboard
+    click "Read event log"
+    wait_idle 20
+    wait_text "events" 5
+  )S") == "");
+  REQUIRE(m.device().events);
+  REQUIRE(m.device().status);
+  CHECK(m.device().events->size() == m.device().status->event_count);
+  CHECK(m.device().events->size() > 2000);
+  // The log has wrong codes and a lockout; each row says why.
+  m.events.type = lockfw::wire::kEvWrongCode;
+  m.apply_event_filter();
+  CHECK(!m.events.rows.empty());
+  CHECK(g.run_script("set event_selected 0\nwait_text \"Why was this rejected?\" 3\n") == "");
+  REQUIRE(m.device().slots);
+  bool admin = false;
+  for (const auto& s : *m.device().slots) admin |= s.role == lockfw::wire::kRoleAdmin;
+  CHECK(admin);
+  CHECK(g.run_script("view dashboard\nclick \"Sync clock\"\nwait_idle 10\nwait_text \"drift +0 s\" 5\n") == "");
+}

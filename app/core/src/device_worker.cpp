@@ -1,11 +1,15 @@
 #include "lockdiag/app/device_worker.h"
 
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <cstring>
 #include <cstdlib>
 #include <tuple>
 #include <ctime>
 
 #include "lockdiag/app/connection.h"
+#include "lockfw/wire.h"
 
 namespace lockdiag::app {
 
@@ -24,6 +28,175 @@ namespace {
 
 uint32_t system_now() { return static_cast<uint32_t>(std::time(nullptr)); }
 
+// ---- Paged reads over Client::call -----------------------------------------------------------
+// The drivers client in this build has no read_slots / read_events / set_clock yet (they are
+// coming on the drivers branch); until then the worker decodes the pages itself from the shared
+// wire header (docs/protocol.md 5.6, 5.7). Replace with the client's methods when they land.
+
+namespace w = lockfw::wire;
+
+template <typename T>
+T load(const uint8_t* p) {
+  T v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+bool read_leb(const std::vector<uint8_t>& b, size_t& at, uint64_t& out) {
+  out = 0;
+  for (int shift = 0; shift < 35; shift += 7) {
+    if (at >= b.size()) return false;
+    const uint8_t byte = b[at++];
+    out |= static_cast<uint64_t>(byte & 0x7F) << shift;
+    if (!(byte & 0x80)) return true;
+  }
+  return false;
+}
+
+std::string two(int v) {
+  char b[8];
+  std::snprintf(b, sizeof b, "%02d", v);
+  return b;
+}
+
+std::string date_time(uint32_t t) {
+  std::time_t tt = t;
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char b[32];
+  std::strftime(b, sizeof b, "%Y-%m-%d %H:%M", &tm);
+  return b;
+}
+
+// A schedule in words for the Slots table.
+std::string describe_schedule(uint8_t kind, const uint8_t* s) {
+  switch (kind) {
+    case w::kKindPersistent: return "always";
+    case w::kKindTemporaryUntil: return "until " + date_time(load<uint32_t>(s));
+    case w::kKindTemporaryFirstUse: {
+      const auto minutes = load<uint16_t>(s);
+      const auto first = load<uint32_t>(s + 4);
+      return std::to_string(minutes) + " min after first use" + (first ? " (first used " + date_time(first) + ")" : "");
+    }
+    case w::kKindWeekday: {
+      static const char* days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+      const uint8_t mask = s[0];
+      std::string d;
+      if (mask == 0x3E) d = "Mon-Fri";
+      else if (mask == 0x7F) d = "every day";
+      else if (mask == 0x41) d = "Sat-Sun";
+      else
+        for (int i = 0; i < 7; ++i)
+          if (mask & (1u << i)) d += (d.empty() ? "" : ",") + std::string(days[i]);
+      const int a = load<uint16_t>(s + 2), b = load<uint16_t>(s + 4);
+      return d + " " + two(a / 60) + ":" + two(a % 60) + "-" + two(b / 60) + ":" + two(b % 60);
+    }
+    case w::kKindDateRange: return date_time(load<uint32_t>(s)) + " to " + date_time(load<uint32_t>(s + 4));
+    default: return "?";
+  }
+}
+
+drivers::Result<std::vector<SlotView>> call_read_slots(drivers::Client& c, const DeviceBackend::ProgressFn& progress,
+                                                       const std::atomic<bool>& cancel, int slot_count) {
+  std::vector<SlotView> out;
+  uint16_t start = 0;
+  for (int pages = 0; pages < 1000; ++pages) {
+    if (cancel) return drivers::fail(drivers::ErrorKind::kCancelled, "cancelled");
+    w::ReadSlotsRequest req{start, 0};
+    auto m = c.call(w::kCmdReadSlots, std::span(reinterpret_cast<const uint8_t*>(&req), sizeof req));
+    if (!m) return std::unexpected(m.error());
+    const auto& p = m->payload;
+    if (p.size() < sizeof(w::ReadSlotsResponseHead)) return drivers::fail(drivers::ErrorKind::kProtocol, "short READ_SLOTS answer");
+    const auto head = load<w::ReadSlotsResponseHead>(p.data());
+    size_t at = sizeof head;
+    for (int i = 0; i < head.count; ++i) {
+      if (at + sizeof(w::SlotRecordHead) > p.size()) return drivers::fail(drivers::ErrorKind::kProtocol, "truncated slot record");
+      const auto r = load<w::SlotRecordHead>(p.data() + at);
+      at += sizeof r;
+      uint8_t sched[8] = {};
+      if (r.schedule_len) {
+        if (r.schedule_len != 8 || at + 8 > p.size()) return drivers::fail(drivers::ErrorKind::kProtocol, "bad schedule block");
+        std::memcpy(sched, p.data() + at, 8);
+        at += 8;
+      }
+      SlotView v;
+      v.index = r.index;
+      v.enabled = r.flags & w::kSlotEnabled;
+      v.expired = r.flags & w::kSlotExpired;
+      v.role = w::role_of(r.role_kind);
+      v.kind = w::kind_of(r.role_kind);
+      v.schedule = describe_schedule(v.kind, sched);
+      v.created = r.created;
+      v.last_used = r.last_used;
+      v.use_count = r.use_count;
+      out.push_back(std::move(v));
+    }
+    if (progress) progress(head.next_index == w::kNoMoreSlots ? static_cast<size_t>(slot_count) : head.next_index,
+                           static_cast<size_t>(slot_count));
+    if (head.next_index == w::kNoMoreSlots) return out;
+    if (head.next_index <= start) return drivers::fail(drivers::ErrorKind::kProtocol, "READ_SLOTS did not advance");
+    start = head.next_index;
+  }
+  return drivers::fail(drivers::ErrorKind::kProtocol, "READ_SLOTS never ended");
+}
+
+drivers::Result<DeviceBackend::Events> call_read_events(drivers::Client& c, uint32_t from,
+                                                        const DeviceBackend::ProgressFn& progress,
+                                                        const std::atomic<bool>& cancel) {
+  DeviceBackend::Events out;
+  size_t total = 0;
+  for (int pages = 0; pages < 100000; ++pages) {
+    if (cancel) return drivers::fail(drivers::ErrorKind::kCancelled, "cancelled");
+    w::ReadEventsRequest req{from, 0, 0};
+    auto m = c.call(w::kCmdReadEvents, std::span(reinterpret_cast<const uint8_t*>(&req), sizeof req));
+    if (!m) return std::unexpected(m.error());
+    const auto& p = m->payload;
+    if (p.size() < sizeof(w::ReadEventsResponseHead)) return drivers::fail(drivers::ErrorKind::kProtocol, "short READ_EVENTS answer");
+    const auto head = load<w::ReadEventsResponseHead>(p.data());
+    if (head.flags & w::kEventsTruncated) out.truncated = true;
+    if (total == 0) total = head.head_seq > head.first_seq ? head.head_seq - head.first_seq : 0;
+    size_t at = sizeof head;
+    int64_t t = head.base_time;
+    for (uint32_t i = 0; i < head.count; ++i) {
+      if (at >= p.size()) return drivers::fail(drivers::ErrorKind::kProtocol, "truncated event page");
+      const uint8_t b0 = p[at++];
+      uint64_t zz = 0;
+      if (!read_leb(p, at, zz)) return drivers::fail(drivers::ErrorKind::kProtocol, "bad event time");
+      t += static_cast<int64_t>(zz >> 1) ^ -static_cast<int64_t>(zz & 1);
+      EventView e;
+      e.seq = head.first_seq + i;
+      e.time = static_cast<uint32_t>(t);
+      e.type = b0 & 0x3F;
+      if (b0 & w::kEvHasSlot) {
+        uint64_t slot = 0;
+        if (!read_leb(p, at, slot)) return drivers::fail(drivers::ErrorKind::kProtocol, "bad event slot");
+        e.slot = static_cast<int>(slot);
+      }
+      if (b0 & w::kEvHasExtra) {
+        if (at >= p.size()) return drivers::fail(drivers::ErrorKind::kProtocol, "truncated event");
+        const uint8_t x = p[at++];
+        e.reason = x & w::kReasonMask;
+        e.clock_not_set = x & w::kExtraClockNotSet;
+      }
+      out.events.push_back(e);
+    }
+    if (progress) progress(out.events.size(), std::max(total, out.events.size()));
+    from = head.first_seq + head.count;
+    if (!(head.flags & w::kEventsMore) || head.count == 0) return out;
+  }
+  return drivers::fail(drivers::ErrorKind::kProtocol, "READ_EVENTS never ended");
+}
+
+drivers::Result<uint32_t> call_set_clock(drivers::Client& c, uint32_t utc, int offset_min) {
+  w::SetClockRequest req{utc, static_cast<int16_t>(offset_min), 0};
+  auto m = c.call(w::kCmdSetClock, std::span(reinterpret_cast<const uint8_t*>(&req), sizeof req));
+  if (!m) return std::unexpected(m.error());
+  if (m->payload.size() < sizeof(w::SetClockResponse)) return drivers::fail(drivers::ErrorKind::kProtocol, "short SET_CLOCK answer");
+  const auto r = load<w::SetClockResponse>(m->payload.data());
+  return r.was_set ? r.previous_utc : 0u;
+}
+
+
 // The drivers client over a device URI.
 class ClientBackend final : public DeviceBackend {
  public:
@@ -35,6 +208,7 @@ class ClientBackend final : public DeviceBackend {
     if (!id) return std::unexpected(id.error());
     uri_ = uri;
     serial_ = id->serial;
+    slot_count_ = id->slot_count;
     client_.emplace(std::move(*c));
     return id;
   }
@@ -60,17 +234,17 @@ class ClientBackend final : public DeviceBackend {
     if (!client_) return lost();
     return client_->session();
   }
-  drivers::Result<std::vector<SlotView>> read_slots(const ProgressFn&, const std::atomic<bool>&) override {
+  drivers::Result<std::vector<SlotView>> read_slots(const ProgressFn& progress, const std::atomic<bool>& cancel) override {
     if (!client_) return lost();
-    return drivers::fail(drivers::ErrorKind::kProtocol, "reading the slot table is not in this build's client yet");
+    return call_read_slots(*client_, progress, cancel, slot_count_);
   }
-  drivers::Result<Events> read_events(uint32_t, const ProgressFn&, const std::atomic<bool>&) override {
+  drivers::Result<Events> read_events(uint32_t from, const ProgressFn& progress, const std::atomic<bool>& cancel) override {
     if (!client_) return lost();
-    return drivers::fail(drivers::ErrorKind::kProtocol, "reading the event log is not in this build's client yet");
+    return call_read_events(*client_, from, progress, cancel);
   }
-  drivers::Result<uint32_t> set_clock(uint32_t, int) override {
+  drivers::Result<uint32_t> set_clock(uint32_t utc, int offset_min) override {
     if (!client_) return lost();
-    return drivers::fail(drivers::ErrorKind::kProtocol, "setting the clock is not in this build's client yet");
+    return call_set_clock(*client_, utc, offset_min);
   }
   drivers::Client* client() override { return client_ ? &*client_ : nullptr; }
 
@@ -80,6 +254,7 @@ class ClientBackend final : public DeviceBackend {
   }
   std::optional<drivers::Client> client_;
   std::string uri_, serial_;
+  int slot_count_ = 0;
 };
 
 }  // namespace
