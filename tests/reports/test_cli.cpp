@@ -142,6 +142,16 @@ TEST_CASE("a sealed key needs its passphrase and is never prompted for without a
   CHECK(test::cli({"report", "verify", out}).exit_code == kExitOk);
 }
 
+TEST_CASE("signing on first use creates the key, sealed when a passphrase is set, and signs") {
+  test::TempHome home;
+  const auto out = (home.path() / "first.json").string();
+  auto r = test::cli({"report", "sign", sample_path(), "-o", out}, {"LOCKDIAG_KEY_PASSPHRASE=first use"});
+  REQUIRE_MESSAGE(r.exit_code == kExitOk, r.err);
+  CHECK(r.err.find("sealed with a passphrase") != std::string::npos);
+  CHECK(test::read_file(home.keys_dir() / "technician.key").find("argon2id") != std::string::npos);
+  CHECK(test::cli({"report", "verify", out}).exit_code == kExitOk);
+}
+
 TEST_CASE("bad input to sign is a data error that names the problem") {
   test::TempHome home;
   const auto body = home.path() / "body.json";
