@@ -18,6 +18,28 @@ namespace test {
 namespace fs = std::filesystem;
 using namespace lockdiag::reports;
 
+namespace {
+
+// Before any test runs, the whole process gets a private XDG_DATA_HOME and HOME, so even a
+// test that forgets TempHome cannot read or create keys in the real home.
+struct ProcessSandbox {
+  fs::path dir;
+  ProcessSandbox() {
+    std::string tmpl = (fs::temp_directory_path() / "lockdiag-reports-sandbox-XXXXXX").string();
+    if (!mkdtemp(tmpl.data())) std::abort();
+    dir = tmpl;
+    setenv("XDG_DATA_HOME", dir.c_str(), 1);
+    setenv("HOME", dir.c_str(), 1);
+  }
+  ~ProcessSandbox() {
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+  }
+};
+const ProcessSandbox sandbox;
+
+}  // namespace
+
 std::string read_file(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
   if (!in) throw std::runtime_error("cannot read " + p.string());
