@@ -157,8 +157,21 @@ const std::vector<std::string>& seeded_codes() {
 }
 
 std::string first_code_found(const std::string& haystack) {
-  for (const auto& c : seeded_codes())
-    if (haystack.find(c) != std::string::npos) return c;
+  // A code shows up as a run of digits of its own: "5317" in "code 5317" counts, the
+  // digits of "53172 bytes" or of a timestamp do not (they are another number).
+  std::size_t i = 0;
+  while (i < haystack.size()) {
+    if (haystack[i] < '0' || haystack[i] > '9') {
+      ++i;
+      continue;
+    }
+    std::size_t j = i;
+    while (j < haystack.size() && haystack[j] >= '0' && haystack[j] <= '9') ++j;
+    const std::string_view run(haystack.data() + i, j - i);
+    for (const auto& c : seeded_codes())
+      if (run == c) return c;
+    i = j;
+  }
   return {};
 }
 

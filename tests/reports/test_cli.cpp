@@ -183,7 +183,7 @@ TEST_CASE("no seeded code value appears in any command's output") {
   test::install_fixed_key(home);  // a fixed key: every output below is the same on every run
   std::string everything;
   auto keep = [&](const test::Run& r) {
-    everything += r.out + r.err;
+    everything += r.out + "\n" + r.err + "\n";
     return r.exit_code;
   };
   const auto signed_path = (home.path() / "job.json").string();
@@ -196,7 +196,8 @@ TEST_CASE("no seeded code value appears in any command's output") {
   REQUIRE(keep(test::cli({"report", "verify", signed_path})) == kExitOk);
   REQUIRE(keep(test::cli({"report", "verify", signed_path, "--key", pub, "--json"})) == kExitOk);
   REQUIRE(keep(test::cli({"report", "render", signed_path, "-o", pdf})) == kExitOk);
-  everything += test::read_file(signed_path) + test::read_file(pub) + test::pdf_text(test::read_file(pdf));
+  everything += test::read_file(signed_path) + "\n" + test::read_file(pub) + "\n" +
+                test::pdf_text(test::read_file(pdf));
   CHECK(everything.find("K7-24-A9F3Q") != std::string::npos);  // the scan saw real output
   CHECK(test::first_code_found(everything) == "");
   CHECK(test::first_code_found(test::read_file(home.keys_dir() / "technician.key")) == "");
