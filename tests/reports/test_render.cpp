@@ -40,7 +40,8 @@ TEST_CASE("the PDF names the technician, site and lock, with Unicode intact") {
   CHECK(text.find("4870 mV") != std::string::npos);
   CHECK(text.find("+187") != std::string::npos);
   CHECK(text.find("expired_codes_present") != std::string::npos);
-  CHECK(text.find("mechanical_key_override") != std::string::npos);
+  CHECK(text.find("key_override") != std::string::npos);
+  CHECK(text.find("confirm_timeout") != std::string::npos);
   CHECK(text.find("NOT SIGNED") == std::string::npos);
   CHECK(pdfinfo(*pdf).find("595.276 x 841.89 pts (A4)") != std::string::npos);
 }
