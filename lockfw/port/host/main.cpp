@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include "core/lock.h"
+#include "announce.h"
 #include "core/service_port.h"
 #include "host_hal.h"
 #include "identity_store.h"
@@ -44,6 +45,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "lockfw-sim: %s\n", ok.error().c_str());
     return 1;
   }
+  lockfw::host::SimAnnouncement announcement(*serial, socket_path);  // lockdiag devices finds it
   lockfw::ServicePort port(server.port(), ticks, entropy, lock);
   std::fprintf(stderr, "lockfw-sim: serial %s serving on %s\n", serial->c_str(), socket_path.c_str());
   server.run([&](const uint8_t* r) { port.on_report(r); }, [&] { port.poll(); }, g_stop);
