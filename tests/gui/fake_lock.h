@@ -113,13 +113,13 @@ class FakeLockBackend final : public app::DeviceBackend {
     si.remaining_s = s_.session_open ? 600 : 0;
     return si;
   }
-  drivers::Result<std::vector<app::SlotView>> read_slots(const ProgressFn& p, const std::atomic<bool>&) override {
+  drivers::Result<std::vector<app::SlotView>> read_slots(const ProgressFn& p, const drivers::CancelToken&) override {
     if (auto e = check(true)) return std::unexpected(*e);
     std::lock_guard lk(s_.mu);
     if (p) p(s_.slots.size(), s_.slots.size());
     return s_.slots;
   }
-  drivers::Result<Events> read_events(uint32_t, const ProgressFn& p, const std::atomic<bool>& cancel) override {
+  drivers::Result<Events> read_events(uint32_t, const ProgressFn& p, const drivers::CancelToken& cancel) override {
     Events out;
     size_t n = 0;
     {
@@ -128,7 +128,7 @@ class FakeLockBackend final : public app::DeviceBackend {
     }
     for (size_t i = 0; i < n; i += 1000) {
       if (auto e = check(true)) return std::unexpected(*e);
-      if (cancel) return drivers::fail(drivers::ErrorKind::kCancelled, "cancelled");
+      if (cancel.cancelled()) return drivers::fail(drivers::ErrorKind::kCancelled, "cancelled");
       if (p) p(i, n);
     }
     std::lock_guard lk(s_.mu);

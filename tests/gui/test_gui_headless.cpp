@@ -361,9 +361,12 @@ TEST_CASE("lockfw-sim occupied-rental: session opened at the lock, slots and the
     wait_text "8 occupied of 250" 10
     view dashboard
     click "Read event log"
-    wait_idle 20
+    wait_idle 60
     wait_text "events" 5
   )S") == "");
+  INFO("busy: " << m.device().busy << " " << m.device().progress_done << "/" << m.device().progress_total
+                 << " error: " << m.device().error << " link: " << app::to_string(m.device().link)
+                 << " reconnects: " << m.device().reconnects);
   REQUIRE(m.device().events);
   REQUIRE(m.device().status);
   CHECK(m.device().events->size() == m.device().status->event_count);

@@ -9,7 +9,6 @@
 #include <ctime>
 
 #include "lockdiag/app/connection.h"
-#include "lockfw/wire.h"
 
 namespace lockdiag::app {
 
@@ -28,31 +27,6 @@ namespace {
 
 uint32_t system_now() { return static_cast<uint32_t>(std::time(nullptr)); }
 
-// ---- Paged reads over Client::call -----------------------------------------------------------
-// The drivers client in this build has no read_slots / read_events / set_clock yet (they are
-// coming on the drivers branch); until then the worker decodes the pages itself from the shared
-// wire header (docs/protocol.md 5.6, 5.7). Replace with the client's methods when they land.
-
-namespace w = lockfw::wire;
-
-template <typename T>
-T load(const uint8_t* p) {
-  T v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-
-bool read_leb(const std::vector<uint8_t>& b, size_t& at, uint64_t& out) {
-  out = 0;
-  for (int shift = 0; shift < 35; shift += 7) {
-    if (at >= b.size()) return false;
-    const uint8_t byte = b[at++];
-    out |= static_cast<uint64_t>(byte & 0x7F) << shift;
-    if (!(byte & 0x80)) return true;
-  }
-  return false;
-}
-
 std::string two(int v) {
   char b[8];
   std::snprintf(b, sizeof b, "%02d", v);
@@ -68,134 +42,30 @@ std::string date_time(uint32_t t) {
   return b;
 }
 
-// A schedule in words for the Slots table.
-std::string describe_schedule(uint8_t kind, const uint8_t* s) {
-  switch (kind) {
-    case w::kKindPersistent: return "always";
-    case w::kKindTemporaryUntil: return "until " + date_time(load<uint32_t>(s));
-    case w::kKindTemporaryFirstUse: {
-      const auto minutes = load<uint16_t>(s);
-      const auto first = load<uint32_t>(s + 4);
-      return std::to_string(minutes) + " min after first use" + (first ? " (first used " + date_time(first) + ")" : "");
-    }
-    case w::kKindWeekday: {
-      static const char* days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-      const uint8_t mask = s[0];
-      std::string d;
-      if (mask == 0x3E) d = "Mon-Fri";
-      else if (mask == 0x7F) d = "every day";
-      else if (mask == 0x41) d = "Sat-Sun";
-      else
-        for (int i = 0; i < 7; ++i)
-          if (mask & (1u << i)) d += (d.empty() ? "" : ",") + std::string(days[i]);
-      const int a = load<uint16_t>(s + 2), b = load<uint16_t>(s + 4);
-      return d + " " + two(a / 60) + ":" + two(a % 60) + "-" + two(b / 60) + ":" + two(b % 60);
-    }
-    case w::kKindDateRange: return date_time(load<uint32_t>(s)) + " to " + date_time(load<uint32_t>(s + 4));
-    default: return "?";
-  }
+SlotView to_view(const drivers::SlotRecord& r) {
+  SlotView v;
+  v.index = r.index;
+  v.enabled = r.enabled;
+  v.expired = r.expired;
+  v.role = static_cast<uint8_t>(r.role);
+  v.kind = static_cast<uint8_t>(r.kind);
+  v.schedule = describe_schedule(r.schedule);
+  v.created = r.created;
+  v.last_used = r.last_used;
+  v.use_count = r.use_count;
+  return v;
 }
 
-drivers::Result<std::vector<SlotView>> call_read_slots(drivers::Client& c, const DeviceBackend::ProgressFn& progress,
-                                                       const std::atomic<bool>& cancel, int slot_count) {
-  std::vector<SlotView> out;
-  uint16_t start = 0;
-  for (int pages = 0; pages < 1000; ++pages) {
-    if (cancel) return drivers::fail(drivers::ErrorKind::kCancelled, "cancelled");
-    w::ReadSlotsRequest req{start, 0};
-    auto m = c.call(w::kCmdReadSlots, std::span(reinterpret_cast<const uint8_t*>(&req), sizeof req));
-    if (!m) return std::unexpected(m.error());
-    const auto& p = m->payload;
-    if (p.size() < sizeof(w::ReadSlotsResponseHead)) return drivers::fail(drivers::ErrorKind::kProtocol, "short READ_SLOTS answer");
-    const auto head = load<w::ReadSlotsResponseHead>(p.data());
-    size_t at = sizeof head;
-    for (int i = 0; i < head.count; ++i) {
-      if (at + sizeof(w::SlotRecordHead) > p.size()) return drivers::fail(drivers::ErrorKind::kProtocol, "truncated slot record");
-      const auto r = load<w::SlotRecordHead>(p.data() + at);
-      at += sizeof r;
-      uint8_t sched[8] = {};
-      if (r.schedule_len) {
-        if (r.schedule_len != 8 || at + 8 > p.size()) return drivers::fail(drivers::ErrorKind::kProtocol, "bad schedule block");
-        std::memcpy(sched, p.data() + at, 8);
-        at += 8;
-      }
-      SlotView v;
-      v.index = r.index;
-      v.enabled = r.flags & w::kSlotEnabled;
-      v.expired = r.flags & w::kSlotExpired;
-      v.role = w::role_of(r.role_kind);
-      v.kind = w::kind_of(r.role_kind);
-      v.schedule = describe_schedule(v.kind, sched);
-      v.created = r.created;
-      v.last_used = r.last_used;
-      v.use_count = r.use_count;
-      out.push_back(std::move(v));
-    }
-    if (progress) progress(head.next_index == w::kNoMoreSlots ? static_cast<size_t>(slot_count) : head.next_index,
-                           static_cast<size_t>(slot_count));
-    if (head.next_index == w::kNoMoreSlots) return out;
-    if (head.next_index <= start) return drivers::fail(drivers::ErrorKind::kProtocol, "READ_SLOTS did not advance");
-    start = head.next_index;
-  }
-  return drivers::fail(drivers::ErrorKind::kProtocol, "READ_SLOTS never ended");
+EventView to_view(const drivers::Event& e) {
+  EventView v;
+  v.seq = e.seq;
+  v.time = e.time;
+  v.type = e.type;
+  v.slot = e.slot ? static_cast<int>(*e.slot) : -1;
+  v.reason = e.reason;
+  v.clock_not_set = e.clock_not_set;
+  return v;
 }
-
-drivers::Result<DeviceBackend::Events> call_read_events(drivers::Client& c, uint32_t from,
-                                                        const DeviceBackend::ProgressFn& progress,
-                                                        const std::atomic<bool>& cancel) {
-  DeviceBackend::Events out;
-  size_t total = 0;
-  for (int pages = 0; pages < 100000; ++pages) {
-    if (cancel) return drivers::fail(drivers::ErrorKind::kCancelled, "cancelled");
-    w::ReadEventsRequest req{from, 0, 0};
-    auto m = c.call(w::kCmdReadEvents, std::span(reinterpret_cast<const uint8_t*>(&req), sizeof req));
-    if (!m) return std::unexpected(m.error());
-    const auto& p = m->payload;
-    if (p.size() < sizeof(w::ReadEventsResponseHead)) return drivers::fail(drivers::ErrorKind::kProtocol, "short READ_EVENTS answer");
-    const auto head = load<w::ReadEventsResponseHead>(p.data());
-    if (head.flags & w::kEventsTruncated) out.truncated = true;
-    if (total == 0) total = head.head_seq > head.first_seq ? head.head_seq - head.first_seq : 0;
-    size_t at = sizeof head;
-    int64_t t = head.base_time;
-    for (uint32_t i = 0; i < head.count; ++i) {
-      if (at >= p.size()) return drivers::fail(drivers::ErrorKind::kProtocol, "truncated event page");
-      const uint8_t b0 = p[at++];
-      uint64_t zz = 0;
-      if (!read_leb(p, at, zz)) return drivers::fail(drivers::ErrorKind::kProtocol, "bad event time");
-      t += static_cast<int64_t>(zz >> 1) ^ -static_cast<int64_t>(zz & 1);
-      EventView e;
-      e.seq = head.first_seq + i;
-      e.time = static_cast<uint32_t>(t);
-      e.type = b0 & 0x3F;
-      if (b0 & w::kEvHasSlot) {
-        uint64_t slot = 0;
-        if (!read_leb(p, at, slot)) return drivers::fail(drivers::ErrorKind::kProtocol, "bad event slot");
-        e.slot = static_cast<int>(slot);
-      }
-      if (b0 & w::kEvHasExtra) {
-        if (at >= p.size()) return drivers::fail(drivers::ErrorKind::kProtocol, "truncated event");
-        const uint8_t x = p[at++];
-        e.reason = x & w::kReasonMask;
-        e.clock_not_set = x & w::kExtraClockNotSet;
-      }
-      out.events.push_back(e);
-    }
-    if (progress) progress(out.events.size(), std::max(total, out.events.size()));
-    from = head.first_seq + head.count;
-    if (!(head.flags & w::kEventsMore) || head.count == 0) return out;
-  }
-  return drivers::fail(drivers::ErrorKind::kProtocol, "READ_EVENTS never ended");
-}
-
-drivers::Result<uint32_t> call_set_clock(drivers::Client& c, uint32_t utc, int offset_min) {
-  w::SetClockRequest req{utc, static_cast<int16_t>(offset_min), 0};
-  auto m = c.call(w::kCmdSetClock, std::span(reinterpret_cast<const uint8_t*>(&req), sizeof req));
-  if (!m) return std::unexpected(m.error());
-  if (m->payload.size() < sizeof(w::SetClockResponse)) return drivers::fail(drivers::ErrorKind::kProtocol, "short SET_CLOCK answer");
-  const auto r = load<w::SetClockResponse>(m->payload.data());
-  return r.was_set ? r.previous_utc : 0u;
-}
-
 
 // The drivers client over a device URI.
 class ClientBackend final : public DeviceBackend {
@@ -206,25 +76,14 @@ class ClientBackend final : public DeviceBackend {
     if (!c) return std::unexpected(c.error());
     auto id = c->identity();
     if (!id) return std::unexpected(id.error());
-    uri_ = uri;
-    serial_ = id->serial;
-    slot_count_ = id->slot_count;
     client_.emplace(std::move(*c));
     return id;
   }
   void close() override { client_.reset(); }
+  // The client finds the same lock again by serial number (drivers: reopen_by_serial).
   drivers::Result<void> reopen() override {
-    client_.reset();
-    auto c = app::connect(uri_);
-    if (!c) return std::unexpected(c.error());
-    auto id = c->identity();
-    if (!id) return std::unexpected(id.error());
-    if (id->serial != serial_)
-      return drivers::fail(drivers::ErrorKind::kUnreachable,
-                           "a different lock (serial " + id->serial + ") answers at " + uri_ + "; waiting for " +
-                               serial_);
-    client_.emplace(std::move(*c));
-    return {};
+    if (!client_) return lost();
+    return client_->reconnect(200);
   }
   drivers::Result<drivers::Status> status() override {
     if (!client_) return lost();
@@ -234,17 +93,38 @@ class ClientBackend final : public DeviceBackend {
     if (!client_) return lost();
     return client_->session();
   }
-  drivers::Result<std::vector<SlotView>> read_slots(const ProgressFn& progress, const std::atomic<bool>& cancel) override {
+  drivers::Result<std::vector<SlotView>> read_slots(const ProgressFn& progress,
+                                                    const drivers::CancelToken& cancel) override {
     if (!client_) return lost();
-    return call_read_slots(*client_, progress, cancel, slot_count_);
+    auto r = client_->read_slots([&](const drivers::Progress& p) { if (progress) progress(p.done, p.total); }, &cancel);
+    if (!r) return std::unexpected(r.error());
+    std::vector<SlotView> out;
+    out.reserve(r->size());
+    for (const auto& s : *r) out.push_back(to_view(s));
+    return out;
   }
-  drivers::Result<Events> read_events(uint32_t from, const ProgressFn& progress, const std::atomic<bool>& cancel) override {
+  drivers::Result<Events> read_events(uint32_t from, const ProgressFn& progress,
+                                      const drivers::CancelToken& cancel) override {
     if (!client_) return lost();
-    return call_read_events(*client_, from, progress, cancel);
+    // Start at the oldest event the lock keeps: the drivers client rejects a first page that
+    // does not start at from_seq unless the lock flags it truncated, and this firmware starts
+    // its log at 1 without that flag when asked from 0 (reported to the drivers owner).
+    if (auto st = client_->status(); st && !st->withheld && st->event_head_seq >= st->event_count)
+      from = std::max(from, st->event_head_seq - st->event_count);
+    auto r = client_->read_events(from, [&](const drivers::Progress& p) { if (progress) progress(p.done, p.total); },
+                                  &cancel);
+    if (!r) return std::unexpected(r.error());
+    Events out;
+    out.truncated = r->truncated;
+    out.events.reserve(r->events.size());
+    for (const auto& e : r->events) out.events.push_back(to_view(e));
+    return out;
   }
   drivers::Result<uint32_t> set_clock(uint32_t utc, int offset_min) override {
     if (!client_) return lost();
-    return call_set_clock(*client_, utc, offset_min);
+    auto r = client_->set_clock(utc, offset_min);
+    if (!r) return std::unexpected(r.error());
+    return r->was_set ? r->previous_utc : 0u;
   }
   drivers::Client* client() override { return client_ ? &*client_ : nullptr; }
 
@@ -253,13 +133,35 @@ class ClientBackend final : public DeviceBackend {
     return drivers::fail(drivers::ErrorKind::kDisconnected, "the lock is not connected");
   }
   std::optional<drivers::Client> client_;
-  std::string uri_, serial_;
-  int slot_count_ = 0;
 };
 
 }  // namespace
 
 std::unique_ptr<DeviceBackend> make_client_backend() { return std::make_unique<ClientBackend>(); }
+
+std::string describe_schedule(const drivers::Schedule& s) {
+  switch (s.kind) {
+    case drivers::CodeKind::kPersistent: return "always";
+    case drivers::CodeKind::kTemporaryUntil: return "until " + date_time(s.end_time);
+    case drivers::CodeKind::kTemporaryFirstUse:
+      return std::to_string(s.first_use_minutes) + " min after first use" +
+             (s.first_used_at ? " (first used " + date_time(s.first_used_at) + ")" : "");
+    case drivers::CodeKind::kWeekday: {
+      static const char* days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+      std::string d;
+      if (s.days_mask == 0x3E) d = "Mon-Fri";
+      else if (s.days_mask == 0x7F) d = "every day";
+      else if (s.days_mask == 0x41) d = "Sat-Sun";
+      else
+        for (int i = 0; i < 7; ++i)
+          if (s.days_mask & (1u << i)) d += (d.empty() ? "" : ",") + std::string(days[i]);
+      const int a = s.start_minute, b = s.end_minute;
+      return d + " " + two(a / 60) + ":" + two(a % 60) + "-" + two(b / 60) + ":" + two(b % 60);
+    }
+    case drivers::CodeKind::kDateRange: return date_time(s.start_time) + " to " + date_time(s.end_time);
+  }
+  return "?";
+}
 
 // ---- TaskContext -----------------------------------------------------------------------------
 
@@ -343,12 +245,13 @@ bool DeviceWorker::wait_idle(int timeout_ms) const {
 
 void DeviceWorker::cancel() {
   cancel_ = true;
+  token_.cancel();
   cv_.notify_all();
 }
 
 bool DeviceWorker::lost(const drivers::Error& e) const {
-  return e.kind == drivers::ErrorKind::kDisconnected || e.kind == drivers::ErrorKind::kUnreachable ||
-         (e.kind == drivers::ErrorKind::kTimeout && connected_);
+  // The drivers client retries timeouts itself; only a lock that went away is waited for.
+  return e.kind == drivers::ErrorKind::kDisconnected || e.kind == drivers::ErrorKind::kUnreachable;
 }
 
 void DeviceWorker::fail(const drivers::Error& e, const std::string& doing) {
@@ -375,6 +278,7 @@ void DeviceWorker::run() {
     queue_.pop_front();
     running_ = true;
     cancel_ = false;
+    token_.reset();
     lk.unlock();
     publish([&](DeviceSnapshot& s) {
       s.busy = what;
@@ -463,6 +367,7 @@ bool DeviceWorker::reconnect_wait(int timeout_ms) {
 void DeviceWorker::connect(const std::string& uri) {
   drop_ = true;  // stop a reconnect wait for the previous lock
   cancel_ = true;
+  token_.cancel();
   post("Connecting to " + uri, [this, uri] {
     drop_ = false;
     connected_ = false;
@@ -493,6 +398,7 @@ void DeviceWorker::connect(const std::string& uri) {
 void DeviceWorker::disconnect() {
   drop_ = true;
   cancel_ = true;
+  token_.cancel();
   post("Disconnecting", [this] {
     connected_ = false;
     backend_->close();
@@ -517,7 +423,7 @@ void DeviceWorker::read_slots() {
               s.progress_total = t;
             });
           },
-          cancel_);
+          token_);
       if (!r && lost(r.error()) && !cancel_ && reconnect_wait(-1)) continue;
       if (!r) return fail(r.error(), "Reading the slot table");
       auto rows = std::make_shared<const std::vector<SlotView>>(std::move(*r));
@@ -542,7 +448,7 @@ void DeviceWorker::read_events() {
               s.progress_total = t;
             });
           },
-          cancel_);
+          token_);
       if (!r && lost(r.error()) && !cancel_ && reconnect_wait(-1)) continue;
       if (!r) return fail(r.error(), "Reading the event log");
       auto rows = std::make_shared<const std::vector<EventView>>(std::move(r->events));

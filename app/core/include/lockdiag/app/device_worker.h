@@ -85,13 +85,13 @@ class DeviceBackend {
   virtual drivers::Result<drivers::Status> status() = 0;
   virtual drivers::Result<drivers::SessionInfo> session() = 0;
   virtual drivers::Result<std::vector<SlotView>> read_slots(const ProgressFn& progress,
-                                                            const std::atomic<bool>& cancel) = 0;
+                                                            const drivers::CancelToken& cancel) = 0;
   struct Events {
     std::vector<EventView> events;
     bool truncated = false;
   };
   virtual drivers::Result<Events> read_events(uint32_t from_seq, const ProgressFn& progress,
-                                              const std::atomic<bool>& cancel) = 0;
+                                              const drivers::CancelToken& cancel) = 0;
   // Sets the lock's clock; returns what the lock believed before (0: it was not set).
   virtual drivers::Result<uint32_t> set_clock(uint32_t utc, int utc_offset_min) = 0;
   // The protocol client, for workflows; null for fakes that have none.
@@ -99,6 +99,9 @@ class DeviceBackend {
 };
 
 std::unique_ptr<DeviceBackend> make_client_backend();
+
+// A slot's schedule in words for the Slots table ("Mon-Fri 08:00-18:00", "until ...").
+std::string describe_schedule(const drivers::Schedule& s);
 
 class DeviceWorker;
 
@@ -177,6 +180,7 @@ class DeviceWorker {
   std::function<void()> notify_;
   std::atomic<uint64_t> version_{0};
   std::atomic<bool> cancel_{false};
+  drivers::CancelToken token_;  // the same cancel, for the drivers client's long reads
   std::atomic<bool> drop_{false};  // disconnect() asked: stop reconnecting
   bool connected_ = false;          // worker thread only
   std::thread thread_;
