@@ -7,12 +7,7 @@ namespace lockdiag::gui {
 
 void draw_connect_view(GuiModel& m) {
   ui::Heading("Connect to a lock");
-  // The list follows plugs and unplugs; a rescan costs a directory listing, once a second.
-  static double last_scan = 0;
-  if (ImGui::GetTime() - last_scan > 1.0) {
-    last_scan = ImGui::GetTime();
-    m.rescan_devices();
-  }
+  // The list follows plugs and unplugs: the drivers' DeviceWatcher wakes the model.
   const auto& d = m.device();
   ui::TextWrapped("Plug the USB service cable into the lock. Locks appear here when they are plugged in and "
                   "disappear when unplugged.");
@@ -29,11 +24,14 @@ void draw_connect_view(GuiModel& m) {
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
       ui::TextUnformatted(dev.label);
+      if (!dev.problem.empty()) ui::TextColored(ui::kWarn, "%s", dev.problem.c_str());
       ImGui::TableNextColumn();
       ui::TextDisabled("%s", dev.uri.c_str());
       ImGui::TableNextColumn();
       const bool current = d.uri == dev.uri && d.link != app::LinkState::kNone;
-      if (current) {
+      if (!dev.problem.empty()) {
+        ui::TextDisabled("no access");
+      } else if (current) {
         if (ui::SmallButton("Disconnect")) m.disconnect();
       } else if (ui::SmallButton("Connect")) {
         m.connect(dev.uri);
@@ -53,6 +51,8 @@ void draw_connect_view(GuiModel& m) {
   ui::Combo("Scenario", &scenario, labels);
   ImGui::SameLine();
   if (ui::Button("Start a virtual lock")) m.start_virtual_lock(names[static_cast<size_t>(scenario)]);
+  ImGui::SameLine();
+  if (ui::SmallButton("Rescan")) m.rescan_devices();
   if (!m.connect_error.empty()) ui::TextColored(ui::kBad, "%s", m.connect_error.c_str());
   if (d.link == app::LinkState::kFailed) ui::TextColored(ui::kBad, "%s", d.error.c_str());
 }

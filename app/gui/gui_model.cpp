@@ -124,6 +124,13 @@ GuiModel::GuiModel(Options options) : options_(std::move(options)) {
     sim_dir_ = options_.sim_dir;
   }
   scenario_names_ = list_scenarios(sim_binary());
+  // Plug and unplug (libusb hotplug, or a poll) and virtual locks starting and stopping: the
+  // watcher's thread notices, the UI wakes and rebuilds the list.
+  if (options_.discover)
+    watcher_ = std::make_unique<drivers::DeviceWatcher>([this](const drivers::DeviceEvent&) {
+      devices_dirty_ = true;
+      wake();
+    });
   if (auto key = own_key_id(); !key.empty()) settings.key_fingerprint = key;
   rescan_devices();
   refresh_jobs();
@@ -133,6 +140,7 @@ GuiModel::~GuiModel() {
   if (wizard.running()) cancel_wizard();
   if (sim_thread_.joinable()) sim_thread_.join();
   if (bg_thread_.joinable()) bg_thread_.join();
+  watcher_.reset();
   worker_.reset();  // joins the I/O thread before the sims and the store go away
   sims_.clear();
   if (own_sim_dir_) {
@@ -157,6 +165,10 @@ bool GuiModel::busy() const {
 
 bool GuiModel::update() {
   bool changed = wizard.update();
+  if (devices_dirty_.exchange(false)) {
+    rescan_devices();
+    changed = true;
+  }
   {
     std::lock_guard lk(sim_mu_);
     if (sim_result_) {
@@ -222,24 +234,37 @@ void GuiModel::rescan_devices() {
   std::vector<DeviceEntry> out;
   for (size_t i = 0; i < sims_.size(); ++i) {
     const auto& sc = sim_scenarios_[i];
-    out.push_back({sims_[i]->uri(), "Virtual lock (" + (sc.empty() ? std::string("fresh") : sc) + ")", true, true});
+    out.push_back({sims_[i]->uri(), "Virtual lock (" + (sc.empty() ? std::string("fresh") : sc) + ")", true, true, "", ""});
   }
-  auto add = [&](const std::string& uri, const std::string& label) {
+  auto add = [&](const std::string& uri, const std::string& label) -> DeviceEntry* {
     for (auto& d : out)
-      if (d.uri == uri) return;
-    out.push_back({uri, label, is_virtual(uri), false});
+      if (d.uri == uri) return nullptr;
+    out.push_back({uri, label, is_virtual(uri), false, "", ""});
+    return &out.back();
   };
   for (const auto& u : options_.device_uris) add(u, is_virtual(u) ? "Virtual lock" : "Lock");
-  // Virtual locks other programs started (lockdiag demo): sockets in the usual places.
-  std::vector<fs::path> dirs;
-  const char* rt = std::getenv("XDG_RUNTIME_DIR");
-  const fs::path base = fs::path(rt && *rt ? rt : "/tmp") / "lockdiag";
-  dirs.push_back(base);
-  dirs.push_back(base / "sims");
-  for (const auto& dir : dirs) {
-    std::error_code ec;
-    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-      if (it->is_socket(ec)) add("sim:" + it->path().string(), "Virtual lock " + it->path().filename().string());
+  if (watcher_) {
+    for (const auto& d : watcher_->current()) {
+      std::string label;
+      switch (d.kind) {
+        case drivers::DeviceInfo::Kind::kSim: label = "Virtual lock " + d.serial; break;
+        case drivers::DeviceInfo::Kind::kUsb:
+          label = (d.product.empty() ? std::string("USB lock") : d.product) + " " + d.serial +
+                  (d.port_path.empty() ? "" : " (port " + d.port_path + ")");
+          break;
+        case drivers::DeviceInfo::Kind::kHid: label = "HID lock " + d.serial; break;
+      }
+      bool mine = false;  // a virtual lock started here is already listed with its scenario
+      for (auto& e : out)
+        if (e.started_here && (e.uri == d.uri || ("sim:" + d.socket) == e.uri)) {
+          e.serial = d.serial;
+          mine = true;
+        }
+      if (mine) continue;
+      if (auto* e = add(d.uri, label)) {
+        e->serial = d.serial;
+        if (!d.accessible) e->problem = d.problem;
+      }
     }
   }
   if (snap_.link != app::LinkState::kNone && !snap_.uri.empty()) add(snap_.uri, "Lock");

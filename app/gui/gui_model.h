@@ -18,6 +18,7 @@
 #include "lockdiag/app/device_worker.h"
 #include "lockdiag/app/job_store.h"
 #include "lockdiag/app/sim_process.h"
+#include "lockdiag/drivers/discovery.h"
 #include "wizard_model.h"
 
 namespace lockdiag::gui {
@@ -32,6 +33,8 @@ struct DeviceEntry {
   std::string label;       // "Virtual lock (occupied-rental)", "USB lock 1-2.3"
   bool is_virtual = false;
   bool started_here = false;
+  std::string serial;
+  std::string problem;     // present but not usable (permissions): what to do
 };
 
 struct Settings {
@@ -89,6 +92,7 @@ class GuiModel {
     std::vector<std::string> device_uris;  // always listed (--device)
     uint32_t (*now_utc)() = nullptr;
     WorkflowRunner runner;  // empty: the core's workflows
+    bool discover = true;   // watch for USB locks and announced virtual locks (drivers)
   };
 
   explicit GuiModel(Options options);
@@ -204,6 +208,8 @@ class GuiModel {
   uint64_t seen_version_ = 0;
   std::function<void()> wake_;
   std::vector<DeviceEntry> devices_;
+  std::unique_ptr<drivers::DeviceWatcher> watcher_;
+  std::atomic<bool> devices_dirty_{false};
   std::vector<std::unique_ptr<app::SimProcess>> sims_;
   std::vector<std::string> sim_scenarios_;  // parallel to sims_
   std::filesystem::path sim_dir_;

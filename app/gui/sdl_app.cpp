@@ -168,7 +168,6 @@ int run_app(const AppOptions& o) {
         const int hint = runner.sleep_hint_ms(host);
         timeout_ms = hint < 0 ? 0 : hint;
       } else if (model.busy()) timeout_ms = 33;  // progress animates while something is in flight
-      else if (model.view == View::kConnect) timeout_ms = 1000;  // device list rescan
       else timeout_ms = 10000;
 
       SDL_Event ev;
@@ -210,7 +209,6 @@ int run_app(const AppOptions& o) {
         final_shot_taken = true;
         redraw = std::max(redraw, 2);
       }
-      if (model.view == View::kConnect && timeout_ms >= 1000) redraw = std::max(redraw, 1);
       if (model.busy()) redraw = std::max(redraw, 1);
       if (redraw <= 0 && !done) continue;
       if (redraw > 0) --redraw;

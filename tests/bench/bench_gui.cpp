@@ -67,6 +67,7 @@ int main(int argc, char** argv) {
   o.backend = std::make_unique<test::FakeLockBackend>(lock);
   o.job_store = "-";
   o.settings = "-";
+  o.discover = false;
   o.worker.poll_interval_ms = 0;
   gui::GuiModel m(std::move(o));
   test::HeadlessGui g(m);

@@ -11,6 +11,7 @@
 #include "fake_workflows.h"
 #include "headless.h"
 #include "lock_text.h"
+#include "lockdiag/app/connection.h"
 #include "lockdiag/app/sim_process.h"
 #include "lockdiag/reports/reports.h"
 #include "run_process.h"
@@ -25,6 +26,7 @@ gui::GuiModel::Options fake_options(test::FakeLockState& s, test::FakeWorkflows*
   o.backend = std::make_unique<test::FakeLockBackend>(s);
   o.job_store = "-";
   o.settings = "-";
+  o.discover = false;
   o.worker.poll_interval_ms = 50;
   o.worker.reconnect_period_ms = 20;
   if (wf) o.runner = wf->runner();
@@ -251,6 +253,7 @@ TEST_CASE("lockfw-sim: start a virtual lock from the Connect view and read its i
   gui::GuiModel::Options o;
   o.job_store = "-";
   o.settings = "-";
+  o.discover = false;
   o.worker.poll_interval_ms = 200;
   gui::GuiModel m(std::move(o));
   HeadlessGui g(m);
@@ -347,6 +350,7 @@ TEST_CASE("lockfw-sim occupied-rental: session opened at the lock, slots and the
   gui::GuiModel::Options o;
   o.job_store = "-";
   o.settings = "-";
+  o.discover = false;
   o.worker.poll_interval_ms = 100;
   gui::GuiModel m(std::move(o));
   HeadlessGui g(m);
@@ -381,4 +385,34 @@ TEST_CASE("lockfw-sim occupied-rental: session opened at the lock, slots and the
   for (const auto& s : *m.device().slots) admin |= s.role == lockfw::wire::kRoleAdmin;
   CHECK(admin);
   CHECK(g.run_script("view dashboard\nclick \"Sync clock\"\nwait_idle 10\nwait_text \"drift +0 s\" 5\n") == "");
+}
+
+TEST_CASE("Connect: a virtual lock appears when it starts and disappears when it stops (DeviceWatcher)") {
+  if (!std::getenv("LOCKDIAG_BIN_DIR")) return;
+  test::TempDir dir;
+  setenv("XDG_RUNTIME_DIR", dir.path().c_str(), 1);  // where lockfw-sim announces itself
+  gui::GuiModel::Options o;
+  o.job_store = "-";
+  o.settings = "-";
+  o.discover = true;
+  gui::GuiModel m(std::move(o));
+  HeadlessGui g(m);
+  auto listed = [&](const std::string& serial) {
+    for (const auto& d : m.devices())
+      if (d.serial == serial) return true;
+    return false;
+  };
+  std::string serial;
+  {
+    auto sim = app::SimProcess::start({dir.path() / "other", {}, test::bin_dir() / "lockfw-sim"});
+    REQUIRE_MESSAGE(sim.has_value(), (sim ? "" : sim.error()));
+    auto c = app::connect(sim->uri());
+    REQUIRE(c.has_value());
+    serial = c->serial();
+    CHECK(g.run_until([&] { return listed(serial); }, 5000));
+    g.frame();
+    CHECK(g.drawn("Virtual lock " + serial));
+  }  // the virtual lock stops: "unplugged"
+  CHECK(g.run_until([&] { return !listed(serial); }, 5000));
+  unsetenv("XDG_RUNTIME_DIR");
 }

@@ -64,6 +64,7 @@ TEST_CASE("no code value appears in any text the GUI draws, across every view an
   o.backend = std::make_unique<test::FakeLockBackend>(lock);
   o.job_store = "-";
   o.settings = "-";
+  o.discover = false;
   o.worker.poll_interval_ms = 50;
   o.runner = wf.runner();
   gui::GuiModel m(std::move(o));
@@ -135,6 +136,7 @@ TEST_CASE("the leak scan finds a code when one is drawn (the test can fail)") {
   o.backend = std::make_unique<test::FakeLockBackend>(lock);
   o.job_store = "-";
   o.settings = "-";
+  o.discover = false;
   gui::GuiModel m(std::move(o));
   test::HeadlessGui g(m);
   DrawnText drawn;
@@ -155,6 +157,7 @@ TEST_CASE("lockfw-sim occupied-rental: people type their codes at the lock while
   gui::GuiModel::Options o;
   o.job_store = "-";
   o.settings = "-";
+  o.discover = false;
   o.worker.poll_interval_ms = 100;
   gui::GuiModel m(std::move(o));
   test::HeadlessGui g(m);
