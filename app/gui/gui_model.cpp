@@ -513,6 +513,12 @@ void GuiModel::apply_event_filter() {
 void GuiModel::start_wizard() {
   if (wizard.running()) return;
   simulate_status.clear();
+  auto& in = wizard.inputs;
+  in.technician = settings.technician;
+  in.company = settings.company;
+  in.licence = settings.licence;
+  in.report_dir = settings.report_dir;
+  in.job_store = store_ ? store_->path().string() : "";
   wizard.start(*worker_, options_.runner, [this] { wake(); });
 }
 

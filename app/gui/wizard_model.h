@@ -40,6 +40,10 @@ struct WizardInputs {
   std::string keep_slots;         // handoff audit: "1, 4, 7" (admin is always kept)
   std::vector<EnrollLine> enroll; // reset + onboarding, rotation
   bool sign_report = true;
+  // Filled from Settings and the model when the wizard starts.
+  std::string technician, company, licence;
+  std::string report_dir;
+  std::string job_store;  // the job store file the workflow records into
 };
 std::vector<int> parse_slot_list(const std::string& text);  // "1, 4-6" -> {1,4,5,6}
 

@@ -1,0 +1,90 @@
+// The wizard over the core's workflows: run_job / resume_job on the worker thread, with the
+// GUI's Operator, the worker's protocol client and a job store connection of its own.
+#include <filesystem>
+
+#include "lockdiag/app/job_store.h"
+#include "lockdiag/app/workflow.h"
+#include "workflow_runner.h"
+
+namespace lockdiag::gui {
+
+namespace {
+
+app::JobKind job_kind(WizardKind k) {
+  switch (k) {
+    case WizardKind::kDiagnose: return app::JobKind::kDiagnose;
+    case WizardKind::kHandoffAudit: return app::JobKind::kHandoffAudit;
+    case WizardKind::kResetOnboarding: return app::JobKind::kResetOnboarding;
+    case WizardKind::kRotation: return app::JobKind::kRotation;
+    case WizardKind::kClockSync: return app::JobKind::kClockSync;
+  }
+  return app::JobKind::kDiagnose;
+}
+
+app::JobInputs job_inputs(const WizardInputs& in) {
+  app::JobInputs j;
+  j.technician = in.technician;
+  j.company = in.company;
+  j.licence = in.licence;
+  j.site = in.site;
+  j.customer = in.customer;
+  j.ownership_evidence = in.ownership_evidence;
+  j.present = in.present;
+  j.keep_slots = parse_slot_list(in.keep_slots);
+  j.keep_decided = in.kind == WizardKind::kHandoffAudit;
+  for (const auto& e : in.enroll) {
+    app::EnrollPlan p;
+    p.label = e.label;
+    p.role = static_cast<drivers::Role>(e.role);
+    p.schedule.kind = static_cast<drivers::CodeKind>(e.kind);
+    p.slot = e.slot;
+    j.enroll.push_back(std::move(p));
+  }
+  if (in.complaint_slot >= 0) j.complaint_slot = in.complaint_slot;
+  j.notes = in.notes;
+  j.sign_report = in.sign_report;
+  if (!in.report_dir.empty()) j.report_dir = in.report_dir;
+  return j;
+}
+
+}  // namespace
+
+WorkflowRunner core_workflow_runner() {
+  return [](const WizardInputs& in, int64_t resume, app::TaskContext& ctx, GuiOperator& op) {
+    WizardResult r;
+    drivers::Client* client = ctx.client();
+    if (!client) {
+      r.error = "No lock connected.";
+      return r;
+    }
+    auto store = app::JobStore::open(in.job_store.empty() ? app::JobStore::default_path()
+                                                          : std::filesystem::path(in.job_store));
+    if (!store) {
+      r.error = "Job store: " + store.error().message;
+      return r;
+    }
+    app::WorkflowEnv env{*client, *store, op};
+    auto out = resume ? app::resume_job(resume, env) : app::run_job(job_kind(in.kind), job_inputs(in), env);
+    ctx.refresh();  // the dashboard shows the lock as the workflow left it
+    if (!out) {
+      r.error = out.error().message;
+      r.job_id = out.error().job_id;
+      r.resumable = out.error().resumable;
+      r.link_lost = out.error().cause == drivers::ErrorKind::kDisconnected ||
+                    out.error().cause == drivers::ErrorKind::kUnreachable;
+      r.state = r.resumable ? "interrupted" : "failed";
+      return r;
+    }
+    r.ok = out->state == app::JobState::kDone;
+    r.job_id = out->job_id;
+    r.state = app::to_string(out->state);
+    r.summary = out->summary;
+    r.findings = out->findings;
+    if (out->report_json) r.report_json = out->report_json->string();
+    if (out->report_pdf) r.report_pdf = out->report_pdf->string();
+    if (!r.ok && r.error.empty()) r.error = out->summary;
+    return r;
+  };
+}
+
+}  // namespace lockdiag::gui
