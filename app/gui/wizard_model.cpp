@@ -66,6 +66,15 @@ std::vector<int> parse_slot_list(const std::string& text) {
   return out;
 }
 
+std::string missing_input(const WizardInputs& in) {
+  if (in.site.empty()) return "the site";
+  if (in.customer.empty()) return "the customer";
+  if (in.kind == WizardKind::kResetOnboarding && in.ownership_evidence.empty()) return "what proved ownership";
+  if ((in.kind == WizardKind::kResetOnboarding || in.kind == WizardKind::kRotation) && in.enroll.empty())
+    return "at least one person to enroll";
+  return "";
+}
+
 // ---- GuiOperator -----------------------------------------------------------------------------
 
 template <typename F>

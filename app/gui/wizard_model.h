@@ -46,6 +46,8 @@ struct WizardInputs {
   std::string job_store;  // the job store file the workflow records into
 };
 std::vector<int> parse_slot_list(const std::string& text);  // "1, 4-6" -> {1,4,5,6}
+// What the form still needs before the workflow can start ("" when complete).
+std::string missing_input(const WizardInputs& in);
 
 struct WizardResult {
   bool ok = false;

@@ -101,13 +101,17 @@ void form(GuiModel& m) {
   ui::InputText("Notes##wz", &in.notes);
   ui::Checkbox("Sign the report", &in.sign_report);
   ImGui::Spacing();
-  const bool can = m.connected() && m.device().busy.empty();
+  const std::string missing = missing_input(in);
+  const bool can = m.connected() && m.device().busy.empty() && missing.empty();
   ImGui::BeginDisabled(!can);
   if (ui::BigButton("Start")) m.start_wizard();
   ImGui::EndDisabled();
   if (!m.connected()) {
     ImGui::SameLine();
     ui::TextColored(ui::kWarn, "Connect to a lock first.");
+  } else if (!missing.empty()) {
+    ImGui::SameLine();
+    ui::TextColored(ui::kWarn, "Fill in %s.", missing.c_str());
   }
   ImGui::SameLine();
   if (ui::Button("Back##wz")) m.wizard.reset();

@@ -25,6 +25,7 @@ wait_text "Dashboard" 10
 click "Diagnose..."
 wait_text "Wizard: Diagnose" 5
 set site "Test bench"
+set customer "Training"
 set complaint_slot 1
 click "Start"
 wait_done 120

@@ -130,6 +130,7 @@ TEST_CASE("diagnose wizard to completion: prompt at the lock, simulate, question
     click "Wizards##nav"
     click "Diagnose"
     set site "12 Harbour Road, flat 3"
+    set customer "A. Owner"
     set complaint_slot 7
     click "Start"
     wait_prompt 10
@@ -164,6 +165,8 @@ TEST_CASE("handoff audit wizard to completion with the confirmation at the lock"
     wait_connected 5
     view wizard
     click "Handoff audit"
+    set site "Villa Rosa"
+    set customer "New owner"
     set keep_slots "1, 4-6"
     wait_text "Understood: 4 slot(s)"
     click "Start"
@@ -192,6 +195,8 @@ TEST_CASE("a wizard pauses when the lock is unplugged and resumes when it comes 
     wait_connected 5
     view wizard
     click "Diagnose"
+    set site "Bench"
+    set customer "Test"
     click "Start"
     wait_prompt 10
   )S") == "");
@@ -226,6 +231,8 @@ TEST_CASE("cancel stops a wizard and leaves the job resumable") {
     wait_connected 5
     view wizard
     click "Diagnose"
+    set site "Bench"
+    set customer "Test"
     click "Start"
     wait_prompt 10
     click "Cancel##wizard"

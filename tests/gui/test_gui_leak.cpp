@@ -101,12 +101,16 @@ TEST_CASE("no code value appears in any text the GUI draws, across every view an
     view connect
     view wizard
     click "Diagnose"
+    set site "Bench"
+    set customer "Test"
     click "Start"
     wait_text "Set it from this laptop?" 10
     click "Yes"
     wait_done 10
     click "New wizard"
     click "Handoff audit"
+    set site "Bench"
+    set customer "Test"
     set keep_slots "1 4"
     click "Start"
     wait_text "does not keep?" 10
@@ -186,6 +190,8 @@ TEST_CASE("lockfw-sim occupied-rental: people type their codes at the lock while
     view slots
     view wizard
     click "Diagnose"
+    set site "Bench"
+    set customer "Test"
     click "Start"
     wait_done 30
     view jobs
