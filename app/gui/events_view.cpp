@@ -68,7 +68,8 @@ void filters(GuiModel& m) {
   }
 }
 
-// Three series over the filtered time range: unlocks (green), wrong codes (amber), lockouts (red).
+// Three series over the filtered time range: unlocks (green), wrong or refused codes (amber),
+// lockouts (red).
 void timeline(GuiModel& m) {
   const auto& e = m.events;
   const float h = ImGui::GetFrameHeight() * 3.2f;
@@ -103,7 +104,7 @@ void timeline(GuiModel& m) {
     const uint32_t a = e.t0 + static_cast<uint32_t>(span * b / EventTable::kBuckets);
     char tip[200];
     const size_t k = static_cast<size_t>(b);
-    std::snprintf(tip, sizeof tip, "from %s: %d unlocks, %d wrong codes, %d lockouts", format_time(a).c_str(),
+    std::snprintf(tip, sizeof tip, "from %s: %d unlocks, %d wrong or refused codes, %d lockouts", format_time(a).c_str(),
                   static_cast<int>(e.unlocks[k]), static_cast<int>(e.wrong[k]), static_cast<int>(e.lockouts[k]));
     ui::Tooltip(tip);
   }
@@ -112,7 +113,7 @@ void timeline(GuiModel& m) {
     ImGui::SameLine();
     ui::TextColored(ui::kOk, " unlocks ");
     ImGui::SameLine();
-    ui::TextColored(ui::kWarn, " wrong codes ");
+    ui::TextColored(ui::kWarn, " wrong or refused codes ");
     ImGui::SameLine();
     ui::TextColored(ui::kBad, " lockouts ");
     ImGui::SameLine();

@@ -499,7 +499,8 @@ void GuiModel::apply_event_filter() {
     b = std::clamp(b, 0, EventTable::kBuckets - 1);
     switch (classify(e.type)) {
       case EventClass::kUnlock: events.unlocks[static_cast<size_t>(b)] += 1; break;
-      case EventClass::kWrongCode: events.wrong[static_cast<size_t>(b)] += 1; break;
+      case EventClass::kWrongCode:
+      case EventClass::kRejected: events.wrong[static_cast<size_t>(b)] += 1; break;
       case EventClass::kLockout:
         if (e.type == w::kEvLockoutStart) events.lockouts[static_cast<size_t>(b)] += 1;
         break;

@@ -75,7 +75,8 @@ struct EventTable {
   std::vector<uint32_t> rows;  // indices into the snapshot's events
   int selected = -1;           // index into rows
   bool scroll_to_selected = false;  // bring the selected row into view on the next frame
-  // Timeline: counts per bucket of unlocks, wrong codes and lockouts over the filtered rows.
+  // Timeline: counts per bucket of unlocks, wrong or refused codes and lockouts over the
+  // filtered rows.
   static constexpr int kBuckets = 48;
   std::array<float, kBuckets> unlocks{}, wrong{}, lockouts{};
   uint32_t t0 = 0, t1 = 0;
