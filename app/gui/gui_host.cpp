@@ -41,6 +41,17 @@ bool GuiHost::answer(bool yes) {
   return true;
 }
 
+bool GuiHost::simulate_prompt() {
+  const auto& v = m_.wizard.view();
+  if (!v.prompt || !m_.can_simulate_at_lock() || m_.simulating()) return false;
+  // A new prompt, or the same one again after the last attempt failed (the lock was busy).
+  const std::string key = v.prompt->text + "#" + std::to_string(v.steps.size());
+  if (key == last_prompt_ && m_.simulate_status.rfind("Could not", 0) != 0) return false;
+  last_prompt_ = key;
+  m_.simulate_at_lock();
+  return true;
+}
+
 bool GuiHost::screenshot(const std::string& file) { return screenshot_fn ? screenshot_fn(file) : false; }
 
 int64_t GuiHost::now_ms() const {

@@ -30,12 +30,14 @@ class GuiHost final : public ScriptHost {
   bool wizard_prompting() const override;
   bool wizard_done() const override;
   bool answer(bool yes) override;
+  bool simulate_prompt() override;
   bool screenshot(const std::string& file) override;
   int64_t now_ms() const override;
 
  private:
   GuiModel& m_;
   std::chrono::steady_clock::time_point t0_;
+  std::string last_prompt_;  // the prompt assist last acted on
 };
 
 }  // namespace lockdiag::gui

@@ -47,7 +47,7 @@ struct Arity {
 constexpr Arity kVerbs[] = {
     {"click", 1, 2},     {"view", 1, 1},      {"set", 2, 2},       {"connect", 1, 1},     {"wait_connected", 0, 1},
     {"wait_idle", 0, 1}, {"wait_text", 1, 2}, {"wait_step", 1, 2}, {"wait_prompt", 0, 1}, {"wait_done", 0, 1},
-    {"answer", 1, 1},    {"expect", 1, 1},    {"sleep", 1, 1},     {"screenshot", 1, 1},  {"quit", 0, 0},
+    {"answer", 1, 1},    {"assist", 0, 1},    {"expect", 1, 1},    {"sleep", 1, 1},     {"screenshot", 1, 1},  {"quit", 0, 0},
 };
 
 double timeout_arg(const ScriptAction& a, size_t index, double def) {
@@ -100,6 +100,10 @@ void ScriptRunner::fail(const ScriptAction& a, const std::string& why) {
 }
 
 void ScriptRunner::tick(ScriptHost& host) {
+  if (assist_ && !finished()) {
+    host.simulate_prompt();
+    if (assist_answer_ >= 0) host.answer(assist_answer_ == 1);
+  }
   while (!finished()) {
     const ScriptAction& a = actions_[pc_];
     if (started_ms_ < 0) {
@@ -176,6 +180,16 @@ bool ScriptRunner::step(ScriptHost& host, const ScriptAction& a) {
     if (host.answer(a.args[0] == "yes")) return true;
     if (timed_out(1, 120)) fail(a, "the wizard asked no question");
     return false;
+  }
+  if (v == "assist") {
+    const std::string mode = a.args.empty() ? "" : a.args[0];
+    if (mode != "" && mode != "yes" && mode != "no" && mode != "off") {
+      fail(a, "assist takes yes, no or off");
+      return true;
+    }
+    assist_ = mode != "off";
+    assist_answer_ = mode == "yes" ? 1 : mode == "no" ? 0 : -1;
+    return true;
   }
   if (v == "expect") {
     if (!host.text_drawn(a.args[0])) fail(a, "'" + a.args[0] + "' is not on screen");

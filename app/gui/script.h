@@ -15,6 +15,9 @@
 //   wait_prompt [TIMEOUT_S]      until the wizard asks for something at the lock
 //   wait_done [TIMEOUT_S]        until the wizard finished
 //   answer yes|no                answer the wizard's question
+//   assist [yes|no|off]          from now on, while the script waits: press "Simulate at the
+//                                lock" for every new prompt (virtual locks) and answer every
+//                                question yes / no (assist alone: simulate only; off: stop)
 //   expect TEXT                  fail unless the last frame drew TEXT
 //   sleep MS                     do nothing (the app sleeps too)
 //   screenshot FILE              write the window as PNG
@@ -56,6 +59,8 @@ class ScriptHost {
   virtual bool wizard_prompting() const = 0;
   virtual bool wizard_done() const = 0;
   virtual bool answer(bool yes) = 0;
+  // Acts at the virtual lock for the current prompt if it is new; true when it did.
+  virtual bool simulate_prompt() = 0;
   virtual bool screenshot(const std::string& file) = 0;
   virtual int64_t now_ms() const = 0;
 };
@@ -84,6 +89,8 @@ class ScriptRunner {
   int64_t started_ms_ = -1;  // when the current action started
   bool clicking_ = false;
   bool quit_ = false;
+  bool assist_ = false;          // simulate prompts while waiting
+  int assist_answer_ = -1;       // -1: do not answer; 0 no; 1 yes
   std::string error_;
   std::vector<std::string> log_;
 };

@@ -24,6 +24,7 @@ wait_connected 15
 wait_text "Dashboard" 10
 click "Diagnose..."
 wait_text "Wizard: Diagnose" 5
+assist yes
 set site "Test bench"
 set customer "Training"
 set complaint_slot 1

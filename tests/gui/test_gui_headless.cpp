@@ -423,3 +423,29 @@ TEST_CASE("Connect: a virtual lock appears when it starts and disappears when it
   CHECK(g.run_until([&] { return !listed(serial); }, 5000));
   unsetenv("XDG_RUNTIME_DIR");
 }
+
+TEST_CASE("script 'assist yes' acts at the virtual lock and answers while the script waits") {
+  test::FakeLockState lock;
+  test::fill_fake_lock(lock);
+  test::FakeWorkflows wf{lock};
+  gui::GuiModel m(fake_options(lock, &wf));
+  m.simulator = wf.simulator();
+  HeadlessGui g(m);
+  CHECK(g.run_script(R"S(
+    connect sim:/fake/lock.sock
+    wait_connected 5
+    view wizard
+    click "Handoff audit"
+    set site "Villa Rosa"
+    set customer "New owner"
+    set keep_slots "1 2"
+    assist yes
+    click "Start"
+    wait_done 20
+    expect "Finished: done"
+  )S") == "");
+  CHECK(wf.confirmed_at_lock);
+  CHECK(lock.session_open);
+  CHECK(gui::parse_script("assist maybe\n").error == "");  // arity ok; the value is checked when run
+  CHECK(g.run_script("assist maybe\n").find("assist takes yes, no or off") != std::string::npos);
+}
