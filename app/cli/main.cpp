@@ -25,6 +25,8 @@ int main(int argc, char** argv) {
   app.add_option("--timeout-ms", g.timeout_ms, "per-request timeout")->check(CLI::Range(50, 600000))->capture_default_str();
 
   add_read_commands(app, g);
+  add_workflow_commands(app, g);
+  add_settings_command(app, g);
   add_demo_command(app, g);
 
   try {
