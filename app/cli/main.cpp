@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "commands.h"
+#include "report_commands.h"
 #include "lockdiag/app/connection.h"
 
 namespace lockdiag::cli {
@@ -28,6 +29,8 @@ int main(int argc, char** argv) {
   add_workflow_commands(app, g);
   add_settings_command(app, g);
   add_demo_command(app, g);
+  add_report_commands(app);
+  add_key_commands(app);
 
   try {
     app.parse(argc, argv);

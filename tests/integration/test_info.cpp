@@ -21,8 +21,8 @@ using test::TempDir;
 
 namespace {
 
-app::SimProcess start_sim(const TempDir& dir) {
-  auto sim = app::SimProcess::start({.directory = dir.path(), .extra_args = {}, .binary = bin_dir() / "lockfw-sim"});
+app::SimProcess start_sim(const TempDir& dir, std::vector<std::string> args = {}) {
+  auto sim = app::SimProcess::start({.directory = dir.path(), .extra_args = std::move(args), .binary = bin_dir() / "lockfw-sim"});
   REQUIRE_MESSAGE(sim.has_value(), (sim ? "" : sim.error()));
   return std::move(*sim);
 }
@@ -80,7 +80,7 @@ class NonsensePeer {
 
 TEST_CASE("the client reads the virtual lock's identity, status, capabilities and session") {
   TempDir dir;
-  auto sim = start_sim(dir);
+  auto sim = start_sim(dir, {"--scenario", "occupied-rental"});
   auto client = app::connect(sim.uri());
   REQUIRE_MESSAGE(client.has_value(), (client ? "" : client.error().message));
   CHECK(client->channel() != lockfw::wire::kBroadcastCid);
@@ -111,6 +111,20 @@ TEST_CASE("the client reads the virtual lock's identity, status, capabilities an
   CHECK(slots.error().kind == drivers::ErrorKind::kLockRefused);
   CHECK(slots.error().lock_code == lockfw::wire::kErrSessionRequired);
   CHECK(slots.error().message.find("service session") != std::string::npos);
+}
+
+TEST_CASE("a fresh virtual lock is in factory state: open for admin enrollment only") {
+  TempDir dir;
+  auto sim = start_sim(dir);
+  auto client = app::connect(sim.uri());
+  REQUIRE(client.has_value());
+  auto st = client->status();
+  REQUIRE(st.has_value());
+  CHECK(st->factory_state);
+  CHECK(st->session == drivers::SessionState::kFactory);
+  auto slots = client->call(lockfw::wire::kCmdReadSlots, std::vector<uint8_t>(4, 0));
+  REQUIRE_FALSE(slots.has_value());
+  CHECK(slots.error().lock_code == lockfw::wire::kErrFactoryAdminOnly);
 }
 
 TEST_CASE("the same virtual lock keeps its serial across restarts (state file)") {
