@@ -2,6 +2,7 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <map>
 #include <memory>
 
 #include "cli_operator.h"
@@ -24,7 +25,7 @@ namespace {
 struct WorkflowOptions {
   std::string technician, company, licence, site, customer, notes, present, ownership;
   std::string answers_file, report_dir, store;
-  std::vector<std::string> enroll, rotate, keep;
+  std::vector<std::string> enroll, rotate, keep, sim_persons;
   int complaint_slot = -1;
   int wait_timeout_s = 180;
   bool sim_keypad = false;
@@ -47,6 +48,8 @@ void add_common(CLI::App* cmd, WorkflowOptions& o) {
   cmd->add_flag("--sim-keypad", o.sim_keypad,
                 "virtual locks only: carry out the keypad steps through lockfw-sim's control interface");
   cmd->add_flag("--no-sign", o.no_sign, "do not sign a report at the end");
+  cmd->add_option("--sim-person", o.sim_persons,
+                  "with --sim-keypad: who of the scenario types for a label, LABEL=PERSON (default admin=new-admin)");
 }
 
 std::expected<json, std::string> load_answers(const std::string& path) {
@@ -166,7 +169,14 @@ std::expected<Session, int> open_session(const GlobalOptions& g, const WorkflowO
   if (o.sim_keypad) {
     if (g.device.rfind("sim:", 0) != 0)
       return std::unexpected(report_error(g, kExitUsage, "--sim-keypad works only with a virtual lock (sim:PATH)"));
-    s.sim_op = std::make_unique<app::SimKeypadOperator>(*s.op, app::executable_dir() / "lockfw-sim", g.device.substr(4));
+    std::map<std::string, std::string> persons{{"admin", "new-admin"}};
+    for (const auto& p : o.sim_persons) {
+      const auto eq = p.find('=');
+      if (eq == std::string::npos) return std::unexpected(report_error(g, kExitUsage, "--sim-person takes LABEL=PERSON"));
+      persons[p.substr(0, eq)] = p.substr(eq + 1);
+    }
+    s.sim_op = std::make_unique<app::SimKeypadOperator>(*s.op, app::executable_dir() / "lockfw-sim", g.device.substr(4),
+                                                        persons);
     s.active = s.sim_op.get();
   }
   install_interrupt_handler();

@@ -224,6 +224,9 @@ std::string rejection_reason_text(uint8_t reason) {
 
 std::vector<FindingRecord> analyze(const LockState& s, const AnalysisContext& c) {
   std::vector<FindingRecord> out;
+  if (s.status.factory_state)
+    add(out, "factory_state", "warning", "The lock is in factory state: it holds no code and accepts only an admin enrollment",
+        "Run a reset + onboarding (lockdiag reset) to enroll the owner's admin code and users.");
   clock_findings(s, c, out);
   battery_findings(s, out);
   slot_findings(s, c, out);

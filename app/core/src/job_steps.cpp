@@ -237,7 +237,9 @@ WorkflowResult<StepDone> step_sync_clock(JobContext& c) {
 WorkflowResult<StepDone> step_close_session(JobContext& c) {
   return c.runner.run("close_session", [&]() -> WorkflowResult<StepDone> {
     auto r = c.env.client.close_session();
-    if (!r && r.error().lock_code != kErrSessionRequired) return failed(r.error());
+    // No session (it timed out) or a factory-state session (it ends with the admin enrollment).
+    if (!r && r.error().lock_code != kErrSessionRequired && r.error().lock_code != kErrFactoryAdminOnly)
+      return failed(r.error());
     return StepDone{"service session closed"};
   });
 }

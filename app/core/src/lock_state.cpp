@@ -41,6 +41,12 @@ drivers::Result<LockState> read_lock_state(drivers::Client& client, uint32_t eve
   s.host_utc = before + (after - before) / 2;
   s.drift_s = s.status.clock_set ? static_cast<int64_t>(s.status.clock_utc) - static_cast<int64_t>(s.host_utc) : 0;
   LOCKDIAG_TRY(s.session, client.session());
+  if (s.session.state == drivers::SessionState::kFactory) {
+    // Factory state: the lock has no codes and answers nothing but admin enrollment.
+    s.taken_at = utc_now_rfc3339();
+    s.events.from_seq = s.events.first_seq = s.events.next_seq = events_from;
+    return s;
+  }
   report("slots", 0, static_cast<size_t>(s.capabilities.slot_count));
   LOCKDIAG_TRY(s.slots, client.read_slots(
                             [&](const drivers::Progress& p) { report("slots", p.done, p.total); }, cancel));

@@ -153,12 +153,16 @@ Step check_factory_state(JobContext& c) {
     auto session = wait_for_session(c.env);  // the reset may have ended the session
     if (!session) return std::unexpected(session.error());
     auto st = c.env.client.status();
-    auto slots = c.env.client.read_slots();
     if (!st) return std::unexpected(lock_error(st.error()));
-    if (!slots) return std::unexpected(lock_error(slots.error()));
+    std::vector<drivers::SlotRecord> slots;
+    if (!st->factory_state) {  // only a lock that kept codes lets us read its table now
+      auto read = c.env.client.read_slots();
+      if (!read) return std::unexpected(lock_error(read.error()));
+      slots = std::move(*read);
+    }
     std::vector<int> retained;
     int retained_admin = -1;
-    for (const auto& s : *slots) {
+    for (const auto& s : slots) {
       retained.push_back(s.index);
       if (s.role == drivers::Role::kAdmin && retained_admin < 0) retained_admin = s.index;
     }
