@@ -23,6 +23,8 @@ int main(int argc, char** argv) {
       ->envname("LOCKDIAG_DEVICE")
       ->capture_default_str();
   app.add_flag("--json", g.json, "machine-readable output on stdout");
+  app.add_option_function<std::string>("--link", lockdiag::app::set_link_model,
+                                      "model a real link on sim: (usb-fs: full-speed HID, one report each way per ms) and print its cost");
   app.add_option("--timeout-ms", g.timeout_ms, "per-request timeout")->check(CLI::Range(50, 600000))->capture_default_str();
 
   add_read_commands(app, g);
@@ -31,6 +33,7 @@ int main(int argc, char** argv) {
   add_demo_command(app, g);
   add_report_commands(app);
   add_key_commands(app);
+  add_devices_command(app, g);
 
   try {
     app.parse(argc, argv);

@@ -19,11 +19,13 @@ std::expected<reports::KeyStore, KeyCommandError> store() {
   return *s;
 }
 
-std::expected<reports::KeyInfo, KeyCommandError> create(const reports::KeyStore& s) {
+// Creates the key with a passphrase chosen now (or none); *pass receives it.
+std::expected<reports::KeyInfo, KeyCommandError> create(const reports::KeyStore& s,
+                                                        std::optional<std::string>* pass) {
   std::string why;
-  auto pass = obtain_passphrase(true, &why);
+  *pass = obtain_passphrase(true, &why);
   if (!why.empty()) return error(kExitUsage, why);
-  auto info = s.create(pass);
+  auto info = s.create(*pass);
   if (!info) return error(kExitDataError, info.error().message);
   std::cerr << "lockdiag: created technician key " << info->key_id << " at " << info->path.string()
             << (info->sealed ? " (sealed with a passphrase)"
@@ -38,30 +40,35 @@ std::expected<reports::KeyInfo, KeyCommandError> technician_key_info(bool* creat
   auto s = store();
   if (!s) return std::unexpected(s.error());
   *created = !s->exists();
-  if (*created) return create(*s);
+  std::optional<std::string> pass;
+  if (*created) return create(*s, &pass);
   auto info = s->info();
   if (!info) return error(kExitDataError, info.error().message);
   return *info;
 }
 
 std::expected<reports::SigningKey, KeyCommandError> technician_signing_key() {
-  bool created = false;
-  auto info = technician_key_info(&created);
-  if (!info) return std::unexpected(info.error());
   auto s = store();
   if (!s) return std::unexpected(s.error());
   std::optional<std::string> pass;
-  if (info->sealed) {
-    std::string why;
-    pass = obtain_passphrase(false, &why);
-    if (!pass)
-      return error(
-          kExitFailure,
-          "the technician key is sealed with a passphrase; set LOCKDIAG_KEY_PASSPHRASE or run in a terminal");
+  if (!s->exists()) {
+    auto made = create(*s, &pass);  // first use: the passphrase just chosen unlocks it
+    if (!made) return std::unexpected(made.error());
+  } else {
+    auto info = s->info();
+    if (!info) return error(kExitDataError, info.error().message);
+    if (info->sealed) {
+      std::string why;
+      pass = obtain_passphrase(false, &why);
+      if (!pass)
+        return error(kExitFailure,
+                     "the technician key is sealed with a passphrase; set LOCKDIAG_KEY_PASSPHRASE or run "
+                     "in a terminal");
+    }
   }
   auto key = s->load(pass);
   if (!key) {
-    const bool wrong = key.error().message.find("wrong passphrase") != std::string::npos;
+    const bool wrong = key.error().message == reports::kWrongPassphrase;
     return error(wrong ? kExitFailure : kExitDataError, key.error().message);
   }
   return std::move(*key);

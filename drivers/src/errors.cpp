@@ -76,3 +76,103 @@ std::string describe_lock_error(uint8_t code) {
 }
 
 }  // namespace lockdiag::drivers
+
+namespace lockdiag::drivers {
+
+using namespace lockfw::wire;
+
+const char* to_string(Role r) {
+  switch (r) {
+    case Role::kAdmin: return "admin";
+    case Role::kUser: return "user";
+    case Role::kGuest: return "guest";
+    case Role::kService: return "service";
+  }
+  return "unknown";
+}
+
+const char* to_string(CodeKind k) {
+  switch (k) {
+    case CodeKind::kPersistent: return "persistent";
+    case CodeKind::kTemporaryUntil: return "temporary_until";
+    case CodeKind::kTemporaryFirstUse: return "temporary_first_use";
+    case CodeKind::kWeekday: return "weekday";
+    case CodeKind::kDateRange: return "date_range";
+  }
+  return "unknown";
+}
+
+const char* event_type_name(uint8_t type) {
+  switch (type) {
+    case kEvUnlockCode: return "unlock_code";
+    case kEvWrongCode: return "wrong_code";
+    case kEvRejected: return "rejected";
+    case kEvLockoutStart: return "lockout_start";
+    case kEvLockoutEnd: return "lockout_end";
+    case kEvKeyOverride: return "key_override";
+    case kEvCodeAdded: return "code_added";
+    case kEvCodeChanged: return "code_changed";
+    case kEvCodeDeleted: return "code_deleted";
+    case kEvCodeEnabled: return "code_enabled";
+    case kEvCodeDisabled: return "code_disabled";
+    case kEvScheduleChanged: return "schedule_changed";
+    case kEvEnrollStarted: return "enroll_started";
+    case kEvEnrollCommitted: return "enroll_committed";
+    case kEvEnrollAborted: return "enroll_aborted";
+    case kEvFactoryReset: return "factory_reset";
+    case kEvSessionOpened: return "session_opened";
+    case kEvSessionClosed: return "session_closed";
+    case kEvSessionTimeout: return "session_timeout";
+    case kEvClockSet: return "clock_set";
+    case kEvBatteryLow: return "battery_low";
+    case kEvBatteryCritical: return "battery_critical";
+    case kEvTamper: return "tamper";
+    case kEvPowerOn: return "power_on";
+    case kEvPolicyChanged: return "policy_changed";
+    case kEvConfirmRequested: return "confirm_requested";
+    case kEvConfirmDenied: return "confirm_denied";
+    case kEvConfirmTimeout: return "confirm_timeout";
+    case kEvBatteryOk: return "battery_ok";
+    default: return "unknown";
+  }
+}
+
+const char* reason_name(uint8_t reason) {
+  switch (reason) {
+    case kReasonNone: return "none";
+    case kReasonDisabled: return "disabled";
+    case kReasonOutsideSchedule: return "outside_schedule";
+    case kReasonExpired: return "expired";
+    case kReasonClockNotSet: return "clock_not_set";
+    case kReasonLockedOut: return "locked_out";
+    case kReasonBatteryCritical: return "battery_critical";
+    case kReasonNotYetValid: return "not_yet_valid";
+    case kReasonFactoryState: return "factory_state";
+    case kReasonMismatch: return "mismatch";
+    case kReasonTimeout: return "timeout";
+    case kReasonDuplicate: return "duplicate";
+    case kReasonBadLength: return "bad_length";
+    case kReasonHostCancelled: return "host_cancelled";
+    case kReasonKeypadCancelled: return "keypad_cancelled";
+    case kReasonPowerLost: return "power_lost";
+    case kReasonSessionEnded: return "session_ended";
+    case kReasonStorage: return "storage";
+    case kReasonResetKeepLog: return "reset_keep_log";
+    case kReasonResetFullWipe: return "reset_full_wipe";
+    case kReasonActionDelete: return "action_delete";
+    case kReasonActionReset: return "action_reset";
+    default: return "unknown";
+  }
+}
+
+std::string Fingerprint::hex() const {
+  static const char* digits = "0123456789abcdef";
+  std::string s;
+  for (uint8_t b : digest) {
+    s += digits[b >> 4];
+    s += digits[b & 15];
+  }
+  return s;
+}
+
+}  // namespace lockdiag::drivers

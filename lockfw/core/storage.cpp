@@ -129,6 +129,12 @@ bool all_ff(const uint8_t* p, uint32_t n) {
 }
 }  // namespace
 
+bool all_zero(const uint8_t* p, uint32_t n) {
+  for (uint32_t i = 0; i < n; ++i)
+    if (p[i] != 0) return false;
+  return true;
+}
+
 bool EventLog::mount(hal::Flash& flash, uint32_t first_block, uint32_t blocks) {
   if (blocks < 2 || blocks > BlockRing::kMaxBlocks) return false;
   ring_.init(flash, first_block, blocks, kMagicEvents);
@@ -142,35 +148,36 @@ bool EventLog::mount(hal::Flash& flash, uint32_t first_block, uint32_t blocks) {
     live_[0] = true;
     bseq_[0] = 1;
     first_seq_[0] = 1;
-    fill_[0] = 0;
+    fill_[0] = used_[0] = 0;
     next_seq_ = 1;
-    head_closed_ = false;
     return true;
   }
+  static constexpr uint8_t kHole[kRecordSize] = {};
   for (uint32_t k = 0; k < n; ++k) {
     const uint32_t i = (tail_ + k) % blocks;
     live_[i] = true;
     bseq_[i] = seqs[i];
     first_seq_[i] = aux[i];
-    uint16_t fill = 0;
-    bool closed = false;
+    uint16_t fill = 0, used = 0;
     for (uint32_t r = 0; r < per_block_; ++r) {
       const uint32_t off = kBlockDataStart + r * kRecordSize;
       uint8_t rec[kRecordSize];
       Event ev{};
       if (!flash.read(ring_.addr(i, off), rec, kRecordSize)) return false;
       if (all_ff(rec, kRecordSize)) {
-        closed = !ring_.blank(i, off);
+        if (!ring_.blank(i, off)) used = static_cast<uint16_t>(per_block_);  // garbage after: take no more
         break;
       }
-      if (!decode_event(rec, ev) || ev.seq != first_seq_[i] + r) {
-        closed = true;  // torn write: the block takes nothing more
-        break;
+      used = static_cast<uint16_t>(r + 1);
+      if (all_zero(rec, kRecordSize)) continue;  // a hole left by an earlier torn write
+      if (!decode_event(rec, ev) || ev.seq != first_seq_[i] + fill) {
+        flash.prog(ring_.addr(i, off), kHole, kRecordSize);  // torn write: make it a hole
+        continue;
       }
       ++fill;
     }
     fill_[i] = fill;
-    if (i == head_) head_closed_ = closed;
+    used_[i] = used;
   }
   // Sequence numbers must chain from block to block; anything older than a break is dropped.
   for (uint32_t k = 1; k < n; ++k) {
@@ -192,36 +199,38 @@ bool EventLog::open_next() {
     tail_ = (nx + 1) % n;
   }
   const uint32_t seq = bseq_[head_] + 1;
-  if (!ring_.open_block(nx, seq, next_seq_)) {
-    head_closed_ = true;
-    return false;
-  }
+  if (!ring_.open_block(nx, seq, next_seq_)) return false;
   head_ = nx;
   live_[nx] = true;
   bseq_[nx] = seq;
   first_seq_[nx] = next_seq_;
-  fill_[nx] = 0;
-  head_closed_ = false;
+  fill_[nx] = used_[nx] = 0;
   return true;
 }
 
 bool EventLog::append(Event& ev) {
-  if (head_closed_ || fill_[head_] >= per_block_) {
+  if (used_[head_] >= per_block_) {
     if (!open_next()) return false;
   }
   ev.seq = next_seq_;
   uint8_t rec[kRecordSize];
   encode_event(ev, rec);
-  if (!ring_.flash().prog(ring_.addr(head_, kBlockDataStart + fill_[head_] * kRecordSize), rec, kRecordSize)) {
-    head_closed_ = true;
-    return false;
-  }
+  const uint32_t at = ring_.addr(head_, kBlockDataStart + used_[head_] * kRecordSize);
+  ++used_[head_];  // taken whatever happens: a failed write becomes a hole at the next mount
+  if (!ring_.flash().prog(at, rec, kRecordSize)) return false;
   ++fill_[head_];
   ++next_seq_;
   return true;
 }
 
 uint32_t EventLog::oldest_seq() const { return first_seq_[tail_]; }
+
+uint32_t EventLog::holes() const {
+  uint32_t h = 0;
+  for (uint32_t i = 0; i < ring_.count(); ++i)
+    if (live_[i]) h += static_cast<uint32_t>(used_[i] - fill_[i]);
+  return h;
+}
 
 bool EventLog::read(uint32_t seq, Event& ev) {
   if (seq < oldest_seq() || seq >= next_seq_) return false;
@@ -230,10 +239,15 @@ bool EventLog::read(uint32_t seq, Event& ev) {
     if (!live_[i]) break;
     if (seq >= first_seq_[i] + fill_[i]) continue;
     if (seq < first_seq_[i]) return false;
-    uint8_t rec[kRecordSize];
-    if (!ring_.flash().read(ring_.addr(i, kBlockDataStart + (seq - first_seq_[i]) * kRecordSize), rec, kRecordSize))
-      return false;
-    return decode_event(rec, ev) && ev.seq == seq;
+    // Holes only push records later in the block: start where the event would be without
+    // them and step over at most as many places as the block has holes.
+    for (uint32_t q = seq - first_seq_[i]; q < used_[i]; ++q) {
+      uint8_t rec[kRecordSize];
+      if (!ring_.flash().read(ring_.addr(i, kBlockDataStart + q * kRecordSize), rec, kRecordSize)) return false;
+      if (decode_event(rec, ev) && ev.seq == seq) return true;
+      if (q - (seq - first_seq_[i]) >= static_cast<uint32_t>(used_[i] - fill_[i])) break;
+    }
+    return false;
   }
   return false;
 }

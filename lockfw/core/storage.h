@@ -7,7 +7,8 @@
 //    runs short of free blocks the live state is copied forward as a checkpoint
 //    (begin marker, copies, end marker); mount replays from the last complete checkpoint.
 //  - EventLog: a ring of fixed 16-byte event records, each with its own CRC; the oldest
-//    block is erased when the head needs room.
+//    block is erased when the head needs room. A record torn by power loss is programmed
+//    to all zeros (NOR can always clear bits) and skipped: it costs one record, not a block.
 //
 // Both rings write blocks strictly in ring order, so erase wear is spread evenly across
 // every block of the region. Nothing here allocates; RAM holds only indexes.
@@ -73,16 +74,18 @@ class EventLog {
   uint32_t head_seq() const { return next_seq_; }
   uint32_t oldest_seq() const;
   uint32_t per_block() const { return per_block_; }
+  uint32_t hole_count() const { return holes(); }  // records lost to torn writes, in the live window
 
  private:
   bool open_next();
+  uint32_t holes() const;
   BlockRing ring_;
   uint32_t first_seq_[BlockRing::kMaxBlocks] = {};
-  uint16_t fill_[BlockRing::kMaxBlocks] = {};
+  uint16_t fill_[BlockRing::kMaxBlocks] = {};   // valid events in the block
+  uint16_t used_[BlockRing::kMaxBlocks] = {};   // record places taken (events + holes)
   uint32_t bseq_[BlockRing::kMaxBlocks] = {};
   bool live_[BlockRing::kMaxBlocks] = {};
   uint32_t head_ = 0, tail_ = 0, per_block_ = 0;
-  bool head_closed_ = false;
   uint32_t next_seq_ = 1;
 };
 

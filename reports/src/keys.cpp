@@ -130,7 +130,7 @@ Result<SigningKey> unseal(const json& secret, std::string_view passphrase, const
   SeedBuf seed;
   const int rc = crypto_secretbox_open_easy(seed.b.data(), box.data(), box.size(), nonce.data(), k.data());
   sodium_memzero(k.data(), k.size());
-  if (rc != 0) return fail("wrong passphrase for the technician key");
+  if (rc != 0) return fail(std::string(kWrongPassphrase));
   return SigningKey::from_seed(seed.b);
 }
 

@@ -71,11 +71,34 @@ void PdfLayout::ensure(double h) {
 
 void PdfLayout::text(std::string_view s, Font font, Rgb color) {
   PangoLayout* l = layout(s, font, page_w_ - 2 * margin_);
-  const double h = height(l);
-  ensure(h);
-  draw(l, margin_, y_, color);
-  y_ += h + 2;
+  flow(l, margin_, color);
+  y_ += 2;
   g_object_unref(l);
+}
+
+void PdfLayout::flow(PangoLayout* l, double x, Rgb color) {
+  // Line by line, so a text taller than what is left of the page continues on the next.
+  cairo_set_source_rgb(cr_, color.r, color.g, color.b);
+  PangoLayoutIter* it = pango_layout_get_iter(l);
+  double origin = y_;  // page position of the layout's top
+  double bottom = y_;
+  do {
+    PangoRectangle logical{};
+    pango_layout_iter_get_line_extents(it, nullptr, &logical);
+    const double top = static_cast<double>(logical.y) / PANGO_SCALE;
+    const double line_bottom = top + static_cast<double>(logical.height) / PANGO_SCALE;
+    if (origin + line_bottom > page_h_ - margin_ && origin + top > margin_) {
+      new_page();
+      cairo_set_source_rgb(cr_, color.r, color.g, color.b);
+      origin = y_ - top;
+    }
+    const double baseline = static_cast<double>(pango_layout_iter_get_baseline(it)) / PANGO_SCALE;
+    cairo_move_to(cr_, x + static_cast<double>(logical.x) / PANGO_SCALE, origin + baseline);
+    pango_cairo_show_layout_line(cr_, pango_layout_iter_get_line_readonly(it));
+    bottom = origin + line_bottom;
+  } while (pango_layout_iter_next_line(it));
+  pango_layout_iter_free(it);
+  y_ = bottom;
 }
 
 void PdfLayout::heading(std::string_view s) {
@@ -106,6 +129,15 @@ void PdfLayout::table(const std::vector<double>& columns, const std::vector<std:
       cells.push_back(l);
     }
     row_h += 2 * pad;
+    if (row_h > page_h_ - 2 * margin_) {
+      // Taller than a page (only with extreme texts): the cells flow one after another.
+      for (std::size_t c = 0; c < cells.size(); ++c) {
+        flow(cells[c], margin_ + pad, c < rows[r].size() ? rows[r][c].color : Rgb{});
+        g_object_unref(cells[c]);
+      }
+      y_ += pad;
+      continue;
+    }
     ensure(header && r == 0 ? row_h + 36 : row_h);  // a header row stays with the first row
     if ((header && r == 0) || r % 2 == 1) {
       cairo_set_source_rgb(cr_, header && r == 0 ? 0.88 : 0.96, header && r == 0 ? 0.91 : 0.96,

@@ -48,12 +48,13 @@ class PdfLayout {
   void ensure(double h);
   void new_page();
   void draw(PangoLayout* l, double x, double y, Rgb color);
+  void flow(PangoLayout* l, double x, Rgb color);
 
   std::string pdf_;
   cairo_surface_t* surface_ = nullptr;
   cairo_t* cr_ = nullptr;
   std::vector<PangoFontDescription*> fonts_;
-  double page_w_ = 0, page_h_ = 0, margin_ = 50, y_ = 0;
+  double page_w_ = 0, page_h_ = 0, margin_ = 42, y_ = 0;
   int page_ = 0;
   bool started_ = false;
   std::string footer_;

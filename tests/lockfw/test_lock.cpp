@@ -585,3 +585,155 @@ TEST_CASE("reference configuration: 250 slots and 10,000 events page within the 
   CHECK(events_ms <= 1000.0);
   CHECK(rig.flash.prog_violations() == 0);
 }
+
+TEST_CASE("SET_SCHEDULE changes kind and window, validated, logged, first use restarts") {
+  Rig rig;
+  rig.onboard(kAdmin);
+  REQUIRE(rig.enroll(1, kRoleGuest, "3141") == kEnrollCommitted);
+  ScheduleWeekday w{static_cast<uint8_t>(1u << 5), 0, 8 * 60, 12 * 60, 0};  // Fridays 08-12
+  SetScheduleRequest rq{1, kKindWeekday, 0, {}};
+  std::memcpy(rq.schedule.b, &w, 8);
+  CHECK(rig.call(kCmdSetSchedule, rq).error == kErrNone);
+  rig.type("3141#");  // Thursday 00:00: outside
+  CHECK(rig.unlocks() == 0);
+  rig.advance_s(86400 + 9 * 3600);  // Friday 09:00
+  rig.type("3141#");
+  CHECK(rig.unlocks() == 1);
+  rig.type(kAdmin + "*0#");
+  ScheduleWeekday bad{0x7F, 0, 600, 500, 0};
+  std::memcpy(rq.schedule.b, &bad, 8);
+  CHECK(rig.call(kCmdSetSchedule, rq).error == kErrInvalidSchedule);
+  rq.kind = 9;
+  CHECK(rig.call(kCmdSetSchedule, rq).error == kErrInvalidKind);
+  rq.kind = kKindPersistent;
+  rq.slot = 5;
+  CHECK(rig.call(kCmdSetSchedule, rq).error == kErrSlotEmpty);
+  rq.slot = 1;
+  CHECK(rig.call(kCmdSetSchedule, rq).error == kErrNone);
+  auto ev = read_all_events(rig);
+  CHECK(count_type(ev, kEvScheduleChanged) == 2);
+  CHECK(count_type(ev, kEvRejected, kReasonOutsideSchedule) == 1);
+}
+
+TEST_CASE("READ_EVENTS pages: max_count, max_bytes, past the head, truncation after the ring wraps") {
+  Rig rig;  // event capacity 150
+  rig.onboard(kAdmin);
+  for (int i = 0; i < 40; ++i) rig.lock().key_override();
+  auto page = [&](uint32_t from, uint16_t max_bytes, uint16_t max_count) {
+    auto r = rig.call(kCmdReadEvents, ReadEventsRequest{from, max_bytes, max_count});
+    REQUIRE(r.error == kErrNone);
+    ReadEventsResponseHead h{};
+    auto ev = decode_page(r.payload, h);
+    return std::make_pair(h, ev);
+  };
+  auto [h1, e1] = page(1, 0, 3);
+  CHECK(+h1.count == 3);
+  CHECK((h1.flags & kEventsMore) != 0);
+  CHECK((h1.flags & kEventsTruncated) == 0);
+  CHECK(e1[0].seq == 1);
+  CHECK(e1[0].type == kEvPowerOn);
+  auto [h2, e2] = page(1, 16 + 10, 0);
+  CHECK(+h2.count >= 1);
+  CHECK(+h2.count <= 10);
+  const StatusResponse st = rig.status();
+  auto [h3, e3] = page(st.event_head_seq, 0, 0);
+  CHECK(+h3.count == 0);
+  CHECK((h3.flags & kEventsMore) == 0);
+  CHECK(rig.call(kCmdReadEvents, ReadEventsRequest{0, 20, 0}).error == kErrInvalidParameter);
+  CHECK(rig.call(kCmdReadEvents, ReadEventsRequest{0, 0, 0}).payload.size() <= 1024);
+  for (int i = 0; i < 300; ++i) rig.lock().key_override();
+  auto [h4, e4] = page(1, 0, 0);
+  CHECK((h4.flags & kEventsTruncated) != 0);
+  const StatusResponse st2 = rig.status();
+  CHECK(+st2.event_count == 150);
+  CHECK(+h4.first_seq == st2.event_head_seq - 150);
+}
+
+TEST_CASE("status with a session: lockout, wrong attempts, clock and log fields") {
+  Rig rig;
+  rig.onboard(kAdmin);
+  rig.type("999999#");
+  rig.type("999998#");
+  StatusResponse st = rig.status();
+  CHECK((st.flags & kStatusWithheld) == 0);
+  CHECK(+st.wrong_attempts == 2);
+  CHECK((st.flags & kStatusClockSet) != 0);
+  CHECK(+st.clock_utc == t0());
+  CHECK(+st.event_count == +st.event_head_seq - 1);
+  for (int i = 0; i < 3; ++i) rig.type("999997#");
+  st = rig.status();
+  CHECK((st.flags & kStatusLockedOut) != 0);
+  CHECK(+st.lockout_level == 1);
+  CHECK(+st.lockout_remaining_s == 60);
+  rig.advance_s(20);
+  CHECK(+rig.status().lockout_remaining_s == 40);
+  // Delete, reset and enrollment wait for a keypad the lockout has disabled.
+  CHECK(rig.open_enrollment(1, kRoleUser) == kErrKeypadBusy);
+  CHECK(rig.call(kCmdFactoryReset, FactoryResetRequest{0, {}}).error == kErrKeypadBusy);
+}
+
+TEST_CASE("power cut at each flash write of an enrollment commit: old code or new code, never neither") {
+  bool reached_end = false;
+  for (int k = 0; k < 40 && !reached_end; ++k) {
+    CAPTURE(k);
+    Rig rig;
+    rig.onboard(kAdmin);
+    REQUIRE(rig.enroll(1, kRoleUser, "1111") == kEnrollCommitted);
+    REQUIRE(rig.open_enrollment(1, kRoleUser) == kErrNone);
+    rig.type("2222#");
+    rig.flash.cut_after(k, static_cast<uint64_t>(k) * 31 + 7);
+    rig.type("2222#");
+    const bool cut = rig.flash.dead();
+    reached_end = !cut;
+    rig.flash.power_on();
+    REQUIRE(rig.vl.power_cycle());
+    rig.type("1111#");
+    const bool old_works = rig.unlocks() == 1;
+    rig.type("2222#");
+    const bool new_works = rig.unlocks() == (old_works ? 2u : 1u);
+    CHECK(old_works != new_works);
+    rig.type(kAdmin + "*0#");
+    auto ev = read_all_events(rig);
+    int committed_slot1 = 0;
+    for (const auto& e : ev) committed_slot1 += e.type == kEvEnrollCommitted && e.slot == 1;
+    if (old_works) {
+      CHECK(count_type(ev, kEvEnrollAborted, kReasonPowerLost) == 1);
+      CHECK(committed_slot1 == 1);
+    } else {
+      CHECK(count_type(ev, kEvEnrollAborted, kReasonPowerLost) == 0);
+      CHECK(committed_slot1 == 2);
+      CHECK(count_type(ev, kEvCodeChanged) == 1);
+    }
+    CHECK(rig.flash.prog_violations() == 0);
+  }
+  CHECK(reached_end);
+}
+
+TEST_CASE("slot records: created and last-used times, use count, role and kind as READ_SLOTS reports them") {
+  Rig rig;
+  rig.onboard(kAdmin);
+  rig.advance_s(100);
+  REQUIRE(rig.enroll(7, kRoleUser, "7777") == kEnrollCommitted);
+  const uint32_t created = t0() + 100;
+  for (int i = 0; i < 3; ++i) {
+    rig.advance_s(50);
+    rig.type("7777#");
+  }
+  rig.type(kAdmin + "*0#");
+  auto r = rig.call(kCmdReadSlots, ReadSlotsRequest{1, 0});
+  REQUIRE(r.error == kErrNone);
+  ReadSlotsResponseHead h{};
+  std::memcpy(&h, r.payload.data(), sizeof h);
+  REQUIRE(+h.count == 1);  // slot 0 (admin) is before start_index 1
+  SlotRecordHead s{};
+  std::memcpy(&s, r.payload.data() + sizeof h, sizeof s);
+  CHECK(+s.index == 7);
+  CHECK(+s.created == created);
+  CHECK(+s.last_used == created + 150);
+  CHECK(+s.use_count == 3);
+  CHECK(role_of(s.role_kind) == kRoleUser);
+  CHECK(kind_of(s.role_kind) == kKindPersistent);
+  CHECK(+s.schedule_len == 0);
+  CHECK(+s.flags == (kSlotOccupied | kSlotEnabled));
+  CHECK(r.payload.size() == sizeof h + sizeof s);
+}

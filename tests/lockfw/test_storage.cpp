@@ -155,7 +155,9 @@ bool matches(StateStore& st, EventLog& log, const Model& m, std::string& why) {
   }
   if (log.head_seq() != m.events.size() + 1) return why = "event head " + std::to_string(log.head_seq()) + " vs " + std::to_string(m.events.size() + 1), false;
   const uint32_t kept = log.head_seq() - log.oldest_seq();
-  const uint32_t min_kept = static_cast<uint32_t>(std::min<size_t>(m.events.size(), (kEventBlocks - 2) * log.per_block()));
+  // All blocks but the one being reused stay full; a torn write costs one record (a hole).
+  const uint32_t min_kept = static_cast<uint32_t>(
+      std::min<size_t>(m.events.size(), (kEventBlocks - 1) * log.per_block() - log.hole_count()));
   if (kept < min_kept) return why = "too few events kept", false;
   for (uint32_t s = log.oldest_seq(); s < log.head_seq(); ++s) {
     Event e{};

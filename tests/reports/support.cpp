@@ -18,6 +18,28 @@ namespace test {
 namespace fs = std::filesystem;
 using namespace lockdiag::reports;
 
+namespace {
+
+// Before any test runs, the whole process gets a private XDG_DATA_HOME and HOME, so even a
+// test that forgets TempHome cannot read or create keys in the real home.
+struct ProcessSandbox {
+  fs::path dir;
+  ProcessSandbox() {
+    std::string tmpl = (fs::temp_directory_path() / "lockdiag-reports-sandbox-XXXXXX").string();
+    if (!mkdtemp(tmpl.data())) std::abort();
+    dir = tmpl;
+    setenv("XDG_DATA_HOME", dir.c_str(), 1);
+    setenv("HOME", dir.c_str(), 1);
+  }
+  ~ProcessSandbox() {
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+  }
+};
+const ProcessSandbox sandbox;
+
+}  // namespace
+
 std::string read_file(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
   if (!in) throw std::runtime_error("cannot read " + p.string());
@@ -135,8 +157,21 @@ const std::vector<std::string>& seeded_codes() {
 }
 
 std::string first_code_found(const std::string& haystack) {
-  for (const auto& c : seeded_codes())
-    if (haystack.find(c) != std::string::npos) return c;
+  // A code shows up as a run of digits of its own: "5317" in "code 5317" counts, the
+  // digits of "53172 bytes" or of a timestamp do not (they are another number).
+  std::size_t i = 0;
+  while (i < haystack.size()) {
+    if (haystack[i] < '0' || haystack[i] > '9') {
+      ++i;
+      continue;
+    }
+    std::size_t j = i;
+    while (j < haystack.size() && haystack[j] >= '0' && haystack[j] <= '9') ++j;
+    const std::string_view run(haystack.data() + i, j - i);
+    for (const auto& c : seeded_codes())
+      if (run == c) return c;
+    i = j;
+  }
   return {};
 }
 

@@ -50,6 +50,7 @@ std::string pdf_text(const std::string& pdf_bytes);
 
 // Code values a lock in these tests holds. None may appear in anything the tool produces.
 const std::vector<std::string>& seeded_codes();
+// The first seeded code found as a whole run of digits in `haystack`, or "".
 std::string first_code_found(const std::string& haystack);
 
 }  // namespace test

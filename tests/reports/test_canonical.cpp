@@ -97,3 +97,16 @@ TEST_CASE("parse error messages are valid UTF-8 even when the input breaks off m
   CHECK(is_valid_utf8(e.error().message));
   CHECK(e.error().message.find("byte") != std::string::npos);
 }
+
+TEST_CASE("the code scanner finds a code as a number of its own, not inside another number") {
+  const std::string code = test::seeded_codes()[0];
+  CHECK(test::first_code_found("old code was " + code + ".") == code);
+  CHECK(test::first_code_found("slot 3:" + code) == code);
+  CHECK(test::first_code_found("wrote 1 file (" + code + "2 bytes)") == "");
+  CHECK(test::first_code_found("no digits here") == "");
+  for (const auto& c : test::seeded_codes()) {
+    CHECK(c.size() >= 4);
+    CHECK(c.size() <= 10);
+    CHECK(test::first_code_found("[" + c + "]") == c);
+  }
+}

@@ -142,6 +142,16 @@ TEST_CASE("a sealed key needs its passphrase and is never prompted for without a
   CHECK(test::cli({"report", "verify", out}).exit_code == kExitOk);
 }
 
+TEST_CASE("signing on first use creates the key, sealed when a passphrase is set, and signs") {
+  test::TempHome home;
+  const auto out = (home.path() / "first.json").string();
+  auto r = test::cli({"report", "sign", sample_path(), "-o", out}, {"LOCKDIAG_KEY_PASSPHRASE=first use"});
+  REQUIRE_MESSAGE(r.exit_code == kExitOk, r.err);
+  CHECK(r.err.find("sealed with a passphrase") != std::string::npos);
+  CHECK(test::read_file(home.keys_dir() / "technician.key").find("argon2id") != std::string::npos);
+  CHECK(test::cli({"report", "verify", out}).exit_code == kExitOk);
+}
+
 TEST_CASE("bad input to sign is a data error that names the problem") {
   test::TempHome home;
   const auto body = home.path() / "body.json";
@@ -173,7 +183,7 @@ TEST_CASE("no seeded code value appears in any command's output") {
   test::install_fixed_key(home);  // a fixed key: every output below is the same on every run
   std::string everything;
   auto keep = [&](const test::Run& r) {
-    everything += r.out + r.err;
+    everything += r.out + "\n" + r.err + "\n";
     return r.exit_code;
   };
   const auto signed_path = (home.path() / "job.json").string();
@@ -186,7 +196,8 @@ TEST_CASE("no seeded code value appears in any command's output") {
   REQUIRE(keep(test::cli({"report", "verify", signed_path})) == kExitOk);
   REQUIRE(keep(test::cli({"report", "verify", signed_path, "--key", pub, "--json"})) == kExitOk);
   REQUIRE(keep(test::cli({"report", "render", signed_path, "-o", pdf})) == kExitOk);
-  everything += test::read_file(signed_path) + test::read_file(pub) + test::pdf_text(test::read_file(pdf));
+  everything += test::read_file(signed_path) + "\n" + test::read_file(pub) + "\n" +
+                test::pdf_text(test::read_file(pdf));
   CHECK(everything.find("K7-24-A9F3Q") != std::string::npos);  // the scan saw real output
   CHECK(test::first_code_found(everything) == "");
   CHECK(test::first_code_found(test::read_file(home.keys_dir() / "technician.key")) == "");

@@ -40,7 +40,8 @@ TEST_CASE("the PDF names the technician, site and lock, with Unicode intact") {
   CHECK(text.find("4870 mV") != std::string::npos);
   CHECK(text.find("+187") != std::string::npos);
   CHECK(text.find("expired_codes_present") != std::string::npos);
-  CHECK(text.find("mechanical_key_override") != std::string::npos);
+  CHECK(text.find("key_override") != std::string::npos);
+  CHECK(text.find("confirm_timeout") != std::string::npos);
   CHECK(text.find("NOT SIGNED") == std::string::npos);
   CHECK(pdfinfo(*pdf).find("595.276 x 841.89 pts (A4)") != std::string::npos);
 }
@@ -102,4 +103,28 @@ TEST_CASE("no seeded code value appears in the signed JSON or the PDF") {
   auto leaky_pdf = render_pdf(leaky, block_of(key), Paper::a4);
   REQUIRE(leaky_pdf);
   CHECK(test::first_code_found(test::pdf_text(*leaky_pdf)) == test::seeded_codes()[1]);
+}
+
+TEST_CASE("texts taller than a page continue on the next page instead of running off it") {
+  Report r = test::sample_report();
+  r.site.address.clear();
+  for (int i = 0; i < 220; ++i) r.site.address += "line " + std::to_string(i) + "\n";
+  r.site.address += "END-OF-ADDRESS";
+  REQUIRE(r.site.address.size() <= 2000);
+  std::string note;
+  for (int i = 0; i < 190; ++i) note += "n" + std::to_string(i % 10) + "\n";
+  note += "END-OF-NOTE";
+  REQUIRE(note.size() <= 2000);
+  r.notes.assign(3, note);
+  auto pdf = render_pdf(r, std::nullopt, Paper::a4);
+  REQUIRE(pdf);
+  // pdftotext drops text drawn outside the page, so these markers prove nothing was lost.
+  const std::string text = test::pdf_text(*pdf);
+  CHECK(text.find("line 219") != std::string::npos);
+  CHECK(text.find("END-OF-ADDRESS") != std::string::npos);
+  std::size_t notes_seen = 0;
+  for (auto at = text.find("END-OF-NOTE"); at != std::string::npos; at = text.find("END-OF-NOTE", at + 1))
+    ++notes_seen;
+  CHECK(notes_seen == 3);
+  CHECK(text.find("Report SHA-256") != std::string::npos);
 }

@@ -88,7 +88,7 @@ void HmacSha256::init(const uint8_t* key, size_t key_len) {
     s.update(key, key_len);
     s.final(k);
   } else {
-    __builtin_memcpy(k, key, key_len);
+    if (key_len) __builtin_memcpy(k, key, key_len);
   }
   uint8_t pad[64];
   for (int i = 0; i < 64; ++i) pad[i] = static_cast<uint8_t>(k[i] ^ 0x36);

@@ -94,16 +94,20 @@ SodiumCrypto::SodiumCrypto() {
   if (sodium_init() < 0) std::abort();
   static_assert(sizeof(crypto_auth_hmacsha256_state) <= sizeof(HmacState::opaque));
 }
+// libsodium declares its pointers non-null even for zero lengths.
+static const uint8_t kEmpty[1] = {0};
 void SodiumCrypto::hmac_init(HmacState& st, const uint8_t* key, size_t key_len) {
+  if (!key) key = kEmpty;
   crypto_auth_hmacsha256_init(reinterpret_cast<crypto_auth_hmacsha256_state*>(st.opaque), key, key_len);
 }
 void SodiumCrypto::hmac_update(HmacState& st, const uint8_t* data, size_t n) {
+  if (n == 0) return;
   crypto_auth_hmacsha256_update(reinterpret_cast<crypto_auth_hmacsha256_state*>(st.opaque), data, n);
 }
 void SodiumCrypto::hmac_final(HmacState& st, uint8_t out[32]) {
   crypto_auth_hmacsha256_final(reinterpret_cast<crypto_auth_hmacsha256_state*>(st.opaque), out);
 }
-void SodiumCrypto::sha256(const uint8_t* data, size_t n, uint8_t out[32]) { crypto_hash_sha256(out, data, n); }
+void SodiumCrypto::sha256(const uint8_t* data, size_t n, uint8_t out[32]) { crypto_hash_sha256(out, data ? data : kEmpty, n); }
 
 FlashSim::FlashSim(uint32_t block_size, uint32_t blocks, uint8_t* external)
     : bsize_(block_size), blocks_(blocks), erases_(blocks, 0) {

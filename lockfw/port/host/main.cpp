@@ -12,6 +12,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "announce.h"
 #include "control.h"
 #include "lockfw/wire.h"
 #include "scenario.h"
@@ -349,6 +350,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "lockfw-sim: %s\n", ok.error().c_str());
     return 1;
   }
+  SimAnnouncement announcement(header.serial, socket_path);  // lockdiag devices finds it
   ControlServer ctl_server;
   if (auto ok = ctl_server.listen(control_socket_path(socket_path)); !ok) {
     std::fprintf(stderr, "lockfw-sim: %s\n", ok.error().c_str());

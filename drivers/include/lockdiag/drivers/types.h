@@ -1,8 +1,14 @@
 // Host-side views of the lock's answers: decoded from the wire layouts, never a code value.
 #pragma once
 
+#include <array>
+#include <atomic>
+#include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace lockdiag::drivers {
 
@@ -71,7 +77,135 @@ struct SessionInfo {
   int confirm_arg = 0;
 };
 
+// ---- Slots ---------------------------------------------------------------------------------
+enum class Role : uint8_t { kAdmin = 0, kUser = 1, kGuest = 2, kService = 3 };
+enum class CodeKind : uint8_t {
+  kPersistent = 0,
+  kTemporaryUntil = 1,     // valid until end_time
+  kTemporaryFirstUse = 2,  // valid for first_use_minutes after first use
+  kWeekday = 3,            // days_mask + local start/end minute of day
+  kDateRange = 4,          // local start_time .. end_time
+};
+
+// When a code is valid; which fields count depends on kind (docs/protocol.md, "Schedules").
+struct Schedule {
+  CodeKind kind = CodeKind::kPersistent;
+  uint32_t start_time = 0;         // kDateRange
+  uint32_t end_time = 0;           // kTemporaryUntil, kDateRange
+  uint16_t first_use_minutes = 0;  // kTemporaryFirstUse (1..2880)
+  uint32_t first_used_at = 0;      // kTemporaryFirstUse, read back only
+  uint8_t days_mask = 0;           // kWeekday: bit 0 Sunday .. bit 6 Saturday
+  uint16_t start_minute = 0;       // kWeekday: local minute of day
+  uint16_t end_minute = 0;
+  bool operator==(const Schedule&) const = default;
+};
+
+// One occupied slot. Never a code value: the lock does not have one to give.
+struct SlotRecord {
+  int index = 0;
+  bool enabled = false;
+  bool expired = false;
+  bool first_use_started = false;
+  bool retained_across_reset = false;
+  Role role = Role::kUser;
+  CodeKind kind = CodeKind::kPersistent;
+  uint32_t created = 0;    // lock time, 0 if unknown
+  uint32_t last_used = 0;  // 0: never
+  int use_count = 0;
+  Schedule schedule;       // kind == schedule.kind
+  bool operator==(const SlotRecord&) const = default;
+};
+
+// ---- Events --------------------------------------------------------------------------------
+struct Event {
+  uint32_t seq = 0;
+  uint32_t time = 0;          // lock time (UTC seconds; 0-based uptime when the clock was not set)
+  uint8_t type = 0;           // wire::EventType
+  std::optional<uint16_t> slot;
+  uint8_t reason = 0;         // wire::Reason
+  bool clock_not_set = false;
+  bool operator==(const Event&) const = default;
+};
+
+// One READ_EVENTS answer, decoded.
+struct EventPage {
+  uint32_t first_seq = 0;
+  uint32_t next_seq = 0;   // first_seq + events.size(): where the next page starts
+  uint32_t head_seq = 0;   // the sequence number the lock's next event will get
+  bool more = false;
+  bool truncated = false;  // the asked-for start was older than the oldest kept event
+  std::vector<Event> events;
+  size_t encoded_bytes = 0;  // bytes of compact event encoding in the page
+};
+
+// A whole read of the log from a sequence number up to the lock's head.
+struct EventBatch {
+  uint32_t from_seq = 0;   // what was asked for
+  uint32_t first_seq = 0;  // first event returned (> from_seq when the log had wrapped)
+  uint32_t next_seq = 0;   // resume a later read from here
+  uint32_t head_seq = 0;
+  bool truncated = false;
+  std::vector<Event> events;
+  int pages = 0;
+  int reconnects = 0;
+  size_t encoded_bytes = 0;
+};
+
+// ---- Other answers -------------------------------------------------------------------------
+struct Fingerprint {
+  int algorithm = 0;  // wire::kFingerprintHmacSha256
+  int occupied_count = 0;
+  uint32_t secret_epoch = 0;
+  std::array<uint8_t, 32> digest{};
+  std::string hex() const;
+};
+
+struct ClockChange {
+  uint32_t previous_utc = 0;  // what the lock believed just before (0 if not set)
+  bool was_set = false;
+};
+
+// DELETE_SLOT and FACTORY_RESET wait for the admin code at the keypad; watch session().
+struct PendingConfirmation {
+  int ticket = 0;
+  int timeout_s = 0;
+};
+
+struct LockoutPolicy {
+  int wrong_code_limit = 5;
+  bool doubling = true;
+  int disable_s = 60;
+  int max_disable_s = 3600;
+  bool operator==(const LockoutPolicy&) const = default;
+};
+
+// ---- Long reads: progress and cancellation --------------------------------------------------
+struct Progress {
+  size_t done = 0;         // slots scanned / events read so far
+  size_t total = 0;        // slot count / events to read (0 when not known yet)
+  uint32_t next_seq = 0;   // read_events: resume point if the read is abandoned now
+  int reconnects = 0;
+  bool reconnecting = false;  // the cable went away; waiting for the lock to come back
+};
+using ProgressFn = std::function<void(const Progress&)>;
+
+// Set from any thread (the UI); the I/O thread's call notices within ~20 ms and returns
+// ErrorKind::kCancelled.
+class CancelToken {
+ public:
+  void cancel() { flag_.store(true, std::memory_order_relaxed); }
+  void reset() { flag_.store(false, std::memory_order_relaxed); }
+  bool cancelled() const { return flag_.load(std::memory_order_relaxed); }
+ private:
+  std::atomic<bool> flag_{false};
+};
+
 const char* to_string(BatteryState s);
 const char* to_string(SessionState s);
+const char* to_string(Role r);
+const char* to_string(CodeKind k);
+// Names for wire::EventType and wire::Reason values ("unlock_code", "outside_schedule"...).
+const char* event_type_name(uint8_t type);
+const char* reason_name(uint8_t reason);
 
 }  // namespace lockdiag::drivers

@@ -13,6 +13,9 @@
 
 namespace lockdiag::reports {
 
+// The exact message of KeyStore::load when a sealed key does not open with the passphrase.
+inline constexpr std::string_view kWrongPassphrase = "wrong passphrase for the technician key";
+
 struct KdfParams {
   std::uint64_t opslimit;
   std::uint64_t memlimit;

@@ -12,4 +12,8 @@ std::string default_device_uri();
 
 drivers::Result<drivers::Client> connect(const std::string& uri, drivers::ClientOptions options = {});
 
+// From now on connect() wraps sim: transports in a link model ("usb-fs"; "" for none) that
+// paces reports as the real link would and prints what the session cost (lockdiag --link).
+void set_link_model(const std::string& name);
+
 }  // namespace lockdiag::app
