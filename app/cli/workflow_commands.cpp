@@ -12,6 +12,7 @@
 #include "lockdiag/app/job_store.h"
 #include "lockdiag/app/settings.h"
 #include "lockdiag/app/sim_keypad.h"
+#include "lockdiag/app/sim_process.h"
 #include "lockdiag/app/workflow.h"
 
 namespace lockdiag::cli {

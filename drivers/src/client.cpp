@@ -612,9 +612,10 @@ Result<EventPage> Client::event_page_locked(uint32_t from_seq, uint16_t max_coun
                        ReadEventsResponseHead h;
                        if (msg.payload.size() < sizeof h) return true;
                        std::memcpy(&h, msg.payload.data(), sizeof h);
-                       if (h.first_seq == from_seq) return true;
-                       // the log wrapped past from_seq, or from_seq is at/after the head
-                       return (h.flags & kEventsTruncated) ? h.first_seq > from_seq : (h.count == 0 && h.first_seq == h.head_seq);
+                       // A stale answer (to an earlier page) starts before from_seq. A page may
+                       // start after it: the log wrapped past it, or it is older than the
+                       // first event the lock ever logged.
+                       return h.first_seq >= from_seq || (h.count == 0 && h.first_seq == h.head_seq);
                      },
                      cancel, false});
   if (!m) return std::unexpected(m.error());

@@ -21,7 +21,7 @@ bool has(const std::vector<std::string>& v, const std::string& x) { return std::
 
 int64_t job_id_of(const ProcessResult& r) {
   const auto j = json::parse(r.out, nullptr, false);
-  REQUIRE_MESSAGE(!j.is_discarded(), r.out + r.err);
+  REQUIRE_MESSAGE(!j.is_discarded(), (r.out + r.err));
   return j.at("job_id").get<int64_t>();
 }
 

@@ -7,6 +7,7 @@
 
 #include "inputs_json.h"
 #include "lockdiag/app/snapshot.h"
+#include "lockdiag/reports/io.h"
 #include "lockdiag/reports/reports.h"
 
 namespace lockdiag::app {

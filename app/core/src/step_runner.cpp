@@ -45,7 +45,7 @@ WorkflowResult<StepDone> StepRunner::run(const std::string& name, const Act& act
           !r)
         return store_error(r.error());
       op_.step(seq, name, "done");
-      return took;
+      return std::move(*took);
     }
   }
 

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <map>
+#include <vector>
 #include <string>
 
 #include "lockdiag/app/operator.h"
