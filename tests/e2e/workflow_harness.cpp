@@ -71,7 +71,8 @@ nlohmann::json Visit::job(int64_t id) {
 
 std::vector<std::string> Visit::finding_codes(int64_t id) {
   std::vector<std::string> out;
-  for (const auto& f : job(id).at("findings")) out.push_back(f.at("code"));
+  const auto j = job(id);  // not a temporary: the loop would iterate a destroyed object
+  for (const auto& f : j.at("findings")) out.push_back(f.at("code"));
   return out;
 }
 

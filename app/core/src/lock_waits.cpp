@@ -15,11 +15,14 @@ WorkflowError lock_error(const drivers::Error& e) { return WorkflowError{e.messa
 namespace {
 
 constexpr auto kPollInterval = std::chrono::milliseconds(100);
+// A person at a keypad that misses keys (wet, low battery) tries again: so does the prompt.
+constexpr auto kRepromptInterval = std::chrono::seconds(4);
 
 // Polls `probe` until it returns a value, with progress, cancel, timeout and reconnects.
 template <typename T, typename Probe>
-WorkflowResult<T> poll(WorkflowEnv& env, const std::string& what, Probe probe) {
+WorkflowResult<T> poll(WorkflowEnv& env, const std::string& what, Probe probe, const LockPrompt* prompt = nullptr) {
   const auto start = Clock::now();
+  auto last_prompt = start;
   const auto limit = std::chrono::seconds(env.wait_timeout_s);
   for (;;) {
     if (env.op.cancelled())
@@ -43,6 +46,12 @@ WorkflowResult<T> poll(WorkflowEnv& env, const std::string& what, Probe probe) {
                                            0, true, drivers::ErrorKind::kTimeout});
     env.op.progress(what, static_cast<size_t>(std::chrono::duration_cast<std::chrono::seconds>(waited).count()),
                     static_cast<size_t>(env.wait_timeout_s));
+    if (prompt && Clock::now() - last_prompt > kRepromptInterval) {
+      LockPrompt again = *prompt;
+      again.text = "Still waiting. " + again.text;
+      env.op.prompt(again);
+      last_prompt = Clock::now();
+    }
     std::this_thread::sleep_for(kPollInterval);
   }
 }
@@ -53,14 +62,18 @@ WorkflowResult<drivers::SessionInfo> wait_for_session(WorkflowEnv& env) {
   auto now = env.client.session();
   if (!now) return std::unexpected(lock_error(now.error()));
   if (now->state != drivers::SessionState::kNone) return *now;
-  env.op.prompt({LockPrompt::Action::kOpenSession, -1, "admin",
-                 "At the lock: the owner types the admin code, then * 0 # to open a service session."});
-  return poll<drivers::SessionInfo>(env, "a service session", [&](std::optional<drivers::SessionInfo>& out) -> drivers::Result<void> {
-    auto s = env.client.session();
-    if (!s) return std::unexpected(s.error());
-    if (s->state != drivers::SessionState::kNone) out = *s;
-    return {};
-  });
+  const LockPrompt prompt{LockPrompt::Action::kOpenSession, -1, "admin",
+                          "At the lock: the owner types the admin code, then * 0 # to open a service session."};
+  env.op.prompt(prompt);
+  return poll<drivers::SessionInfo>(
+      env, "a service session",
+      [&](std::optional<drivers::SessionInfo>& out) -> drivers::Result<void> {
+        auto s = env.client.session();
+        if (!s) return std::unexpected(s.error());
+        if (s->state != drivers::SessionState::kNone) out = *s;
+        return {};
+      },
+      &prompt);
 }
 
 WorkflowResult<drivers::SessionInfo> wait_for_confirmation(WorkflowEnv& env, int ticket, const LockPrompt& prompt) {
@@ -68,11 +81,14 @@ WorkflowResult<drivers::SessionInfo> wait_for_confirmation(WorkflowEnv& env, int
   return poll<drivers::SessionInfo>(env, "the confirmation at the lock", [&](std::optional<drivers::SessionInfo>& out) -> drivers::Result<void> {
     auto s = env.client.session();
     if (!s) return std::unexpected(s.error());
-    if (s->confirm_ticket == ticket && s->confirm_state != kConfirmWaiting) out = *s;
+    if (s->confirm_ticket == ticket && s->confirm_state != kConfirmWaiting) {
+      out = *s;  // a factory reset ends the session it was confirmed in: the outcome counts
+      return {};
+    }
     if (s->state == drivers::SessionState::kNone)
       return std::unexpected(drivers::Error{drivers::ErrorKind::kLockRefused, "the service session ended at the lock"});
     return {};
-  });
+  }, &prompt);
 }
 
 WorkflowResult<drivers::SessionInfo> wait_for_enrollment(WorkflowEnv& env, int slot, const LockPrompt& prompt) {
@@ -82,7 +98,7 @@ WorkflowResult<drivers::SessionInfo> wait_for_enrollment(WorkflowEnv& env, int s
     if (!s) return std::unexpected(s.error());
     if (s->enroll_slot == slot && (s->enroll_state == kEnrollCommitted || s->enroll_state == kEnrollAborted)) out = *s;
     return {};
-  });
+  }, &prompt);
 }
 
 WorkflowResult<EntryResult> wait_for_entry(WorkflowEnv& env, int slot, uint32_t from_seq, const LockPrompt& prompt) {
@@ -110,7 +126,7 @@ WorkflowResult<EntryResult> wait_for_entry(WorkflowEnv& env, int slot, uint32_t 
     }
     if (result.wrong_codes >= 3) out = result;  // three misses: the person does not know this code
     return {};
-  });
+  }, &prompt);
 }
 
 }  // namespace lockdiag::app

@@ -100,8 +100,9 @@ WorkflowResult<reports::Report> build_report(JobStore& store, int64_t job_id) {
     }
   }
   if (r.authorization.session_opened_at.empty()) r.authorization.session_opened_at = r.started_at;
-  r.authorization.ownership_proof = inputs.ownership_evidence;
-  r.authorization.present = inputs.present;
+  // Said plainly when the technician did not record them (a diagnose needs neither).
+  r.authorization.ownership_proof = inputs.ownership_evidence.empty() ? "not recorded" : inputs.ownership_evidence;
+  r.authorization.present = inputs.present.empty() ? "not recorded" : inputs.present;
   if (r.finished_at < previous) r.finished_at = previous;
   for (const auto& f : *findings) r.findings.push_back({severity_of(f.severity), f.code, f.title, f.next_step});
   if (!inputs.notes.empty()) r.notes.push_back(inputs.notes);

@@ -119,11 +119,15 @@ WorkflowResult<void> handoff_audit(JobContext& c) {
 Step factory_reset(JobContext& c) {
   const auto before = stored_snapshot(c, "before");
   const uint32_t epoch = before ? before->value("secret_epoch", 0u) : 0u;
+  // Took effect: factory state, a new device secret, or (a lock that keeps its codes) the
+  // FACTORY_RESET event in the log since the lock was read.
   auto verify = [&]() -> std::optional<StepDone> {
-    auto fp = c.env.client.get_fingerprint();
-    auto st = c.env.client.status();
-    if ((st && st->factory_state) || (fp && fp->secret_epoch != epoch))
-      return StepDone{"factory reset done, confirmed at the lock", {}, true};
+    const StepDone done{"factory reset done, confirmed at the lock", {}, true};
+    if (auto st = c.env.client.status(); st && st->factory_state) return done;
+    if (auto fp = c.env.client.get_fingerprint(); fp && fp->secret_epoch != epoch) return done;
+    if (auto ev = c.env.client.read_events(before ? before->at("events").value("next_seq", 0u) : 0u))
+      for (const auto& e : ev->events)
+        if (e.type == lockfw::wire::kEvFactoryReset) return done;
     return std::nullopt;
   };
   return c.runner.run(
