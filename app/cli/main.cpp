@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "commands.h"
+#include "report_commands.h"
 #include "lockdiag/app/connection.h"
 
 namespace lockdiag::cli {
@@ -29,6 +30,8 @@ int main(int argc, char** argv) {
   add_read_commands(app, g);
   add_demo_command(app, g);
   add_devices_command(app, g);
+  add_report_commands(app);
+  add_key_commands(app);
 
   try {
     app.parse(argc, argv);

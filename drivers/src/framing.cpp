@@ -26,7 +26,7 @@ std::vector<Report> encode_message(uint32_t cid, uint8_t cmd, std::span<const ui
   r[5] = static_cast<uint8_t>(payload.size());
   r[6] = static_cast<uint8_t>(payload.size() >> 8);
   size_t n = std::min(payload.size(), kInitDataSize);
-  std::memcpy(r.data() + kInitHeaderSize, payload.data(), n);
+  if (n > 0) std::memcpy(r.data() + kInitHeaderSize, payload.data(), n);
   out.push_back(r);
   for (uint8_t seq = 0; n < payload.size(); ++seq) {
     r.fill(0);

@@ -18,7 +18,9 @@ inline void store_u16(uint8_t* p, uint16_t v) {
 inline void store_u32(uint8_t* p, uint32_t v) {
   for (int i = 0; i < 4; ++i) p[i] = static_cast<uint8_t>(v >> (8 * i));
 }
-inline void copy_bytes(void* dst, const void* src, size_t n) { __builtin_memcpy(dst, src, n); }
+inline void copy_bytes(void* dst, const void* src, size_t n) {
+  if (n != 0) __builtin_memcpy(dst, src, n);  // memcpy with a null pointer is UB even for 0 bytes
+}
 inline void zero_bytes(void* dst, size_t n) { __builtin_memset(dst, 0, n); }
 
 // Copies a packed wire struct out of a payload; false if the payload is too short.

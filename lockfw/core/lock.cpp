@@ -8,28 +8,697 @@ namespace lockfw {
 using namespace wire;
 
 namespace {
+
 void copy_padded(char* dst, size_t cap, const char* src) {
   size_t i = 0;
   for (; i < cap && src[i] != '\0'; ++i) dst[i] = src[i];
   for (; i < cap; ++i) dst[i] = '\0';
 }
+
+bool ct_equal(const uint8_t* a, const uint8_t* b, size_t n) {
+  uint8_t diff = 0;
+  for (size_t i = 0; i < n; ++i) diff = static_cast<uint8_t>(diff | (a[i] ^ b[i]));
+  return diff == 0;
+}
+
+void wipe(void* p, size_t n) {
+  volatile uint8_t* v = static_cast<volatile uint8_t*>(p);
+  for (size_t i = 0; i < n; ++i) v[i] = 0;
+}
+
+constexpr uint32_t kMinValidUtc = 1577836800u;  // 2020-01-01: anything earlier is a wrong clock
+constexpr uint8_t kMaxLockoutLevel = 15;
+
+size_t put_leb(uint8_t* p, uint32_t v) {
+  size_t n = 0;
+  do {
+    uint8_t b = v & 0x7F;
+    v >>= 7;
+    if (v) b |= 0x80;
+    p[n++] = b;
+  } while (v);
+  return n;
+}
+
 }  // namespace
 
-Lock::Lock(const DeviceConfig& config, const char* serial, hal::Ticks& ticks, hal::Battery& battery)
-    : config_(config), ticks_(ticks), battery_(battery) {
+Lock::Lock(const DeviceConfig& config, const char* serial, const LockHal& hal) : config_(config), hal_(hal) {
   copy_padded(serial_, sizeof serial_, serial);
 }
 
-Reply Lock::handle(uint8_t cmd, const uint8_t*, uint16_t, uint8_t* out, uint16_t out_capacity) {
-  if (out_capacity < 64) return Reply::fail(kErrInvalidLength);
+Settings Lock::default_settings() {
+  Settings s{};
+  s.generation = 1;
+  s.secret_epoch = 1;
+  hal_.entropy.fill(s.secret, sizeof s.secret);
+  s.event_floor = 0;
+  s.wrong_limit = config_.default_wrong_limit;
+  s.doubling = 1;
+  s.disable_s = config_.default_disable_s;
+  s.max_disable_s = config_.default_max_disable_s;
+  return s;
+}
+
+bool Lock::boot() {
+  boot_ms_ = hal_.ticks.now_ms();
+  hal_.entropy.fill(reinterpret_cast<uint8_t*>(&rng_), sizeof rng_);
+  if (rng_ == 0) rng_ = 1;
+  const Settings defaults = default_settings();
+  storage_ok_ = store_.mount(hal_.flash, config_.state_first_block, config_.state_blocks, config_.slot_count, defaults) &&
+                log_.mount(hal_.flash, config_.event_first_block, config_.event_blocks);
+  if (!storage_ok_) return false;
+
+  // 1. Events of the last operation that did not reach the event log before power went.
+  if (const OpEvents* op = store_.last_op()) {
+    for (uint8_t k = 0; k < op->count && k < 2; ++k) {
+      if (op->first_seq + k < log_.head_seq()) continue;
+      Event ev{0, op->time, op->ev[k].type, op->ev[k].extra, op->ev[k].slot};
+      log_.append(ev);
+    }
+  }
+  recount_admins();
+  log(kEvPowerOn);
+  battery_last_ = battery_state();
+  if (battery_last_ == kBatteryLow) log(kEvBatteryLow);
+  if (battery_last_ == kBatteryCritical) log(kEvBatteryCritical);
+
+  // 2. An enrollment that was open when power went: committed (its record carries the
+  //    token) or aborted, never half-written.
+  Settings s = store_.settings();
+  if (s.enroll_pending != 0) {
+    const uint16_t slot = static_cast<uint16_t>(s.enroll_pending - 1);
+    SlotData d{};
+    const bool committed = store_.slot(slot, d) && (d.flags & kSlotOccupied) && d.commit_token == s.enroll_token &&
+                           d.generation == s.generation;
+    s.enroll_pending = 0;
+    if (committed) {
+      commit_settings(s, nullptr);
+    } else {
+      const OpEvents ev = ops(kEvEnrollAborted, slot, kReasonPowerLost);
+      commit_settings(s, &ev);
+    }
+  }
+  // 3. A lockout survives power cycles: pulling the batteries does not buy more guesses.
+  if (store_.settings().locked_out) start_lockout_timer();
+  return true;
+}
+
+// ---- small helpers ----------------------------------------------------------------------------
+
+uint32_t Lock::now_s() { return hal_.rtc.now(); }
+uint8_t Lock::clock_extra() { return hal_.rtc.is_set() ? 0 : kExtraClockNotSet; }
+
+uint8_t Lock::battery_state() {
+  const uint16_t mv = hal_.battery.millivolts();
+  return mv <= config_.critical_battery_mv ? kBatteryCritical : mv <= config_.low_battery_mv ? kBatteryLow : kBatteryOk;
+}
+
+uint8_t Lock::session_state() const {
+  if (session_open_) return kSessionOpen;
+  if (admin_count_ == 0) return kSessionFactory;
+  return kSessionNone;
+}
+
+void Lock::log(uint8_t type, uint16_t slot, uint8_t reason) {
+  if (!storage_ok_) return;
+  Event ev{0, now_s(), type, static_cast<uint8_t>((reason & kReasonMask) | clock_extra()), slot};
+  log_.append(ev);
+}
+
+OpEvents Lock::ops(uint8_t type0, uint16_t slot0, uint8_t reason0, uint8_t type1, uint16_t slot1, uint8_t reason1) {
+  OpEvents op{};
+  op.first_seq = log_.head_seq();
+  op.time = now_s();
+  const uint8_t ce = clock_extra();
+  op.count = type1 ? 2 : 1;
+  op.ev[0] = EventStub{type0, static_cast<uint8_t>((reason0 & kReasonMask) | ce), slot0};
+  op.ev[1] = EventStub{type1, static_cast<uint8_t>((reason1 & kReasonMask) | ce), slot1};
+  return op;
+}
+
+void Lock::flush_ops(const OpEvents& op) {
+  for (uint8_t k = 0; k < op.count; ++k) {
+    Event ev{0, op.time, op.ev[k].type, op.ev[k].extra, op.ev[k].slot};
+    log_.append(ev);
+  }
+}
+
+bool Lock::commit_slot(uint16_t index, const SlotData& d, const OpEvents& ev) {
+  if (!storage_ok_ || !store_.write_slot(index, d, &ev)) return false;
+  flush_ops(ev);
+  return true;
+}
+
+bool Lock::commit_settings(const Settings& s, const OpEvents* ev) {
+  if (!storage_ok_ || !store_.write_settings(s, ev)) return false;
+  if (ev) flush_ops(*ev);
+  return true;
+}
+
+bool Lock::occupied(const SlotData& d) const {
+  return (d.flags & kSlotOccupied) && d.generation == store_.settings().generation;
+}
+
+bool Lock::read_slot(uint16_t index, SlotData& out) {
+  return storage_ok_ && store_.slot(index, out) && occupied(out);
+}
+
+void Lock::recount_admins() {
+  admin_count_ = 0;
+  for (uint16_t i = 0; i < config_.slot_count; ++i) {
+    SlotData d;
+    if (read_slot(i, d) && role_of(d.role_kind) == kRoleAdmin) ++admin_count_;
+  }
+}
+
+void Lock::code_hash(uint16_t slot, const char* d, uint8_t n, uint8_t out[32]) {
+  static constexpr char kDomain[] = "lockfw-code-v1";
+  hal::Crypto::HmacState st;
+  hal_.crypto.hmac_init(st, store_.settings().secret, sizeof(Settings::secret));
+  hal_.crypto.hmac_update(st, reinterpret_cast<const uint8_t*>(kDomain), sizeof kDomain - 1);
+  const uint8_t hdr[3] = {static_cast<uint8_t>(slot), static_cast<uint8_t>(slot >> 8), n};
+  hal_.crypto.hmac_update(st, hdr, sizeof hdr);
+  hal_.crypto.hmac_update(st, reinterpret_cast<const uint8_t*>(d), n);
+  hal_.crypto.hmac_final(st, out);
+  wipe(&st, sizeof st);
+}
+
+// Index of the slot whose code this is, or -1. Every occupied slot is checked (no early exit).
+int Lock::match(const char* d, uint8_t n, bool admin_only, int skip_slot) {
+  static constexpr char kDomain[] = "lockfw-code-v1";
+  // The keyed prefix is the same for every slot: hash it once, copy the state per slot.
+  hal::Crypto::HmacState base;
+  hal_.crypto.hmac_init(base, store_.settings().secret, sizeof(Settings::secret));
+  hal_.crypto.hmac_update(base, reinterpret_cast<const uint8_t*>(kDomain), sizeof kDomain - 1);
+  int found = -1;
+  for (uint16_t i = 0; i < config_.slot_count; ++i) {
+    if (static_cast<int>(i) == skip_slot) continue;
+    SlotData s;
+    if (!read_slot(i, s)) continue;
+    if (admin_only && role_of(s.role_kind) != kRoleAdmin) continue;
+    hal::Crypto::HmacState st;
+    copy_bytes(&st, &base, sizeof st);
+    const uint8_t hdr[3] = {static_cast<uint8_t>(i), static_cast<uint8_t>(i >> 8), n};
+    hal_.crypto.hmac_update(st, hdr, sizeof hdr);
+    hal_.crypto.hmac_update(st, reinterpret_cast<const uint8_t*>(d), n);
+    uint8_t h[32];
+    hal_.crypto.hmac_final(st, h);
+    if (ct_equal(h, s.hash, sizeof h) && found < 0) found = i;
+    wipe(h, sizeof h);
+    wipe(&st, sizeof st);
+  }
+  wipe(&base, sizeof base);
+  return found;
+}
+
+uint8_t Lock::schedule_reason(const SlotData& d, uint32_t now, bool set, bool* expired) const {
+  const uint8_t kind = kind_of(d.role_kind);
+  if (expired) *expired = false;
+  if (kind == kKindPersistent) return kReasonNone;
+  if (!set) return kReasonClockNotSet;
+  const int64_t local = static_cast<int64_t>(now) + static_cast<int64_t>(store_.settings().utc_offset_min) * 60;
+  uint8_t r = kReasonNone;
+  switch (kind) {
+    case kKindTemporaryUntil: {
+      ScheduleUntil u;
+      copy_bytes(&u, d.schedule, sizeof u);
+      if (now >= u.end_time) r = kReasonExpired;
+      break;
+    }
+    case kKindTemporaryFirstUse: {
+      ScheduleFirstUse f;
+      copy_bytes(&f, d.schedule, sizeof f);
+      if ((d.flags & kSlotFirstUseStarted) && now >= f.first_used_at + static_cast<uint32_t>(f.minutes) * 60u)
+        r = kReasonExpired;
+      break;
+    }
+    case kKindWeekday: {
+      ScheduleWeekday w;
+      copy_bytes(&w, d.schedule, sizeof w);
+      const int64_t days = local / 86400;
+      const uint32_t day = static_cast<uint32_t>((days + 4) % 7);  // 1970-01-01 was a Thursday
+      const uint32_t minute = static_cast<uint32_t>((local % 86400) / 60);
+      if (!(w.days_mask & (1u << day)) || minute < w.start_minute || minute >= w.end_minute)
+        r = kReasonOutsideSchedule;
+      break;
+    }
+    case kKindDateRange: {
+      ScheduleDateRange dr;
+      copy_bytes(&dr, d.schedule, sizeof dr);
+      if (local < static_cast<int64_t>(dr.start_time)) r = kReasonNotYetValid;
+      else if (local >= static_cast<int64_t>(dr.end_time)) r = kReasonExpired;
+      break;
+    }
+    default: r = kReasonOutsideSchedule;
+  }
+  if (expired) *expired = r == kReasonExpired;
+  return r;
+}
+
+uint8_t Lock::validate_schedule(uint8_t kind, uint8_t* sched) {
+  const bool set = hal_.rtc.is_set();
+  const uint32_t now = now_s();
+  switch (kind) {
+    case kKindPersistent:
+      zero_bytes(sched, 8);
+      return kErrNone;
+    case kKindTemporaryUntil: {
+      ScheduleUntil u;
+      copy_bytes(&u, sched, sizeof u);
+      if (!set) return kErrClockNotSet;  // an expiry time means nothing on a clock that is not set
+      if (u.end_time <= now) return kErrInvalidSchedule;
+      u.reserved = 0;
+      copy_bytes(sched, &u, sizeof u);
+      return kErrNone;
+    }
+    case kKindTemporaryFirstUse: {
+      ScheduleFirstUse f;
+      copy_bytes(&f, sched, sizeof f);
+      if (f.minutes < 1 || f.minutes > 2880) return kErrInvalidSchedule;
+      f.reserved = 0;
+      f.first_used_at = 0;
+      copy_bytes(sched, &f, sizeof f);
+      return kErrNone;
+    }
+    case kKindWeekday: {
+      ScheduleWeekday w;
+      copy_bytes(&w, sched, sizeof w);
+      if (w.days_mask == 0 || (w.days_mask & 0x80) || w.start_minute >= w.end_minute || w.end_minute > 1440)
+        return kErrInvalidSchedule;
+      w.reserved = 0;
+      w.reserved2 = 0;
+      copy_bytes(sched, &w, sizeof w);
+      return kErrNone;
+    }
+    case kKindDateRange: {
+      ScheduleDateRange dr;
+      copy_bytes(&dr, sched, sizeof dr);
+      if (!set) return kErrClockNotSet;
+      if (dr.start_time >= dr.end_time) return kErrInvalidSchedule;
+      const int64_t local = static_cast<int64_t>(now) + static_cast<int64_t>(store_.settings().utc_offset_min) * 60;
+      if (static_cast<int64_t>(dr.end_time) <= local) return kErrInvalidSchedule;
+      return kErrNone;
+    }
+    default:
+      return kErrInvalidKind;
+  }
+}
+
+// ---- keypad -----------------------------------------------------------------------------------
+
+void Lock::clear_entry() {
+  wipe(entry_, sizeof entry_);
+  entry_len_ = 0;
+  entry_overflow_ = false;
+}
+
+void Lock::key(char c) {
+  const uint32_t now = hal_.ticks.now_ms();
+  if (hal_.battery.millivolts() < config_.marginal_keypad_mv) {
+    // Brown-out: the keypad scan misses keys, as marginal cells make real locks do.
+    rng_ ^= rng_ << 13;
+    rng_ ^= rng_ >> 17;
+    rng_ ^= rng_ << 5;
+    if ((rng_ & 15) == 0) return;  // about one key in sixteen
+  }
+  if (entry_len_ > 0 && now - last_key_ms_ > config_.key_timeout_ms) clear_entry();
+  last_key_ms_ = now;
+  if (c == '#') {
+    submit();
+    clear_entry();
+    return;
+  }
+  if (!((c >= '0' && c <= '9') || c == '*')) return;
+  if (entry_len_ < sizeof entry_)
+    entry_[entry_len_++] = c;
+  else
+    entry_overflow_ = true;
+}
+
+void Lock::submit() {
+  if (!storage_ok_) return;
+  uint8_t digits = 0;
+  while (digits < entry_len_ && entry_[digits] != '*') ++digits;
+  const bool cancel = entry_len_ == 1 && entry_[0] == '*';
+  const bool plain = !entry_overflow_ && digits == entry_len_ && digits > 0;
+  const bool service = !entry_overflow_ && digits > 0 && entry_len_ == digits + 2 && entry_[digits] == '*' &&
+                       entry_[digits + 1] == '0';
+  if (entry_len_ == 0) return;
+
+  if (locked_out_ && !cancel) {
+    log(kEvRejected, kNoSlot, kReasonLockedOut);
+    return;
+  }
+  if (enroll_.state == kEnrollWaitFirst || enroll_.state == kEnrollWaitSecond) {
+    if (cancel)
+      enroll_abort(kReasonKeypadCancelled);
+    else if (!plain)
+      enroll_abort(kReasonBadLength);
+    else
+      enroll_entry(entry_, digits);
+    return;
+  }
+  if (confirm_.state == kConfirmWaiting) {
+    confirm_entry(entry_, plain ? digits : 0, cancel);
+    return;
+  }
+  if (cancel) return;
+  if (plain)
+    unlock_attempt(entry_, digits);
+  else if (service)
+    service_attempt(entry_, digits);
+  else
+    wrong_code(kNoSlot);
+}
+
+void Lock::wrong_code(uint16_t slot_hint) {
+  Settings s = store_.settings();
+  if (s.wrong_attempts < 255) ++s.wrong_attempts;
+  if (s.wrong_attempts >= s.wrong_limit) {
+    s.wrong_attempts = 0;
+    if (s.lockout_level < kMaxLockoutLevel) ++s.lockout_level;
+    s.locked_out = 1;
+    const OpEvents ev = ops(kEvWrongCode, slot_hint, 0, kEvLockoutStart, kNoSlot, 0);
+    commit_settings(s, &ev);
+    start_lockout_timer();
+  } else {
+    const OpEvents ev = ops(kEvWrongCode, slot_hint, 0);
+    commit_settings(s, &ev);
+  }
+}
+
+void Lock::start_lockout_timer() {
+  const Settings& s = store_.settings();
+  uint32_t d = s.disable_s;
+  if (s.doubling && s.lockout_level > 1) {
+    for (uint8_t i = 1; i < s.lockout_level && d < s.max_disable_s; ++i) d *= 2;
+  }
+  if (d > s.max_disable_s) d = s.max_disable_s;
+  locked_out_ = true;
+  lockout_until_ms_ = hal_.ticks.now_ms() + d * 1000u;
+}
+
+void Lock::unlock_attempt(const char* d, uint8_t n) {
+  if (n < config_.min_code_len || n > config_.max_code_len) {
+    wrong_code(kNoSlot);
+    return;
+  }
+  const int slot = match(d, n, false);
+  if (slot < 0) {
+    if (admin_count_ == 0 && !config_.retain_codes_on_reset) {
+      log(kEvRejected, kNoSlot, kReasonFactoryState);  // nothing to try against: no lockout either
+      return;
+    }
+    wrong_code(kNoSlot);
+    return;
+  }
+  const uint16_t idx = static_cast<uint16_t>(slot);
+  SlotData s;
+  read_slot(idx, s);
+  const uint32_t now = now_s();
+  const bool set = hal_.rtc.is_set();
+  uint8_t reason = kReasonNone;
+  if (!(s.flags & kSlotEnabled))
+    reason = kReasonDisabled;
+  else
+    reason = schedule_reason(s, now, set);
+  if (reason == kReasonNone && kind_of(s.role_kind) == kKindTemporaryFirstUse && !(s.flags & kSlotFirstUseStarted) && !set)
+    reason = kReasonClockNotSet;
+  if (reason == kReasonNone && battery_state() == kBatteryCritical) reason = kReasonBatteryCritical;
+  if (reason != kReasonNone) {
+    log(kEvRejected, idx, reason);
+    return;
+  }
+  hal_.bolt.unlock();
+  if (kind_of(s.role_kind) == kKindTemporaryFirstUse && !(s.flags & kSlotFirstUseStarted)) {
+    ScheduleFirstUse f;
+    copy_bytes(&f, s.schedule, sizeof f);
+    f.first_used_at = now;
+    copy_bytes(s.schedule, &f, sizeof f);
+    s.flags |= kSlotFirstUseStarted;
+  }
+  s.last_used = set ? now : 0;
+  if (s.use_count < 0xFFFF) ++s.use_count;
+  commit_slot(idx, s, ops(kEvUnlockCode, idx, 0));
+  Settings st = store_.settings();
+  if (st.wrong_attempts || st.lockout_level) {
+    st.wrong_attempts = 0;
+    st.lockout_level = 0;
+    commit_settings(st, nullptr);
+  }
+}
+
+void Lock::service_attempt(const char* d, uint8_t n) {
+  const int slot = (n >= config_.min_code_len && n <= config_.max_code_len) ? match(d, n, true) : -1;
+  SlotData s;
+  if (slot < 0 || !read_slot(static_cast<uint16_t>(slot), s)) {
+    wrong_code(kNoSlot);
+    return;
+  }
+  const uint16_t idx = static_cast<uint16_t>(slot);
+  if (!(s.flags & kSlotEnabled)) {
+    log(kEvRejected, idx, kReasonDisabled);
+    return;
+  }
+  Settings st = store_.settings();
+  ++st.session_counter;
+  st.wrong_attempts = 0;
+  st.lockout_level = 0;
+  const OpEvents ev = ops(kEvSessionOpened, idx, 0);
+  if (!commit_settings(st, &ev)) return;
+  session_open_ = 1;
+  opened_by_ = kOpenedByAdminKeypad;
+  opened_by_slot_ = idx;
+  session_last_ms_ = hal_.ticks.now_ms();
+  enroll_ = Enroll{};
+  confirm_ = Confirm{};
+}
+
+void Lock::enroll_entry(const char* d, uint8_t n) {
+  if (n < config_.min_code_len || n > config_.max_code_len) {
+    enroll_abort(kReasonBadLength);
+    return;
+  }
+  uint8_t h[32];
+  code_hash(enroll_.slot, d, n, h);
+  if (enroll_.state == kEnrollWaitFirst) {
+    if (match(d, n, false, enroll_.slot) >= 0) {
+      wipe(h, sizeof h);
+      enroll_abort(kReasonDuplicate);
+      return;
+    }
+    copy_bytes(enroll_.first_hash, h, sizeof h);
+    wipe(h, sizeof h);
+    enroll_.state = kEnrollWaitSecond;
+    return;
+  }
+  const bool same = ct_equal(h, enroll_.first_hash, sizeof h);
+  wipe(enroll_.first_hash, sizeof enroll_.first_hash);
+  if (!same) {
+    wipe(h, sizeof h);
+    enroll_abort(kReasonMismatch);
+    return;
+  }
+  const Settings& st = store_.settings();
+  SlotData old{};
+  const bool existed = read_slot(enroll_.slot, old);
+  SlotData s{};
+  s.flags = kSlotOccupied | kSlotEnabled;
+  s.role_kind = pack_role_kind(enroll_.role, enroll_.kind);
+  s.reset_count = st.reset_count;
+  s.generation = st.generation;
+  s.created = hal_.rtc.is_set() ? now_s() : 0;
+  s.commit_token = st.enroll_token;
+  copy_bytes(s.schedule, enroll_.schedule, sizeof s.schedule);
+  copy_bytes(s.hash, h, sizeof h);
+  wipe(h, sizeof h);
+  const bool was_factory = admin_count_ == 0;
+  if (!commit_slot(enroll_.slot, s,
+                   ops(kEvEnrollCommitted, enroll_.slot, 0, existed ? kEvCodeChanged : kEvCodeAdded, enroll_.slot, 0))) {
+    enroll_abort(kReasonStorage);
+    return;
+  }
+  Settings cleared = store_.settings();
+  cleared.enroll_pending = 0;
+  commit_settings(cleared, nullptr);
+  enroll_.state = kEnrollCommitted;
+  enroll_.reason = kReasonNone;
+  recount_admins();
+  if (was_factory && admin_count_ > 0) {
+    // The new admin typed the code twice at the lock: that is presence, the session goes on.
+    session_open_ = 1;
+    opened_by_ = kOpenedByFactoryState;
+    opened_by_slot_ = enroll_.slot;
+    session_last_ms_ = hal_.ticks.now_ms();
+  }
+}
+
+void Lock::enroll_abort(uint8_t reason) {
+  wipe(enroll_.first_hash, sizeof enroll_.first_hash);
+  enroll_.state = kEnrollAborted;
+  enroll_.reason = reason;
+  Settings s = store_.settings();
+  s.enroll_pending = 0;
+  const OpEvents ev = ops(kEvEnrollAborted, enroll_.slot, reason);
+  commit_settings(s, &ev);
+}
+
+void Lock::confirm_entry(const char* d, uint8_t n, bool cancel) {
+  const uint8_t action_reason = confirm_.action == kActionDeleteSlot ? kReasonActionDelete : kReasonActionReset;
+  if (cancel || n == 0) {
+    confirm_.state = kConfirmDenied;
+    log(kEvConfirmDenied, kNoSlot, action_reason);
+    if (!cancel) wrong_code(kNoSlot);
+    return;
+  }
+  const int slot = (n >= config_.min_code_len && n <= config_.max_code_len) ? match(d, n, true) : -1;
+  SlotData s;
+  if (slot < 0 || !read_slot(static_cast<uint16_t>(slot), s) || !(s.flags & kSlotEnabled)) {
+    confirm_.state = kConfirmDenied;
+    log(kEvConfirmDenied, kNoSlot, action_reason);
+    wrong_code(kNoSlot);
+    return;
+  }
+  execute_confirmed();
+}
+
+void Lock::execute_confirmed() {
+  session_last_ms_ = hal_.ticks.now_ms();
+  if (confirm_.action == kActionDeleteSlot) {
+    SlotData s;
+    if (!read_slot(confirm_.arg, s)) {
+      confirm_.state = kConfirmFailed;
+      return;
+    }
+    SlotData gone = s;
+    gone.flags = 0;
+    zero_bytes(gone.hash, sizeof gone.hash);
+    confirm_.state = commit_slot(confirm_.arg, gone, ops(kEvCodeDeleted, confirm_.arg, 0)) ? kConfirmDone : kConfirmFailed;
+    recount_admins();
+    return;
+  }
+  // Factory reset.
+  const bool full = confirm_.arg & kResetFullWipe;
+  const Settings& old = store_.settings();
+  Settings s = default_settings();  // fresh secret from the entropy HAL
+  s.session_counter = old.session_counter;
+  s.utc_offset_min = old.utc_offset_min;
+  s.enroll_token = old.enroll_token;
+  s.reset_count = static_cast<uint16_t>(old.reset_count + 1);
+  if (config_.retain_codes_on_reset) {
+    // The product that keeps its codes: same generation, same secret (the hashes need it).
+    s.generation = old.generation;
+    s.secret_epoch = old.secret_epoch;
+    copy_bytes(s.secret, old.secret, sizeof s.secret);
+  } else {
+    s.generation = old.generation + 1;
+    s.secret_epoch = old.secret_epoch + 1;
+  }
+  s.event_floor = full ? log_.head_seq() : old.event_floor;
+  const OpEvents ev = ops(kEvFactoryReset, kNoSlot, full ? kReasonResetFullWipe : kReasonResetKeepLog);
+  const bool ok = commit_settings(s, &ev);
+  wipe(&s, sizeof s);
+  confirm_.state = ok ? kConfirmDone : kConfirmFailed;
+  if (!ok) return;
+  locked_out_ = false;
+  recount_admins();
+  // The reset ends the session; a lock without codes is in factory state.
+  session_open_ = 0;
+  opened_by_ = kOpenedByNone;
+  opened_by_slot_ = 0xFFFF;
+}
+
+void Lock::key_override() { log(kEvKeyOverride); }
+
+void Lock::tamper() {
+  tamper_ = true;
+  log(kEvTamper);
+}
+
+void Lock::end_session(uint8_t event) {
+  if (enroll_.state == kEnrollWaitFirst || enroll_.state == kEnrollWaitSecond) enroll_abort(kReasonSessionEnded);
+  if (confirm_.state == kConfirmWaiting) confirm_.state = kConfirmCancelled;
+  log(event, opened_by_slot_);
+  session_open_ = 0;
+  opened_by_ = kOpenedByNone;
+  opened_by_slot_ = 0xFFFF;
+}
+
+void Lock::poll() {
+  const uint32_t now = hal_.ticks.now_ms();
+  if (entry_len_ > 0 && now - last_key_ms_ > config_.key_timeout_ms) clear_entry();
+  if (!storage_ok_) return;
+  if (locked_out_ && static_cast<int32_t>(now - lockout_until_ms_) >= 0) {
+    locked_out_ = false;
+    Settings s = store_.settings();
+    s.locked_out = 0;
+    const OpEvents ev = ops(kEvLockoutEnd, kNoSlot, 0);
+    commit_settings(s, &ev);
+  }
+  if ((enroll_.state == kEnrollWaitFirst || enroll_.state == kEnrollWaitSecond) &&
+      now - enroll_.started_ms > config_.enrollment_timeout_s * 1000u)
+    enroll_abort(kReasonTimeout);
+  if (confirm_.state == kConfirmWaiting && now - confirm_.started_ms > config_.confirmation_timeout_s * 1000u) {
+    confirm_.state = kConfirmTimedOut;
+    log(kEvConfirmTimeout, kNoSlot, confirm_.action == kActionDeleteSlot ? kReasonActionDelete : kReasonActionReset);
+  }
+  if (session_open_ && now - session_last_ms_ > config_.session_timeout_s * 1000u) end_session(kEvSessionTimeout);
+  const uint8_t b = battery_state();
+  if (b != battery_last_) {
+    battery_last_ = b;
+    log(b == kBatteryCritical ? kEvBatteryCritical : b == kBatteryLow ? kEvBatteryLow : kEvBatteryOk);
+  }
+}
+
+// ---- service commands -------------------------------------------------------------------------
+
+Reply Lock::handle(uint8_t cmd, const uint8_t* req, uint16_t len, uint8_t* out, uint16_t cap) {
+  if (cap < 64) return Reply::fail(kErrInvalidLength);
   switch (cmd) {
     case kCmdGetIdentity: return Reply::ok(identity(out));
     case kCmdGetStatus: return Reply::ok(status(out));
     case kCmdGetCapabilities: return Reply::ok(capabilities(out));
     case kCmdGetSession: return Reply::ok(session(out));
-    default:
-      if (cmd >= kCmdCloseSession && cmd <= kCmdCancelConfirmation) return Reply::fail(kErrSessionRequired);
-      return Reply::fail(kErrInvalidCommand);
+    default: break;
+  }
+  if (cmd < kCmdCloseSession || cmd > kCmdCancelConfirmation) return Reply::fail(kErrInvalidCommand);
+  if (!storage_ok_) return Reply::fail(kErrStorageFailure);
+  const uint8_t st = session_state();
+  if (st == kSessionFactory) {
+    if (cmd != kCmdOpenEnrollment && cmd != kCmdAbortEnrollment) return Reply::fail(kErrFactoryAdminOnly);
+  } else if (st != kSessionOpen) {
+    return Reply::fail(kErrSessionRequired);
+  }
+  session_last_ms_ = hal_.ticks.now_ms();
+  switch (cmd) {
+    case kCmdCloseSession:
+      end_session(kEvSessionClosed);
+      return Reply::ok(0);
+    case kCmdReadSlots: return read_slots(req, len, out, cap);
+    case kCmdReadEvents: return read_events(req, len, out, cap);
+    case kCmdGetFingerprint: return fingerprint(out);
+    case kCmdSetClock: return set_clock(req, len, out);
+    case kCmdOpenEnrollment: return open_enrollment(req, len);
+    case kCmdAbortEnrollment:
+      if (enroll_.state != kEnrollWaitFirst && enroll_.state != kEnrollWaitSecond) return Reply::fail(kErrNoEnrollment);
+      enroll_abort(kReasonHostCancelled);
+      return Reply::ok(0);
+    case kCmdDeleteSlot: return delete_slot(req, len, out);
+    case kCmdSetSlotEnabled: return set_slot_enabled(req, len);
+    case kCmdSetSchedule: return set_schedule(req, len);
+    case kCmdSetLockoutPolicy: return set_policy(req, len);
+    case kCmdFactoryReset: return factory_reset(req, len, out);
+    case kCmdGetLockoutPolicy: {
+      const Settings& s = store_.settings();
+      LockoutPolicy p{s.wrong_limit, s.doubling, s.disable_s, s.max_disable_s, 0};
+      copy_bytes(out, &p, sizeof p);
+      return Reply::ok(sizeof p);
+    }
+    case kCmdCancelConfirmation:
+      if (confirm_.state != kConfirmWaiting) return Reply::fail(kErrNoConfirmation);
+      confirm_.state = kConfirmCancelled;
+      return Reply::ok(0);
+    default: return Reply::fail(kErrInvalidCommand);
   }
 }
 
@@ -51,13 +720,38 @@ uint16_t Lock::identity(uint8_t* out) const {
 
 uint16_t Lock::status(uint8_t* out) {
   StatusResponse r{};
-  r.battery_mv = battery_.millivolts();
-  r.battery_state = r.battery_mv <= config_.critical_battery_mv ? kBatteryCritical
-                    : r.battery_mv <= config_.low_battery_mv    ? kBatteryLow
-                                                                : kBatteryOk;
-  r.session_state = kSessionNone;
-  r.flags = kStatusWithheld;
-  r.uptime_s = ticks_.now_ms() / 1000;
+  r.battery_mv = hal_.battery.millivolts();
+  r.battery_state = battery_state();
+  r.session_state = session_state();
+  r.uptime_s = (hal_.ticks.now_ms() - boot_ms_) / 1000;
+  uint8_t flags = 0;
+  if (admin_count_ == 0) flags |= kStatusFactoryState;
+  if (tamper_) flags |= kStatusTamper;
+  if (enroll_.state == kEnrollWaitFirst || enroll_.state == kEnrollWaitSecond) flags |= kStatusEnrollmentActive;
+  if (confirm_.state == kConfirmWaiting) flags |= kStatusConfirmationPending;
+  if (r.session_state == kSessionNone || !storage_ok_) {
+    flags |= kStatusWithheld;
+  } else {
+    const Settings& s = store_.settings();
+    if (hal_.rtc.is_set()) {
+      flags |= kStatusClockSet;
+      r.clock_utc = now_s();
+    }
+    if (locked_out_) {
+      flags |= kStatusLockedOut;
+      const uint32_t left = lockout_until_ms_ - hal_.ticks.now_ms();
+      r.lockout_remaining_s = static_cast<uint16_t>((left + 999) / 1000);
+    }
+    r.lockout_level = s.lockout_level;
+    r.utc_offset_min = s.utc_offset_min;
+    r.wrong_attempts = s.wrong_attempts;
+    r.event_head_seq = log_.head_seq();
+    uint32_t oldest = log_.oldest_seq();
+    if (s.event_floor > oldest) oldest = s.event_floor;
+    if (log_.head_seq() - oldest > config_.event_capacity) oldest = log_.head_seq() - config_.event_capacity;
+    r.event_count = log_.head_seq() - oldest;
+  }
+  r.flags = flags;
   copy_bytes(out, &r, sizeof r);
   return sizeof r;
 }
@@ -71,25 +765,308 @@ uint16_t Lock::capabilities(uint8_t* out) const {
   r.features = kFeatureRtc | kFeatureWeekdaySchedules | kFeatureDateRangeSchedules | kFeatureExpiring |
                kFeatureExpireAfterFirstUse | kFeatureFullWipe | kFeatureBatterySense | kFeatureTamperSensor |
                kFeatureMechanicalKey;
+  if (config_.retain_codes_on_reset) r.features |= kFeatureRetainsCodesOnReset;
   r.max_admins = config_.max_admins;
   r.min_wrong_limit = 1;
   r.max_wrong_limit = 255;
   r.min_disable_s = 1;
   r.max_disable_s = 3600;
-  r.session_timeout_s = 300;
-  r.confirmation_timeout_s = 60;
-  r.enrollment_timeout_s = 120;
+  r.session_timeout_s = config_.session_timeout_s;
+  r.confirmation_timeout_s = config_.confirmation_timeout_s;
+  r.enrollment_timeout_s = config_.enrollment_timeout_s;
   r.max_response = 1024;
   copy_bytes(out, &r, sizeof r);
   return sizeof r;
 }
 
-uint16_t Lock::session(uint8_t* out) const {
+uint16_t Lock::session(uint8_t* out) {
   SessionResponse r{};
-  r.state = kSessionNone;
-  r.opened_by_slot = 0xFFFF;
+  r.state = session_state();
+  r.opened_by = static_cast<uint8_t>(session_open_ ? opened_by_ : (r.state == kSessionFactory ? uint8_t{kOpenedByFactoryState} : uint8_t{kOpenedByNone}));
+  r.opened_by_slot = session_open_ ? opened_by_slot_ : 0xFFFF;
+  r.session_id = storage_ok_ ? store_.settings().session_counter : 0;
+  if (session_open_) {
+    const uint32_t idle = hal_.ticks.now_ms() - session_last_ms_;
+    const uint32_t limit = config_.session_timeout_s * 1000u;
+    r.remaining_s = static_cast<uint16_t>(idle >= limit ? 0 : (limit - idle + 999) / 1000);
+  }
+  r.enroll_state = enroll_.state;
+  r.enroll_reason = enroll_.reason;
+  r.enroll_slot = enroll_.state == kEnrollIdle ? 0xFFFF : enroll_.slot;
+  r.confirm_state = confirm_.state;
+  r.confirm_action = confirm_.action;
+  r.confirm_ticket = confirm_.ticket;
+  r.confirm_arg = confirm_.arg;
   copy_bytes(out, &r, sizeof r);
   return sizeof r;
+}
+
+Reply Lock::read_slots(const uint8_t* req, uint16_t len, uint8_t* out, uint16_t cap) {
+  ReadSlotsRequest rq;
+  if (!read_struct(req, len, rq)) return Reply::fail(kErrInvalidLength);
+  if (rq.start_index >= config_.slot_count) return Reply::fail(kErrSlotOutOfRange, rq.start_index);
+  uint16_t limit = rq.max_bytes && rq.max_bytes < cap ? rq.max_bytes : cap;
+  constexpr uint16_t kBig = sizeof(ReadSlotsResponseHead) + sizeof(SlotRecordHead) + sizeof(ScheduleBlock);
+  if (limit < kBig) return Reply::fail(kErrInvalidParameter);
+  ReadSlotsResponseHead head{rq.start_index, kNoMoreSlots, 0, 0};
+  uint16_t n = sizeof head;
+  const uint32_t now = now_s();
+  const bool set = hal_.rtc.is_set();
+  const Settings& st = store_.settings();
+  for (uint16_t i = rq.start_index; i < config_.slot_count; ++i) {
+    SlotData d;
+    if (!read_slot(i, d)) continue;
+    const bool sched = kind_of(d.role_kind) != kKindPersistent;
+    const uint16_t need = static_cast<uint16_t>(sizeof(SlotRecordHead) + (sched ? sizeof(ScheduleBlock) : 0));
+    if (n + need > limit || head.count == 255) {
+      head.next_index = i;
+      break;
+    }
+    SlotRecordHead r{};
+    r.index = i;
+    bool expired = false;
+    schedule_reason(d, now, set, &expired);
+    r.flags = static_cast<uint8_t>((d.flags & (kSlotOccupied | kSlotEnabled | kSlotFirstUseStarted)) |
+                                   (expired ? kSlotExpired : 0) |
+                                   (d.reset_count != st.reset_count ? kSlotRetainedAcrossReset : 0));
+    r.role_kind = d.role_kind;
+    r.created = d.created;
+    r.last_used = d.last_used;
+    r.use_count = d.use_count;
+    r.schedule_len = sched ? sizeof(ScheduleBlock) : 0;
+    copy_bytes(out + n, &r, sizeof r);
+    n = static_cast<uint16_t>(n + sizeof r);
+    if (sched) {
+      copy_bytes(out + n, d.schedule, sizeof(ScheduleBlock));
+      n = static_cast<uint16_t>(n + sizeof(ScheduleBlock));
+    }
+    ++head.count;
+  }
+  copy_bytes(out, &head, sizeof head);
+  return Reply::ok(n);
+}
+
+Reply Lock::read_events(const uint8_t* req, uint16_t len, uint8_t* out, uint16_t cap) {
+  ReadEventsRequest rq;
+  if (!read_struct(req, len, rq)) return Reply::fail(kErrInvalidLength);
+  const uint16_t limit = rq.max_bytes && rq.max_bytes < cap ? rq.max_bytes : cap;
+  if (limit < sizeof(ReadEventsResponseHead) + kMaxEncodedEvent) return Reply::fail(kErrInvalidParameter);
+  const Settings& st = store_.settings();
+  const uint32_t head_seq = log_.head_seq();
+  uint32_t oldest = log_.oldest_seq();
+  if (st.event_floor > oldest) oldest = st.event_floor;
+  if (head_seq - oldest > config_.event_capacity) oldest = head_seq - config_.event_capacity;
+  ReadEventsResponseHead h{};
+  h.head_seq = head_seq;
+  uint32_t seq = rq.from_seq;
+  if (seq < oldest) {
+    if (oldest > 1) h.flags |= kEventsTruncated;
+    seq = oldest;
+  }
+  h.first_seq = seq;
+  uint16_t n = sizeof h;
+  uint32_t prev = 0;
+  bool first = true;
+  for (; seq < head_seq; ++seq) {
+    if (rq.max_count && h.count >= rq.max_count) break;
+    Event ev;
+    if (!log_.read(seq, ev)) {
+      if (h.count == 0) return Reply::fail(kErrStorageFailure, 0);
+      break;
+    }
+    if (first) {
+      h.base_time = ev.time;
+      prev = ev.time;
+      first = false;
+    }
+    uint8_t tmp[kMaxEncodedEvent];
+    size_t k = 0;
+    const bool has_slot = ev.slot != kNoSlot;
+    const bool has_extra = ev.extra != 0;
+    tmp[k++] = static_cast<uint8_t>((ev.type & 0x3F) | (has_slot ? kEvHasSlot : 0) | (has_extra ? kEvHasExtra : 0));
+    const int32_t delta = static_cast<int32_t>(ev.time - prev);
+    const uint32_t zz = (static_cast<uint32_t>(delta) << 1) ^ static_cast<uint32_t>(delta >> 31);
+    k += put_leb(tmp + k, zz);
+    if (has_slot) k += put_leb(tmp + k, ev.slot);
+    if (has_extra) tmp[k++] = ev.extra;
+    if (n + k > limit) break;
+    copy_bytes(out + n, tmp, k);
+    n = static_cast<uint16_t>(n + k);
+    prev = ev.time;
+    ++h.count;
+  }
+  if (seq < head_seq) h.flags |= kEventsMore;
+  copy_bytes(out, &h, sizeof h);
+  return Reply::ok(n);
+}
+
+Reply Lock::fingerprint(uint8_t* out) {
+  static constexpr char kDomain[] = "lockfw-fingerprint-v1";
+  const Settings& st = store_.settings();
+  FingerprintResponse r{};
+  r.algorithm = kFingerprintHmacSha256;
+  r.secret_epoch = st.secret_epoch;
+  hal::Crypto::HmacState hs;
+  hal_.crypto.hmac_init(hs, st.secret, sizeof st.secret);
+  hal_.crypto.hmac_update(hs, reinterpret_cast<const uint8_t*>(kDomain), sizeof kDomain - 1);
+  for (uint16_t i = 0; i < config_.slot_count; ++i) {
+    SlotData d;
+    if (!read_slot(i, d)) continue;
+    ++r.occupied_count;
+    uint8_t rec[4 + 8];
+    store_u16(rec, i);
+    rec[2] = d.flags & (kSlotOccupied | kSlotEnabled);
+    rec[3] = d.role_kind;
+    copy_bytes(rec + 4, d.schedule, 8);
+    if (kind_of(d.role_kind) == kKindTemporaryFirstUse) zero_bytes(rec + 8, 4);  // usage, not configuration
+    hal_.crypto.hmac_update(hs, rec, sizeof rec);
+    hal_.crypto.hmac_update(hs, d.hash, sizeof d.hash);
+  }
+  hal_.crypto.hmac_final(hs, r.digest);
+  wipe(&hs, sizeof hs);
+  copy_bytes(out, &r, sizeof r);
+  return Reply::ok(sizeof r);
+}
+
+Reply Lock::set_clock(const uint8_t* req, uint16_t len, uint8_t* out) {
+  SetClockRequest rq;
+  if (!read_struct(req, len, rq)) return Reply::fail(kErrInvalidLength);
+  if (rq.utc < kMinValidUtc || rq.utc_offset_min < -720 || rq.utc_offset_min > 840) return Reply::fail(kErrInvalidTime);
+  SetClockResponse r{};
+  r.was_set = hal_.rtc.is_set() ? 1 : 0;
+  r.previous_utc = r.was_set ? now_s() : 0;
+  hal_.rtc.set(rq.utc);
+  Settings s = store_.settings();
+  s.utc_offset_min = rq.utc_offset_min;
+  const OpEvents ev = ops(kEvClockSet, kNoSlot, 0);
+  if (!commit_settings(s, &ev)) return Reply::fail(kErrStorageFailure);
+  copy_bytes(out, &r, sizeof r);
+  return Reply::ok(sizeof r);
+}
+
+Reply Lock::open_enrollment(const uint8_t* req, uint16_t len) {
+  OpenEnrollmentRequest rq;
+  if (!read_struct(req, len, rq)) return Reply::fail(kErrInvalidLength);
+  if (enroll_.state == kEnrollWaitFirst || enroll_.state == kEnrollWaitSecond) return Reply::fail(kErrEnrollmentActive);
+  if (confirm_.state == kConfirmWaiting) return Reply::fail(kErrConfirmationPending);
+  if (rq.slot >= config_.slot_count) return Reply::fail(kErrSlotOutOfRange, rq.slot);
+  if (rq.role >= kRoleCount) return Reply::fail(kErrInvalidRole);
+  if (rq.kind >= kKindCount) return Reply::fail(kErrInvalidKind);
+  if (admin_count_ == 0 && rq.role != kRoleAdmin) return Reply::fail(kErrFactoryAdminOnly);
+  SlotData cur;
+  const bool cur_admin = read_slot(rq.slot, cur) && role_of(cur.role_kind) == kRoleAdmin;
+  if (rq.role == kRoleAdmin && !cur_admin && config_.max_admins && admin_count_ >= config_.max_admins)
+    return Reply::fail(kErrAdminLimit, rq.slot);
+  if (cur_admin && rq.role != kRoleAdmin && admin_count_ <= 1) return Reply::fail(kErrLastAdmin, rq.slot);
+  uint8_t sched[8];
+  copy_bytes(sched, rq.schedule.b, sizeof sched);
+  if (const uint8_t e = validate_schedule(rq.kind, sched); e != kErrNone) return Reply::fail(e, rq.slot);
+  if (locked_out_) return Reply::fail(kErrKeypadBusy);
+  Settings s = store_.settings();
+  ++s.enroll_token;
+  s.enroll_pending = static_cast<uint16_t>(rq.slot + 1);
+  const OpEvents ev = ops(kEvEnrollStarted, rq.slot, 0);
+  if (!commit_settings(s, &ev)) return Reply::fail(kErrStorageFailure);
+  enroll_ = Enroll{};
+  enroll_.state = kEnrollWaitFirst;
+  enroll_.slot = rq.slot;
+  enroll_.role = rq.role;
+  enroll_.kind = rq.kind;
+  copy_bytes(enroll_.schedule, sched, sizeof sched);
+  enroll_.started_ms = hal_.ticks.now_ms();
+  clear_entry();
+  return Reply::ok(0);
+}
+
+Reply Lock::delete_slot(const uint8_t* req, uint16_t len, uint8_t* out) {
+  SlotRequest rq;
+  if (!read_struct(req, len, rq)) return Reply::fail(kErrInvalidLength);
+  if (enroll_.state == kEnrollWaitFirst || enroll_.state == kEnrollWaitSecond) return Reply::fail(kErrEnrollmentActive);
+  if (confirm_.state == kConfirmWaiting) return Reply::fail(kErrConfirmationPending);
+  if (rq.slot >= config_.slot_count) return Reply::fail(kErrSlotOutOfRange, rq.slot);
+  SlotData d;
+  if (!read_slot(rq.slot, d)) return Reply::fail(kErrSlotEmpty, rq.slot);
+  if (role_of(d.role_kind) == kRoleAdmin && admin_count_ <= 1) return Reply::fail(kErrLastAdmin, rq.slot);
+  if (locked_out_) return Reply::fail(kErrKeypadBusy);
+  confirm_ = Confirm{kConfirmWaiting, kActionDeleteSlot, ++ticket_counter_, rq.slot, hal_.ticks.now_ms()};
+  log(kEvConfirmRequested, rq.slot, kReasonActionDelete);
+  clear_entry();
+  PendingConfirmation p{confirm_.ticket, config_.confirmation_timeout_s};
+  copy_bytes(out, &p, sizeof p);
+  return Reply::ok(sizeof p);
+}
+
+Reply Lock::factory_reset(const uint8_t* req, uint16_t len, uint8_t* out) {
+  FactoryResetRequest rq;
+  if (!read_struct(req, len, rq)) return Reply::fail(kErrInvalidLength);
+  if (enroll_.state == kEnrollWaitFirst || enroll_.state == kEnrollWaitSecond) return Reply::fail(kErrEnrollmentActive);
+  if (confirm_.state == kConfirmWaiting) return Reply::fail(kErrConfirmationPending);
+  if (rq.flags & ~kResetFullWipe) return Reply::fail(kErrInvalidParameter);
+  if (locked_out_) return Reply::fail(kErrKeypadBusy);
+  confirm_ = Confirm{kConfirmWaiting, kActionFactoryReset, ++ticket_counter_, rq.flags, hal_.ticks.now_ms()};
+  log(kEvConfirmRequested, kNoSlot, kReasonActionReset);
+  clear_entry();
+  PendingConfirmation p{confirm_.ticket, config_.confirmation_timeout_s};
+  copy_bytes(out, &p, sizeof p);
+  return Reply::ok(sizeof p);
+}
+
+Reply Lock::set_slot_enabled(const uint8_t* req, uint16_t len) {
+  SetSlotEnabledRequest rq;
+  if (!read_struct(req, len, rq)) return Reply::fail(kErrInvalidLength);
+  if (rq.slot >= config_.slot_count) return Reply::fail(kErrSlotOutOfRange, rq.slot);
+  if (rq.enabled > 1) return Reply::fail(kErrInvalidParameter);
+  SlotData d;
+  if (!read_slot(rq.slot, d)) return Reply::fail(kErrSlotEmpty, rq.slot);
+  if (!rq.enabled && role_of(d.role_kind) == kRoleAdmin && (d.flags & kSlotEnabled)) {
+    // Disabling the only enabled admin would leave nobody who can open a service session.
+    uint16_t enabled_admins = 0;
+    for (uint16_t i = 0; i < config_.slot_count; ++i) {
+      SlotData o;
+      if (read_slot(i, o) && role_of(o.role_kind) == kRoleAdmin && (o.flags & kSlotEnabled)) ++enabled_admins;
+    }
+    if (enabled_admins <= 1) return Reply::fail(kErrLastAdmin, rq.slot);
+  }
+  if (rq.enabled)
+    d.flags |= kSlotEnabled;
+  else
+    d.flags = static_cast<uint8_t>(d.flags & ~kSlotEnabled);
+  if (!commit_slot(rq.slot, d, ops(rq.enabled ? kEvCodeEnabled : kEvCodeDisabled, rq.slot, 0)))
+    return Reply::fail(kErrStorageFailure);
+  return Reply::ok(0);
+}
+
+Reply Lock::set_schedule(const uint8_t* req, uint16_t len) {
+  SetScheduleRequest rq;
+  if (!read_struct(req, len, rq)) return Reply::fail(kErrInvalidLength);
+  if (rq.slot >= config_.slot_count) return Reply::fail(kErrSlotOutOfRange, rq.slot);
+  if (rq.kind >= kKindCount) return Reply::fail(kErrInvalidKind);
+  SlotData d;
+  if (!read_slot(rq.slot, d)) return Reply::fail(kErrSlotEmpty, rq.slot);
+  uint8_t sched[8];
+  copy_bytes(sched, rq.schedule.b, sizeof sched);
+  if (const uint8_t e = validate_schedule(rq.kind, sched); e != kErrNone) return Reply::fail(e, rq.slot);
+  d.role_kind = pack_role_kind(role_of(d.role_kind), rq.kind);
+  copy_bytes(d.schedule, sched, sizeof sched);
+  d.flags = static_cast<uint8_t>(d.flags & ~kSlotFirstUseStarted);
+  if (!commit_slot(rq.slot, d, ops(kEvScheduleChanged, rq.slot, 0))) return Reply::fail(kErrStorageFailure);
+  return Reply::ok(0);
+}
+
+Reply Lock::set_policy(const uint8_t* req, uint16_t len) {
+  LockoutPolicy p;
+  if (!read_struct(req, len, p)) return Reply::fail(kErrInvalidLength);
+  if (p.wrong_code_limit < 1 || p.doubling > 1 || p.disable_s < 1 || p.disable_s > 3600 ||
+      p.max_disable_s < p.disable_s || p.max_disable_s > 3600)
+    return Reply::fail(kErrInvalidPolicy);
+  Settings s = store_.settings();
+  s.wrong_limit = p.wrong_code_limit;
+  s.doubling = p.doubling;
+  s.disable_s = p.disable_s;
+  s.max_disable_s = p.max_disable_s;
+  const OpEvents ev = ops(kEvPolicyChanged, kNoSlot, 0);
+  if (!commit_settings(s, &ev)) return Reply::fail(kErrStorageFailure);
+  return Reply::ok(0);
 }
 
 }  // namespace lockfw

@@ -1,31 +1,150 @@
-// The lock's service-command handler. Grows with the firmware; see docs/firmware.md.
+// The lock: slots, keypad, lockout, clock, battery, sessions, enrollment, confirmations and
+// the service commands, over the storage journal. See docs/firmware.md.
 #pragma once
 
 #include <stdint.h>
 
 #include "core/command_handler.h"
 #include "core/device_config.h"
+#include "core/storage.h"
 #include "hal/hal.h"
 
 namespace lockfw {
 
+struct LockHal {
+  hal::Ticks& ticks;
+  hal::Rtc& rtc;
+  hal::Battery& battery;
+  hal::Bolt& bolt;
+  hal::Flash& flash;
+  hal::Crypto& crypto;
+  hal::Entropy& entropy;
+};
+
 class Lock final : public CommandHandler {
  public:
-  Lock(const DeviceConfig& config, const char* serial, hal::Ticks& ticks, hal::Battery& battery);
+  Lock(const DeviceConfig& config, const char* serial, const LockHal& hal);
+
+  // Mounts storage, repairs what a power cut interrupted, logs power-on. False: the flash
+  // failed; the lock still answers identity/status and refuses the rest with kErrStorageFailure.
+  bool boot();
 
   Reply handle(uint8_t cmd, const uint8_t* request, uint16_t length, uint8_t* out,
                uint16_t out_capacity) override;
 
+  // Physical inputs.
+  void key(char c);      // '0'-'9', '*', '#'
+  void key_override();   // mechanical key turned
+  void tamper();         // escutcheon removed
+  // Timeouts (keys, lockout, session, enrollment, confirmation) and battery watch.
+  void poll();
+
+  // Read-only views for the simulator's control interface and for tests.
+  bool storage_ok() const { return storage_ok_; }
+  bool factory_state() const { return admin_count_ == 0; }
+  uint8_t session_state() const;
+  uint8_t enroll_state() const { return enroll_.state; }
+  uint8_t confirm_state() const { return confirm_.state; }
+  bool locked_out() const { return locked_out_; }
+  uint8_t battery_state();
+  EventLog& events() { return log_; }
+  StateStore& state() { return store_; }
+  const DeviceConfig& config() const { return config_; }
+  // The slot as the service port reports it (occupied in the current generation); false if free.
+  bool read_slot(uint16_t index, SlotData& out);
+
  private:
+  struct Enroll {
+    uint8_t state, reason, role, kind;
+    uint16_t slot;
+    uint8_t schedule[8];
+    uint8_t first_hash[32];
+    uint32_t started_ms;
+  };
+  struct Confirm {
+    uint8_t state, action;
+    uint16_t ticket, arg;
+    uint32_t started_ms;
+  };
+
+  // commands
   uint16_t identity(uint8_t* out) const;
   uint16_t status(uint8_t* out);
   uint16_t capabilities(uint8_t* out) const;
-  uint16_t session(uint8_t* out) const;
+  uint16_t session(uint8_t* out);
+  Reply read_slots(const uint8_t* req, uint16_t len, uint8_t* out, uint16_t cap);
+  Reply read_events(const uint8_t* req, uint16_t len, uint8_t* out, uint16_t cap);
+  Reply fingerprint(uint8_t* out);
+  Reply set_clock(const uint8_t* req, uint16_t len, uint8_t* out);
+  Reply open_enrollment(const uint8_t* req, uint16_t len);
+  Reply delete_slot(const uint8_t* req, uint16_t len, uint8_t* out);
+  Reply factory_reset(const uint8_t* req, uint16_t len, uint8_t* out);
+  Reply set_slot_enabled(const uint8_t* req, uint16_t len);
+  Reply set_schedule(const uint8_t* req, uint16_t len);
+  Reply set_policy(const uint8_t* req, uint16_t len);
+
+  // keypad flows
+  void submit();
+  void unlock_attempt(const char* d, uint8_t n);
+  void service_attempt(const char* d, uint8_t n);
+  void enroll_entry(const char* d, uint8_t n);
+  void confirm_entry(const char* d, uint8_t n, bool cancel);
+  void wrong_code(uint16_t slot_hint);
+  void enroll_abort(uint8_t reason);
+  void confirm_finish(uint8_t state, uint8_t event);
+  void execute_confirmed();
+  void end_session(uint8_t event);
+  void start_lockout_timer();
+
+  // helpers
+  int match(const char* d, uint8_t n, bool admin_only, int skip_slot = -1);
+  void code_hash(uint16_t slot, const char* d, uint8_t n, uint8_t out[32]);
+  bool occupied(const SlotData& d) const;
+  uint8_t schedule_reason(const SlotData& d, uint32_t now, bool set, bool* expired = nullptr) const;
+  uint8_t validate_schedule(uint8_t kind, uint8_t* sched) ;
+  void recount_admins();
+  uint32_t now_s();
+  uint8_t clock_extra();
+  void log(uint8_t type, uint16_t slot = kNoSlot, uint8_t reason = 0);
+  OpEvents ops(uint8_t type0, uint16_t slot0, uint8_t reason0, uint8_t type1 = 0, uint16_t slot1 = kNoSlot,
+               uint8_t reason1 = 0);
+  bool commit_slot(uint16_t index, const SlotData& d, const OpEvents& ev);
+  bool commit_settings(const Settings& s, const OpEvents* ev);
+  void flush_ops(const OpEvents& ev);
+  void clear_entry();
+  Settings default_settings();
 
   const DeviceConfig& config_;
   char serial_[16] = {};
-  hal::Ticks& ticks_;
-  hal::Battery& battery_;
+  LockHal hal_;
+  StateStore store_;
+  EventLog log_;
+  bool storage_ok_ = false;
+  uint16_t admin_count_ = 0;
+  uint32_t boot_ms_ = 0;
+
+  // keypad
+  char entry_[16] = {};
+  uint8_t entry_len_ = 0;
+  bool entry_overflow_ = false;
+  uint32_t last_key_ms_ = 0;
+  uint32_t rng_ = 0x12345678u;
+
+  // lockout (counters live in Settings; the timer in RAM)
+  bool locked_out_ = false;
+  uint32_t lockout_until_ms_ = 0;
+
+  // session
+  uint8_t session_open_ = 0;  // 1 open (keypad or after factory onboarding)
+  uint8_t opened_by_ = 0;
+  uint16_t opened_by_slot_ = 0xFFFF;
+  uint32_t session_last_ms_ = 0;
+  Enroll enroll_ = {};
+  Confirm confirm_ = {};
+  uint16_t ticket_counter_ = 0;
+
+  bool tamper_ = false;
+  uint8_t battery_last_ = 0;
 };
 
 }  // namespace lockfw

@@ -45,3 +45,57 @@ class Battery {
 };
 
 }  // namespace lockfw::hal
+
+namespace lockfw::hal {
+
+// NOR flash as the part really has it: erase sets a whole block to 0xFF, program can only
+// turn 1 bits into 0, and every block survives a limited number of erase cycles. A false
+// return means the operation did not complete (power lost, worn out): core treats the
+// block as suspect and never assumes the write happened.
+class Flash {
+ public:
+  virtual uint32_t block_size() const = 0;
+  virtual uint32_t block_count() const = 0;
+  virtual bool read(uint32_t addr, uint8_t* buf, uint32_t n) = 0;
+  virtual bool prog(uint32_t addr, const uint8_t* buf, uint32_t n) = 0;
+  virtual bool erase(uint32_t block) = 0;
+ protected:
+  ~Flash() = default;
+};
+
+// Battery-backed real-time clock. After power loss it is "not set" and counts seconds from
+// zero; set() makes it a UTC clock again. The part's crystal drifts; the port models that.
+class Rtc {
+ public:
+  virtual bool is_set() = 0;
+  virtual uint32_t now() = 0;  // UTC seconds when set, seconds since power-on otherwise
+  virtual void set(uint32_t utc) = 0;
+ protected:
+  ~Rtc() = default;
+};
+
+// The motor that throws the bolt. unlock() drives it open for one entry (the mechanism
+// relocks by itself); false when the motor could not be driven.
+class Bolt {
+ public:
+  virtual bool unlock() = 0;
+ protected:
+  ~Bolt() = default;
+};
+
+// HMAC-SHA-256 and SHA-256. A port maps this onto its crypto engine or a library
+// (host: libsodium; Cortex-M: the portable implementation in port/cortexm).
+class Crypto {
+ public:
+  struct HmacState {
+    alignas(8) uint8_t opaque[256];
+  };
+  virtual void hmac_init(HmacState& st, const uint8_t* key, size_t key_len) = 0;
+  virtual void hmac_update(HmacState& st, const uint8_t* data, size_t n) = 0;
+  virtual void hmac_final(HmacState& st, uint8_t out[32]) = 0;
+  virtual void sha256(const uint8_t* data, size_t n, uint8_t out[32]) = 0;
+ protected:
+  ~Crypto() = default;
+};
+
+}  // namespace lockfw::hal

@@ -50,12 +50,16 @@ std::expected<void, std::string> SocketServer::listen(const std::string& path) {
 }
 
 void SocketServer::run(const std::function<void(const uint8_t*)>& on_report, const std::function<void()>& tick,
-                       const volatile bool& stop_flag, int tick_ms) {
+                       const volatile bool& stop_flag, int tick_ms,
+                       const std::function<void(std::vector<pollfd>&)>& add_fds,
+                       const std::function<void(const pollfd&)>& on_fd) {
   std::vector<pollfd> fds;
   while (!stop_flag) {
     fds.clear();
     fds.push_back({listen_fd_, POLLIN, 0});
     for (int c : port_.clients()) fds.push_back({c, POLLIN, 0});
+    const size_t own = fds.size();
+    if (add_fds) add_fds(fds);
     const int n = ::poll(fds.data(), fds.size(), tick_ms);
     if (n < 0 && errno != EINTR) break;
     if (n > 0) {
@@ -63,7 +67,9 @@ void SocketServer::run(const std::function<void(const uint8_t*)>& on_report, con
         const int c = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
         if (c >= 0) port_.add_client(c);
       }
-      for (size_t i = 1; i < fds.size(); ++i) {
+      for (size_t i = own; i < fds.size(); ++i)
+        if (fds[i].revents && on_fd) on_fd(fds[i]);
+      for (size_t i = 1; i < own; ++i) {
         if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
         uint8_t report[wire::kReportSize];
         const ssize_t got = ::recv(fds[i].fd, report, sizeof report, MSG_DONTWAIT);

@@ -1,0 +1,207 @@
+// lockdiag report verify | render | sign
+#include "report_commands.h"
+
+#include <iostream>
+#include <memory>
+
+#include "command_guard.h"
+#include "exit_codes.h"
+#include "json_flag.h"
+#include "lockdiag/reports/canonical.h"
+#include "lockdiag/reports/codec.h"
+#include "lockdiag/reports/io.h"
+#include "lockdiag/reports/render.h"
+#include "lockdiag/reports/sign.h"
+#include "lockdiag/reports/verify.h"
+#include "technician_key.h"
+
+namespace lockdiag::cli {
+namespace {
+
+namespace r = lockdiag::reports;
+
+int read_error(const r::VerifyError& e) {
+  std::cerr << "lockdiag: " << e.message << "\n";
+  return e.reason == r::VerifyReason::unreadable ? kExitDataError : kExitInvalid;
+}
+
+// ---- verify ---------------------------------------------------------------------------------
+
+struct VerifyArgs {
+  std::string file;
+  std::string key_file;
+  bool json = false;
+};
+
+int verify_failed(const r::VerifyError& e, bool json) {
+  std::cerr << "lockdiag: report does not verify (" << r::reason_id(e.reason) << "): " << e.message << "\n";
+  if (json)
+    std::cout << nlohmann::json{{"valid", false}, {"reason", r::reason_id(e.reason)}, {"message", e.message}}
+                     .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+              << "\n";
+  return e.reason == r::VerifyReason::unreadable ? kExitDataError : kExitInvalid;
+}
+
+int verify(const CLI::App& sub, const VerifyArgs& a) {
+  const bool json = json_requested(sub, a.json);
+  std::optional<r::PublicKey> trusted;
+  if (!a.key_file.empty()) {
+    auto bytes = r::read_report_file(a.key_file, 4096);
+    if (!bytes) {
+      std::cerr << "lockdiag: cannot use key file: " << bytes.error().message << "\n";
+      return kExitDataError;
+    }
+    auto key = r::parse_public_key_file(*bytes);
+    if (!key) {
+      std::cerr << "lockdiag: cannot use " << a.key_file << ": " << key.error().message << "\n";
+      return kExitDataError;
+    }
+    trusted = *key;
+  }
+  auto bytes = r::read_report_file(a.file);
+  if (!bytes) return verify_failed(bytes.error(), json);
+  auto summary = r::verify(*bytes, trusted);
+  if (!summary) return verify_failed(summary.error(), json);
+  if (!trusted) {
+    // Without --key, only keys this machine already trusts count.
+    for (const auto& k : locally_trusted_keys())
+      if (k == summary->public_key) summary->key_trusted = true;
+    if (!summary->key_trusted)
+      return verify_failed(
+          {r::VerifyReason::unknown_key,
+           "signed by key " + summary->key_id +
+               ", which is not trusted here; pass --key with the technician's public key file "
+               "(lockdiag keys export)"},
+          json);
+  }
+  if (json) {
+    std::size_t counts[3] = {0, 0, 0};
+    for (const auto& f : summary->report.findings) ++counts[static_cast<int>(f.severity)];
+    const auto& rep = summary->report;
+    std::cout << nlohmann::json{{"valid", true},
+                                {"report_id", rep.id},
+                                {"job_kind", r::to_string(rep.kind)},
+                                {"technician", rep.technician.name},
+                                {"company", rep.technician.company},
+                                {"lock_serial", rep.lock.serial},
+                                {"finished_at", rep.finished_at},
+                                {"key_id", summary->key_id},
+                                {"sha256", summary->sha256},
+                                {"findings",
+                                 {{"info", counts[0]}, {"warning", counts[1]}, {"critical", counts[2]}}}}
+                     .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+              << "\n";
+  } else {
+    std::cout << summary->one_line() << "\n";
+  }
+  return kExitOk;
+}
+
+// ---- render ---------------------------------------------------------------------------------
+
+struct RenderArgs {
+  std::string file;
+  std::string out;
+  std::string paper = "a4";
+};
+
+int render(const RenderArgs& a) {
+  auto bytes = r::read_report_file(a.file);
+  if (!bytes) return read_error(bytes.error());
+  auto parsed = r::parse_json(*bytes);
+  const bool is_signed = parsed && parsed->is_object() && parsed->contains("signature");
+  r::Report report;
+  std::optional<r::SignatureBlock> block;
+  if (is_signed) {
+    // The PDF shows the key that signed; the file must verify against it first.
+    auto summary = r::verify(*bytes, std::nullopt);
+    if (!summary) return verify_failed(summary.error(), false);
+    report = std::move(summary->report);
+    block = r::SignatureBlock{summary->key_id, summary->public_key.hex()};
+  } else {
+    auto body = r::parse_report_body(*bytes);
+    if (!body) {
+      std::cerr << "lockdiag: cannot render " << a.file << ": " << body.error().message << "\n";
+      return kExitDataError;
+    }
+    report = std::move(*body);
+    std::cerr << "lockdiag: " << a.file << " is not signed; the PDF is marked as a draft\n";
+  }
+  auto pdf = r::render_pdf(report, block, a.paper == "letter" ? r::Paper::letter : r::Paper::a4);
+  if (!pdf) {
+    std::cerr << "lockdiag: " << pdf.error().message << "\n";
+    return kExitFailure;
+  }
+  if (auto ok = r::write_file_atomic(a.out, *pdf, 0644); !ok) {
+    std::cerr << "lockdiag: " << ok.error().message << "\n";
+    return kExitDataError;
+  }
+  std::cout << "wrote " << a.out << " (" << pdf->size() << " bytes, " << a.paper << ")\n";
+  return kExitOk;
+}
+
+// ---- sign -----------------------------------------------------------------------------------
+
+struct SignArgs {
+  std::string file;
+  std::string out;
+};
+
+int sign(const SignArgs& a) {
+  auto bytes = r::read_report_file(a.file);
+  if (!bytes) return read_error(bytes.error());
+  auto report = r::parse_report_body(*bytes);
+  if (!report) {
+    std::cerr << "lockdiag: cannot sign " << a.file << ": " << report.error().message << "\n";
+    return kExitDataError;
+  }
+  auto key = technician_signing_key();
+  if (!key) {
+    std::cerr << "lockdiag: " << key.error().message << "\n";
+    return key.error().exit_code;
+  }
+  auto signed_bytes = r::sign_report(*report, *key);
+  if (!signed_bytes) {
+    std::cerr << "lockdiag: cannot sign: " << signed_bytes.error().message << "\n";
+    return kExitDataError;
+  }
+  if (auto ok = r::write_file_atomic(a.out, *signed_bytes, 0644); !ok) {
+    std::cerr << "lockdiag: " << ok.error().message << "\n";
+    return kExitDataError;
+  }
+  std::cout << "signed report " << report->id << " with key " << key->public_key().key_id() << ": " << a.out
+            << "\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_report_commands(CLI::App& root) {
+  CLI::App* report = root.add_subcommand("report", "job reports: verify, render to PDF, sign");
+  report->require_subcommand(1);
+
+  CLI::App* v = report->add_subcommand(
+      "verify", "check a signed report offline (exit 0 valid, 6 invalid, 7 unreadable)");
+  auto va = std::make_shared<VerifyArgs>();
+  v->add_option("FILE", va->file, "signed report file")->required();
+  v->add_option("--key", va->key_file, "the technician's public key file (lockdiag keys export)");
+  v->add_flag("--json", va->json, "machine-readable output on stdout");
+  v->callback([v, va] { command_exit_code() = guarded([&] { return verify(*v, *va); }); });
+
+  CLI::App* rd = report->add_subcommand("render", "render a report (signed, or an unsigned draft) to PDF");
+  auto ra = std::make_shared<RenderArgs>();
+  rd->add_option("FILE", ra->file, "report file")->required();
+  rd->add_option("-o,--output", ra->out, "PDF file to write")->required();
+  rd->add_option("--paper", ra->paper, "paper size")
+      ->check(CLI::IsMember({"a4", "letter"}))
+      ->capture_default_str();
+  rd->callback([ra] { command_exit_code() = guarded([&] { return render(*ra); }); });
+
+  CLI::App* s = report->add_subcommand("sign", "sign an unsigned report body with the technician key");
+  auto sa = std::make_shared<SignArgs>();
+  s->add_option("FILE", sa->file, "unsigned report body (JSON)")->required();
+  s->add_option("-o,--output", sa->out, "signed report file to write")->required();
+  s->callback([sa] { command_exit_code() = guarded([&] { return sign(*sa); }); });
+}
+
+}  // namespace lockdiag::cli

@@ -1,0 +1,13 @@
+# lockdiag_cli_reports: the `report` and `keys` commands of lockdiag (report_commands.h).
+# app/cli/CMakeLists.txt includes this file and links lockdiag to the target; the reports
+# tests include it too, hence the guard.
+if(NOT TARGET lockdiag_cli_reports)
+  add_library(lockdiag_cli_reports STATIC
+    ${CMAKE_CURRENT_LIST_DIR}/report_commands.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/key_commands.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/technician_key.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/passphrase.cpp)
+  target_include_directories(lockdiag_cli_reports PUBLIC ${CMAKE_CURRENT_LIST_DIR})
+  target_link_libraries(lockdiag_cli_reports PUBLIC lockdiag_reports CLI11::CLI11 nlohmann_json::nlohmann_json)
+  lockdiag_own(lockdiag_cli_reports)
+endif()

@@ -1,0 +1,131 @@
+// The job store: every visit, its steps, snapshots, findings and reports, in one SQLite file.
+// It never holds a code value: snapshots count codes, steps name slots.
+#pragma once
+
+#include <cstdint>
+#include <expected>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+struct sqlite3;
+
+namespace lockdiag::app {
+
+struct StoreError {
+  enum Kind { kDamaged, kReadOnly, kIo, kNotFound, kConstraint } kind;
+  std::string message;
+};
+template <typename T>
+using StoreResult = std::expected<T, StoreError>;
+
+enum class JobState { kRunning, kInterrupted, kDone, kFailed, kRolledBack };
+enum class StepState { kStarted, kDone, kFailed, kSkipped };
+
+struct JobRecord {
+  int64_t id = 0;
+  std::string kind;        // diagnose, handoff_audit, reset_onboarding, rotation, clock_sync
+  JobState state = JobState::kRunning;
+  std::string lock_serial;
+  std::string site;
+  std::string customer;
+  std::string technician;
+  std::string created_at;  // RFC 3339 UTC
+  std::string updated_at;
+  std::string params_json; // workflow inputs (slots to keep, users to enroll...), never a code
+};
+
+struct StepRecord {
+  int64_t job_id = 0;
+  int seq = 0;
+  std::string name;
+  StepState state = StepState::kStarted;
+  bool confirmed_at_lock = false;
+  std::string started_at;
+  std::string finished_at;
+  std::string outcome;
+  std::string detail_json;
+};
+
+struct FindingRecord {
+  std::string code;
+  std::string severity;  // info, warning, critical
+  std::string title;
+  std::string next_step;
+  std::string detail_json;
+};
+
+struct LockRecord {
+  std::string serial;
+  std::string model;
+  std::string firmware;
+  std::optional<uint32_t> last_event_seq;  // where the last job's event read ended
+};
+
+class JobStore {
+ public:
+  static constexpr int kSchemaVersion = 1;
+
+  // $XDG_DATA_HOME/lockdiag/jobs.sqlite (or ~/.local/share/...).
+  static std::filesystem::path default_path();
+
+  // Opens (creating with mode 0600 if absent), migrates, checks integrity. A damaged file is
+  // opened read-only with warning() saying so; it is never truncated or rewritten.
+  static StoreResult<JobStore> open(const std::filesystem::path& path);
+
+  JobStore(JobStore&&) noexcept;
+  JobStore& operator=(JobStore&&) noexcept;
+  ~JobStore();
+
+  bool read_only() const { return read_only_; }
+  const std::string& warning() const { return warning_; }
+  const std::filesystem::path& path() const { return path_; }
+
+  StoreResult<void> upsert_lock(const LockRecord& lock);
+  StoreResult<std::optional<LockRecord>> find_lock(const std::string& serial);
+  StoreResult<void> set_last_event_seq(const std::string& serial, uint32_t seq);
+
+  StoreResult<int64_t> create_job(const JobRecord& job);
+  StoreResult<JobRecord> job(int64_t id);
+  StoreResult<std::vector<JobRecord>> jobs(const std::string& lock_serial = {});
+  StoreResult<void> set_job_state(int64_t id, JobState state);
+
+  // Steps are written before a workflow acts (kStarted) and after (kDone/kFailed).
+  StoreResult<void> begin_step(int64_t job_id, int seq, const std::string& name, const std::string& detail_json = "{}");
+  StoreResult<void> finish_step(int64_t job_id, int seq, StepState state, const std::string& outcome,
+                                bool confirmed_at_lock = false, const std::string& detail_json = "{}");
+  StoreResult<std::vector<StepRecord>> steps(int64_t job_id);
+
+  StoreResult<void> save_snapshot(int64_t job_id, const std::string& phase, const std::string& json);
+  StoreResult<std::optional<std::string>> snapshot(int64_t job_id, const std::string& phase);
+  // The latest snapshot of this phase from an earlier finished job on the same lock.
+  StoreResult<std::optional<std::string>> previous_snapshot(const std::string& lock_serial, int64_t before_job_id,
+                                                            const std::string& phase);
+
+  StoreResult<void> replace_findings(int64_t job_id, const std::vector<FindingRecord>& findings);
+  StoreResult<std::vector<FindingRecord>> findings(int64_t job_id);
+
+  StoreResult<void> add_report(int64_t job_id, const std::string& path, const std::string& sha256_hex,
+                               const std::string& key_id);
+
+ private:
+  JobStore() = default;
+  StoreResult<void> exec(const char* sql);
+  StoreResult<void> writable() const;
+
+  sqlite3* db_ = nullptr;
+  bool read_only_ = false;
+  std::string warning_;
+  std::filesystem::path path_;
+};
+
+const char* to_string(JobState s);
+const char* to_string(StepState s);
+std::optional<JobState> job_state_from(const std::string& s);
+
+// Current UTC time as RFC 3339 ("2026-11-21T08:30:00Z").
+std::string utc_now_rfc3339();
+
+}  // namespace lockdiag::app

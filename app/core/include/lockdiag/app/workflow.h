@@ -1,0 +1,77 @@
+// The service-call workflows as explicit state machines over the job store: every step is
+// recorded before it acts and after, so a job interrupted anywhere resumes (re-reading the
+// lock to learn whether the interrupted step took effect) or rolls back, and its record
+// tells the truth.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lockdiag/app/job_store.h"
+#include "lockdiag/app/operator.h"
+#include "lockdiag/drivers/client.h"
+
+namespace lockdiag::app {
+
+enum class JobKind { kDiagnose, kHandoffAudit, kResetOnboarding, kRotation, kClockSync };
+const char* to_string(JobKind k);
+std::optional<JobKind> job_kind_from(const std::string& s);
+
+// A user to enroll after a reset (or a code to rotate): never a code, only who and how.
+struct EnrollPlan {
+  std::string label;  // "Anna (tenant)"; shown in the report, never a code
+  drivers::Role role = drivers::Role::kUser;
+  drivers::Schedule schedule;  // kind + window
+  int slot = -1;               // -1: the next free slot
+};
+
+struct JobInputs {
+  std::string technician;
+  std::string company;
+  std::string licence;
+  std::string site;
+  std::string customer;
+  std::string ownership_evidence;       // reset: what proved the customer owns the lock
+  std::string present;                  // who was present at the lock
+  std::vector<int> keep_slots;          // handoff: slots the new owner keeps (admin is kept)
+  std::vector<EnrollPlan> enroll;       // reset + onboarding, rotation
+  std::optional<int> complaint_slot;    // diagnose: "the code in slot N does not work"
+  std::string notes;
+  bool sign_report = true;
+  std::filesystem::path report_dir;     // where the signed JSON and the PDF go
+};
+
+struct WorkflowEnv {
+  drivers::Client& client;
+  JobStore& store;
+  Operator& op;
+  // Seconds since 1970 UTC on the laptop; tests replace it.
+  uint32_t (*now_utc)() = nullptr;
+  int wait_timeout_s = 180;  // how long to wait for something to happen at the lock
+};
+
+struct JobOutcome {
+  int64_t job_id = 0;
+  JobState state = JobState::kRunning;
+  std::vector<FindingRecord> findings;
+  std::optional<std::filesystem::path> report_json;
+  std::optional<std::filesystem::path> report_pdf;
+  std::string summary;  // one paragraph for the technician
+};
+
+struct WorkflowError {
+  std::string message;
+  int64_t job_id = 0;     // the job stays in the store, resumable, when non-zero
+  bool resumable = false;
+  drivers::ErrorKind cause = drivers::ErrorKind::kIo;
+};
+template <typename T>
+using WorkflowResult = std::expected<T, WorkflowError>;
+
+WorkflowResult<JobOutcome> run_job(JobKind kind, const JobInputs& inputs, WorkflowEnv& env);
+WorkflowResult<JobOutcome> resume_job(int64_t job_id, WorkflowEnv& env);
+
+}  // namespace lockdiag::app

@@ -1,0 +1,75 @@
+// A whole virtual lock in one object: the firmware core (Lock + ServicePort) on the host HAL.
+// lockfw-sim wraps one in sockets; tests, scenario building and the drivers team's in-process
+// tests use it directly (feed on_report(), read what the UsbPort gets).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/lock.h"
+#include "core/service_port.h"
+#include "host_hal.h"
+
+namespace lockfw::host {
+
+class VirtualLock {
+ public:
+  struct Options {
+    DeviceConfig config{};
+    std::string serial = "LD1-00000000";
+    uint64_t entropy_seed = 0;  // 0: getrandom (a real device secret); else reproducible
+  };
+  // The flash and the clock outlive power cycles, so the caller owns them.
+  VirtualLock(Options options, SimClock& clock, hal::Flash& flash, hal::UsbPort& usb);
+  ~VirtualLock();
+
+  bool boot();
+  // Power lost and back: the RTC forgets the time, RAM is gone, the core boots from flash.
+  bool power_cycle();
+
+  Lock& lock() { return *lock_; }
+  ServicePort& port() { return *port_; }
+  HostRtc& rtc() { return rtc_; }
+  HostBattery& battery() { return battery_; }
+  HostBolt& bolt() { return bolt_; }
+  SimClock& clock() { return clock_; }
+  const DeviceConfig& config() const { return options_.config; }
+
+  // Keys as a person presses them; a wet keypad adds phantom presses.
+  void keypad(std::string_view keys);
+  void set_wet(bool wet) { wet_ = wet; }
+  bool wet() const { return wet_; }
+  void advance_ms(uint64_t ms);
+  void poll();
+
+  // A service command straight into the core (no framing), for tests and scenario building.
+  struct Result {
+    uint8_t error;
+    std::vector<uint8_t> payload;
+  };
+  Result call(uint8_t cmd, const void* request = nullptr, uint16_t length = 0);
+
+ private:
+  Options options_;
+  SimClock& clock_;
+  hal::Flash& flash_;
+  hal::UsbPort& usb_;
+  HostTicks ticks_;
+  HostRtc rtc_;
+  HostBattery battery_;
+  HostBolt bolt_;
+  SodiumCrypto crypto_;
+  HostEntropy os_entropy_;
+  SeededEntropy seeded_;
+  hal::Entropy* entropy_;
+  std::unique_ptr<Lock> lock_;
+  std::unique_ptr<ServicePort> port_;
+  bool wet_ = false;
+  uint32_t noise_ = 0x2545F491u;
+};
+
+}  // namespace lockfw::host

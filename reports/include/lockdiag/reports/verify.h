@@ -1,0 +1,53 @@
+#pragma once
+// Offline verification of a signed report file: needs no database and no lock.
+#include <cstddef>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "lockdiag/reports/crypto.h"
+#include "lockdiag/reports/model.h"
+
+namespace lockdiag::reports {
+
+inline constexpr std::size_t kMaxReportBytes = 4 * 1024 * 1024;
+
+enum class VerifyReason {
+  unreadable,           // the file could not be opened or read
+  too_large,            // over kMaxReportBytes; refused before reading it all
+  not_utf8,             // bytes that are not valid UTF-8
+  malformed_json,       // not JSON (truncated, broken), or not a signed report's shape
+  unsupported_version,  // a format or signature algorithm this tool does not know
+  not_canonical,        // valid JSON but not the canonical bytes (edited, reformatted, floats)
+  unknown_key,          // signed by a key other than the trusted one, or key id does not match
+  signature_mismatch,   // the signature does not cover these bytes: the report was changed
+  invalid_report,       // signed, but the body breaks the schema
+};
+std::string_view reason_id(VerifyReason reason);  // "signature_mismatch", ...
+
+struct VerifyError {
+  VerifyReason reason;
+  std::string message;
+};
+
+struct Summary {
+  Report report;
+  std::string key_id;
+  PublicKey public_key;
+  bool key_trusted = false;  // checked against a key the caller trusts, not just the embedded one
+  std::string sha256;        // SHA-256 of the canonical report bytes, lowercase hex
+  std::string one_line() const;
+};
+
+// Verify a signed report file's bytes. With a trusted key, the report must be signed by it;
+// without one, the embedded public key is used and Summary::key_trusted is false.
+std::expected<Summary, VerifyError> verify(std::string_view file_bytes,
+                                           const std::optional<PublicKey>& trusted);
+
+// Read a file of at most `cap` bytes. Larger files are refused without reading them whole
+// (also pipes and devices that never end): memory stays bounded by `cap`.
+std::expected<std::string, VerifyError> read_report_file(const std::filesystem::path& path,
+                                                         std::size_t cap = kMaxReportBytes);
+
+}  // namespace lockdiag::reports
