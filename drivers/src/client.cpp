@@ -604,16 +604,20 @@ Result<std::vector<SlotRecord>> Client::read_slots(ProgressFn progress, const Ca
   return out;
 }
 
-Result<EventPage> Client::event_page_locked(uint32_t from_seq, uint16_t max_count, const CancelToken* cancel) {
+Result<EventPage> Client::event_page_locked(uint32_t from_seq, uint16_t max_count, const CancelToken* cancel,
+                                           bool first_page) {
   ReadEventsRequest req{from_seq, 0, max_count};
   auto m = transact({kCmdReadEvents, bytes_of(req), true,
-                     [from_seq](const Message& msg) {
+                     [from_seq, first_page](const Message& msg) {
                        ReadEventsResponseHead h;
-                       if (msg.payload.size() < sizeof h) return true;
+                       if (msg.payload.size() < sizeof h) return true;  // decode reports it
                        std::memcpy(&h, msg.payload.data(), sizeof h);
-                       if (h.first_seq == from_seq) return true;
-                       // the log wrapped past from_seq, or from_seq is at/after the head
-                       return (h.flags & kEventsTruncated) ? h.first_seq > from_seq : (h.count == 0 && h.first_seq == h.head_seq);
+                       if (h.first_seq == from_seq || h.count == 0) return true;
+                       // The first page may start later: the log begins after from_seq, or
+                       // wrapped past it. Later pages continue exactly where the last ended
+                       // unless the ring overwrote that meanwhile (TRUNCATED).
+                       if (first_page || (h.flags & kEventsTruncated)) return h.first_seq > from_seq;
+                       return false;  // a stale answer to an earlier page request
                      },
                      cancel, false});
   if (!m) return std::unexpected(m.error());
@@ -622,7 +626,7 @@ Result<EventPage> Client::event_page_locked(uint32_t from_seq, uint16_t max_coun
 
 Result<EventPage> Client::read_event_page(uint32_t from_seq, uint16_t max_count, const CancelToken* cancel) {
   std::lock_guard lock(*mu_);
-  return event_page_locked(from_seq, max_count, cancel);
+  return event_page_locked(from_seq, max_count, cancel, true);
 }
 
 Result<EventBatch> Client::read_events(uint32_t from_seq, ProgressFn progress, const CancelToken* cancel) {
@@ -635,7 +639,7 @@ Result<EventBatch> Client::read_events(uint32_t from_seq, ProgressFn progress, c
   bool first = true;
   for (;;) {
     if (cancelled(cancel)) return cancelled_error();
-    auto page = event_page_locked(b.next_seq, 0, cancel);
+    auto page = event_page_locked(b.next_seq, 0, cancel, first);
     if (!page) {
       if (page.error().kind == ErrorKind::kDisconnected && options_.reconnect_timeout_ms > 0) {
         auto rc = reconnect_locked(options_.reconnect_timeout_ms, cancel, progress, p);
