@@ -117,6 +117,7 @@ Result<Message> Client::exchange(uint32_t cid, uint8_t cmd, std::span<const uint
   MessageAssembler assembler(cid);
   int stray = 0, garbled = 0;
   bool ours = false;
+  std::string bad_report;  // what the transport said about the last report it could not use
   for (;;) {
     if (cancelled(cancel)) {
       dirty_ = true;  // the answer may still come: drop it at the next resync
@@ -128,6 +129,7 @@ Result<Message> Client::exchange(uint32_t cid, uint8_t cmd, std::span<const uint
     if (!report) {
       if (report.error().kind == ErrorKind::kTimeout) continue;
       if (report.error().kind == ErrorKind::kProtocol) {  // a short or oversized report
+        bad_report = report.error().message;
         ++garbled;
         dirty_ = true;
         assembler.reset();
@@ -174,6 +176,9 @@ Result<Message> Client::exchange(uint32_t cid, uint8_t cmd, std::span<const uint
     }
     return m;
   }
+  // Nothing usable at all came back: the peer does not speak the protocol (or the line is
+  // hopeless); say what it sent rather than "timeout".
+  if (!ours && !bad_report.empty()) return fail(ErrorKind::kProtocol, bad_report);
   if (!ours && stray > 0)
     return fail(ErrorKind::kProtocol, transport_->describe() + " answered, but not in the lockdiag service protocol (" +
                                           std::to_string(stray) + " unusable reports)");
