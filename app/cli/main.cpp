@@ -29,9 +29,9 @@ int main(int argc, char** argv) {
 
   add_read_commands(app, g);
   add_demo_command(app, g);
-  add_devices_command(app, g);
   add_report_commands(app);
   add_key_commands(app);
+  add_devices_command(app, g);
 
   try {
     app.parse(argc, argv);

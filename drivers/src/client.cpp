@@ -176,12 +176,11 @@ Result<Message> Client::exchange(uint32_t cid, uint8_t cmd, std::span<const uint
     }
     return m;
   }
-  // Nothing usable at all came back: the peer does not speak the protocol (or the line is
-  // hopeless); say what it sent rather than "timeout".
-  if (!ours && !bad_report.empty()) return fail(ErrorKind::kProtocol, bad_report);
-  if (!ours && stray > 0)
+  // Only reports that were never ours: whatever is there does not speak this protocol.
+  if (!ours && stray + garbled > 0)
     return fail(ErrorKind::kProtocol, transport_->describe() + " answered, but not in the lockdiag service protocol (" +
-                                          std::to_string(stray) + " unusable reports)");
+                                          std::to_string(stray + garbled) + " unusable reports" +
+                                          (bad_report.empty() ? std::string() : "; " + bad_report) + ")");
   std::string msg = "no answer from the lock at " + transport_->describe() + " within the call's timeout (" +
                     std::to_string(options_.call_timeout_ms) + " ms)";
   if (garbled > 0) msg += "; " + std::to_string(garbled) + " damaged or stale reports were dropped";

@@ -350,12 +350,12 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "lockfw-sim: %s\n", ok.error().c_str());
     return 1;
   }
+  SimAnnouncement announcement(header.serial, socket_path);  // lockdiag devices finds it
   ControlServer ctl_server;
   if (auto ok = ctl_server.listen(control_socket_path(socket_path)); !ok) {
     std::fprintf(stderr, "lockfw-sim: %s\n", ok.error().c_str());
     return 1;
   }
-  lockfw::host::SimAnnouncement announcement(header.serial, socket_path);  // lockdiag devices finds it
   std::fprintf(stderr, "lockfw-sim: serial %s (%s) serving on %s, control on %s\n", header.serial.c_str(),
                header.scenario.c_str(), socket_path.c_str(), control_socket_path(socket_path).c_str());
 
