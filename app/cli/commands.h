@@ -9,6 +9,8 @@ namespace lockdiag::cli {
 
 void add_read_commands(CLI::App& root, GlobalOptions& g);
 void add_demo_command(CLI::App& root, GlobalOptions& g);
+void add_workflow_commands(CLI::App& root, GlobalOptions& g);
+void add_settings_command(CLI::App& root, GlobalOptions& g);
 void add_devices_command(CLI::App& root, GlobalOptions& g);
 
 int run_info(const GlobalOptions& g);

@@ -1,41 +1,132 @@
-// lockdiag demo: a private virtual lock and the main job against it.
-#include <unistd.h>
-
+// lockdiag demo: a private virtual lock with a realistic history, a full handoff audit with the
+// keypad steps played through lockfw-sim's control interface, a signed report and its PDF.
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <memory>
 
+#include "cli_operator.h"
 #include "commands.h"
+#include "lockdiag/app/connection.h"
+#include "lockdiag/app/job_store.h"
+#include "lockdiag/app/sim_keypad.h"
 #include "lockdiag/app/sim_process.h"
+#include "lockdiag/app/workflow.h"
+#include "lockdiag/reports/reports.h"
 
 namespace lockdiag::cli {
 
+namespace fs = std::filesystem;
+
 namespace {
 
-int run_demo(GlobalOptions g, const std::string& dir_arg) {
-  namespace fs = std::filesystem;
-  const fs::path dir = dir_arg.empty() ? fs::temp_directory_path() / ("lockdiag-demo-" + std::to_string(getpid())) : fs::path(dir_arg);
-  auto sim = app::SimProcess::start({.directory = dir, .extra_args = {}, .binary = {}});
-  if (!sim) return report_error(g, kExitFailure, "cannot start the virtual lock: " + sim.error());
-  if (!g.json) std::cout << "Virtual lock running at " << sim->uri() << "\n\n";
-  g.device = sim->uri();
-  // The main job so far: read the lock's identity the way a technician would first.
-  const int rc = run_info(g);
-  if (dir_arg.empty()) {
-    sim->stop();
-    std::error_code ec;
-    fs::remove_all(dir, ec);
+// In the demo the new owner keeps every permanent code it is asked about.
+class DemoOwner final : public app::Operator {
+ public:
+  explicit DemoOwner(app::Operator& inner) : inner_(inner) {}
+  void step(int seq, const std::string& name, const std::string& state) override { inner_.step(seq, name, state); }
+  void prompt(const app::LockPrompt& p) override { inner_.prompt(p); }
+  void progress(const std::string& what, size_t done, size_t total) override { inner_.progress(what, done, total); }
+  void note(const std::string& text) override { inner_.note(text); }
+  std::optional<bool> confirm(const std::string&, const std::string& question) override {
+    inner_.note(question + " yes (the new owner keeps it)");
+    return true;
   }
-  return rc;
+  bool cancelled() const override { return inner_.cancelled(); }
+
+ private:
+  app::Operator& inner_;
+};
+
+fs::path default_demo_dir() {
+  const char* xdg = std::getenv("XDG_DATA_HOME");
+  const char* home = std::getenv("HOME");
+  return (xdg && *xdg ? fs::path(xdg) : fs::path(home ? home : "/tmp") / ".local/share") / "lockdiag-demo";
+}
+
+int run_demo(GlobalOptions g, const std::string& dir_arg, const std::string& scenario) {
+  const fs::path dir = fs::absolute(dir_arg.empty() ? default_demo_dir() : fs::path(dir_arg));
+  std::error_code ec;
+  fs::remove_all(dir, ec);  // every demo starts from the scenario, not from the last demo
+  fs::create_directories(dir, ec);
+  if (ec) return report_error(g, kExitFailure, "cannot create " + dir.string() + ": " + ec.message());
+  // Everything the demo writes (job store, key, reports) stays in its own directory.
+  setenv("XDG_DATA_HOME", (dir / "data").c_str(), 1);
+  setenv("XDG_CONFIG_HOME", (dir / "config").c_str(), 1);
+
+  auto sim = app::SimProcess::start({.directory = dir / "lock", .extra_args = {"--scenario", scenario}, .binary = {}});
+  if (!sim) return report_error(g, kExitFailure, "cannot start the virtual lock: " + sim.error());
+  g.device = sim->uri();
+  std::cerr << "Virtual lock (scenario " << scenario << ") at " << sim->uri() << "\n";
+
+  auto store = app::JobStore::open(app::JobStore::default_path());
+  if (!store) return report_error(g, kExitDataError, store.error().message);
+  auto client = app::connect(g.device, {.call_timeout_ms = g.timeout_ms});
+  if (!client) return report_error(g, client.error());
+
+  CliOperator cli_op;
+  DemoOwner owner(cli_op);
+  app::SimKeypadOperator keypad(owner, sim->binary(), sim->socket());
+  app::WorkflowEnv env{*client, *store, keypad, nullptr, 60};
+
+  app::JobInputs in;
+  in.technician = "Sam Okafor";
+  in.company = "Harbour Lock & Key";
+  in.licence = "LS-20417";
+  in.site = "Flat 3, 12 Rue des Lilas";
+  in.customer = "Harbour Lettings";
+  in.present = "new owner (Mme Dubois) and the technician";
+  in.ownership_evidence = "sale deed shown by the new owner; numbers not recorded";
+  in.notes = "Handoff audit on change of tenancy (lockdiag demo on a virtual lock).";
+  in.report_dir = dir / "reports";
+  std::cerr << "Running a property-handoff audit...\n";
+  auto out = app::run_job(app::JobKind::kHandoffAudit, in, env);
+  if (!out) return report_error(g, kExitFailure, "the demo audit stopped: " + out.error().message);
+
+  // Check the signature the way a customer would, with nothing but the file.
+  std::string verdict = "not checked";
+  if (out->report_json) {
+    auto bytes = reports::read_report_file(*out->report_json);
+    auto keys = reports::KeyStore::open_default();
+    std::optional<reports::PublicKey> key;
+    if (keys)
+      if (auto info = keys->info()) key = info->public_key;
+    if (bytes) {
+      auto v = reports::verify(*bytes, key);
+      verdict = v ? "valid (key " + v->key_id + ")" : "INVALID: " + v.error().message;
+    }
+  }
+  if (g.json) {
+    print_json({{"job_id", out->job_id},
+                {"directory", dir.string()},
+                {"job_store", app::JobStore::default_path().string()},
+                {"report_json", out->report_json ? out->report_json->string() : ""},
+                {"report_pdf", out->report_pdf ? out->report_pdf->string() : ""},
+                {"signature", verdict},
+                {"findings", out->findings.size()}});
+    return kExitOk;
+  }
+  std::cout << "\nlockdiag demo: handoff audit of a virtual lock, done.\n\n"
+            << "  Job:            " << out->job_id << " in " << app::JobStore::default_path().string() << "\n"
+            << "  Signed report:  " << (out->report_json ? out->report_json->string() : "-") << "\n"
+            << "  PDF:            " << (out->report_pdf ? out->report_pdf->string() : "-") << "\n"
+            << "  Signature:      " << verdict << "\n"
+            << "  Virtual lock:   " << sim->state_file().string() << "\n\n"
+            << "Findings on arrival (" << out->findings.size() << "):\n";
+  for (const auto& f : out->findings) std::cout << "  [" << f.severity << "] " << f.title << "\n";
+  std::cout << "\nTry: lockdiag report verify " << (out->report_json ? out->report_json->string() : "FILE") << "\n";
+  return kExitOk;
 }
 
 }  // namespace
 
 void add_demo_command(CLI::App& root, GlobalOptions& g) {
-  auto* demo = root.add_subcommand("demo", "start a private virtual lock and run the main job against it");
+  auto* demo = root.add_subcommand("demo", "a virtual lock, a full handoff audit, a signed report and its PDF");
   auto dir = std::make_shared<std::string>();
-  demo->add_option("--dir", *dir, "keep the virtual lock's files here (default: a temp directory)");
-  demo->callback([&g, dir] { command_exit_code() = run_demo(g, *dir); });
+  auto scenario = std::make_shared<std::string>("occupied-rental");
+  demo->add_option("--dir", *dir, "where the demo keeps its files (wiped first; default ~/.local/share/lockdiag-demo)");
+  demo->add_option("--scenario", *scenario, "the virtual lock's starting state")->capture_default_str();
+  demo->callback([&g, dir, scenario] { command_exit_code() = run_demo(g, *dir, *scenario); });
 }
 
 }  // namespace lockdiag::cli

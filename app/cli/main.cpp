@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   CLI::App app{"lockdiag: service tool for keypad smart locks. It never shows, stores or sends a code value."};
   app.set_version_flag("--version", "lockdiag 0.1.0");
   app.require_subcommand(1);
+  app.fallthrough();  // global options (--json, --device) also after the command name
   GlobalOptions g;
   g.device = lockdiag::app::default_device_uri();
   app.add_option("-d,--device", g.device, "lock to talk to: sim:PATH, hid:VID:PID[:SERIAL], usb:VID:PID[:SERIAL]")
@@ -28,6 +29,8 @@ int main(int argc, char** argv) {
   app.add_option("--timeout-ms", g.timeout_ms, "per-request timeout")->check(CLI::Range(50, 600000))->capture_default_str();
 
   add_read_commands(app, g);
+  add_workflow_commands(app, g);
+  add_settings_command(app, g);
   add_demo_command(app, g);
   add_report_commands(app);
   add_key_commands(app);

@@ -117,6 +117,7 @@ Result<Message> Client::exchange(uint32_t cid, uint8_t cmd, std::span<const uint
   MessageAssembler assembler(cid);
   int stray = 0, garbled = 0;
   bool ours = false;
+  std::string bad_report;  // what the transport said about the last report it could not use
   for (;;) {
     if (cancelled(cancel)) {
       dirty_ = true;  // the answer may still come: drop it at the next resync
@@ -128,6 +129,7 @@ Result<Message> Client::exchange(uint32_t cid, uint8_t cmd, std::span<const uint
     if (!report) {
       if (report.error().kind == ErrorKind::kTimeout) continue;
       if (report.error().kind == ErrorKind::kProtocol) {  // a short or oversized report
+        bad_report = report.error().message;
         ++garbled;
         dirty_ = true;
         assembler.reset();
@@ -174,9 +176,11 @@ Result<Message> Client::exchange(uint32_t cid, uint8_t cmd, std::span<const uint
     }
     return m;
   }
-  if (!ours && stray > 0)
+  // Only reports that were never ours: whatever is there does not speak this protocol.
+  if (!ours && stray + garbled > 0)
     return fail(ErrorKind::kProtocol, transport_->describe() + " answered, but not in the lockdiag service protocol (" +
-                                          std::to_string(stray) + " unusable reports)");
+                                          std::to_string(stray + garbled) + " unusable reports" +
+                                          (bad_report.empty() ? std::string() : "; " + bad_report) + ")");
   std::string msg = "no answer from the lock at " + transport_->describe() + " within the call's timeout (" +
                     std::to_string(options_.call_timeout_ms) + " ms)";
   if (garbled > 0) msg += "; " + std::to_string(garbled) + " damaged or stale reports were dropped";
@@ -604,16 +608,20 @@ Result<std::vector<SlotRecord>> Client::read_slots(ProgressFn progress, const Ca
   return out;
 }
 
-Result<EventPage> Client::event_page_locked(uint32_t from_seq, uint16_t max_count, const CancelToken* cancel) {
+Result<EventPage> Client::event_page_locked(uint32_t from_seq, uint16_t max_count, const CancelToken* cancel,
+                                           bool first_page) {
   ReadEventsRequest req{from_seq, 0, max_count};
   auto m = transact({kCmdReadEvents, bytes_of(req), true,
-                     [from_seq](const Message& msg) {
+                     [from_seq, first_page](const Message& msg) {
                        ReadEventsResponseHead h;
-                       if (msg.payload.size() < sizeof h) return true;
+                       if (msg.payload.size() < sizeof h) return true;  // decode reports it
                        std::memcpy(&h, msg.payload.data(), sizeof h);
-                       if (h.first_seq == from_seq) return true;
-                       // the log wrapped past from_seq, or from_seq is at/after the head
-                       return (h.flags & kEventsTruncated) ? h.first_seq > from_seq : (h.count == 0 && h.first_seq == h.head_seq);
+                       if (h.first_seq == from_seq || h.count == 0) return true;
+                       // The first page may start later: the log begins after from_seq, or
+                       // wrapped past it. Later pages continue exactly where the last ended
+                       // unless the ring overwrote that meanwhile (TRUNCATED).
+                       if (first_page || (h.flags & kEventsTruncated)) return h.first_seq > from_seq;
+                       return false;  // a stale answer to an earlier page request
                      },
                      cancel, false});
   if (!m) return std::unexpected(m.error());
@@ -622,7 +630,7 @@ Result<EventPage> Client::event_page_locked(uint32_t from_seq, uint16_t max_coun
 
 Result<EventPage> Client::read_event_page(uint32_t from_seq, uint16_t max_count, const CancelToken* cancel) {
   std::lock_guard lock(*mu_);
-  return event_page_locked(from_seq, max_count, cancel);
+  return event_page_locked(from_seq, max_count, cancel, true);
 }
 
 Result<EventBatch> Client::read_events(uint32_t from_seq, ProgressFn progress, const CancelToken* cancel) {
@@ -635,7 +643,7 @@ Result<EventBatch> Client::read_events(uint32_t from_seq, ProgressFn progress, c
   bool first = true;
   for (;;) {
     if (cancelled(cancel)) return cancelled_error();
-    auto page = event_page_locked(b.next_seq, 0, cancel);
+    auto page = event_page_locked(b.next_seq, 0, cancel, first);
     if (!page) {
       if (page.error().kind == ErrorKind::kDisconnected && options_.reconnect_timeout_ms > 0) {
         auto rc = reconnect_locked(options_.reconnect_timeout_ms, cancel, progress, p);

@@ -142,10 +142,7 @@ std::string narrow(const wchar_t* w) {
 
 // hidraw nodes with no USB parent (uhid, Bluetooth): only hid: reaches them.
 void list_other_hid(const DiscoveryOptions& o, const std::set<std::string>& seen, std::vector<DeviceInfo>& out) {
-  static std::once_flag once;
-  static bool ok = false;
-  std::call_once(once, [] { ok = hid_init() == 0; });
-  if (!ok) return;
+  if (!hidapi_ready()) return;
   hid_device_info* list = hid_enumerate(o.vid, o.pid);
   for (hid_device_info* h = list; h; h = h->next) {
     if (!h->path || seen.count(h->path)) continue;

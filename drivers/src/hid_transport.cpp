@@ -24,13 +24,6 @@ std::string narrow(const wchar_t* w) {
   return s;
 }
 
-bool hid_ready() {
-  static std::once_flag once;
-  static bool ok = false;
-  std::call_once(once, [] { ok = hid_init() == 0; });
-  return ok;
-}
-
 class HidTransport final : public Transport {
  public:
   HidTransport(hid_device* dev, std::string uri, std::string path) : dev_(dev), uri_(std::move(uri)), path_(std::move(path)) {}
@@ -76,8 +69,15 @@ class HidTransport final : public Transport {
 
 }  // namespace
 
+bool hidapi_ready() {
+  static std::once_flag once;
+  static bool ok = false;
+  std::call_once(once, [] { ok = hid_init() == 0; });
+  return ok;
+}
+
 Result<std::unique_ptr<Transport>> open_hid_transport(const UsbAddress& a) {
-  if (!hid_ready()) return fail(ErrorKind::kIo, "hidapi could not start");
+  if (!hidapi_ready()) return fail(ErrorKind::kIo, "hidapi could not start");
   struct Candidate {
     std::string path, serial;
   };

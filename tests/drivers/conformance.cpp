@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <memory>
 #include <thread>
+#include <vector>
 
 #include "lockdiag/drivers/client.h"
 #include "lockdiag/drivers/discovery.h"
@@ -28,9 +29,26 @@ using SteadyClock = std::chrono::steady_clock;
 namespace {
 
 // A lockfw-sim child for the sim: run.
+std::string bin_path(const char* name) {
+  const char* bin_dir = std::getenv("LOCKDIAG_BIN_DIR");
+  return std::string(bin_dir ? bin_dir : ".") + "/" + name;
+}
+
+// Runs a program to completion; true if it exited 0.
+bool run(std::vector<std::string> args) {
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid;
+  if (posix_spawnp(&pid, argv[0], nullptr, nullptr, argv.data(), environ) != 0) return false;
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
 class Sim {
  public:
-  Sim() {
+  explicit Sim(std::vector<std::string> extra = {}) : extra_(std::move(extra)) {
     char tmpl[] = "/tmp/lockdiag-conf-XXXXXX";
     dir_ = mkdtemp(tmpl);
     start();
@@ -41,12 +59,15 @@ class Sim {
     fs::remove_all(dir_, ec);
   }
   void start() {
-    const char* bin_dir = std::getenv("LOCKDIAG_BIN_DIR");
-    const std::string bin = std::string(bin_dir ? bin_dir : ".") + "/lockfw-sim";
-    const std::string sock = socket(), state = (dir_ / "lock.state").string();
-    const char* argv[] = {bin.c_str(), "--socket", sock.c_str(), "--state", state.c_str(), nullptr};
+    const std::string bin = bin_path("lockfw-sim");
+    std::vector<std::string> args{bin, "--socket", socket(), "--state", (dir_ / "lock.state").string()};
+    args.insert(args.end(), extra_.begin(), extra_.end());
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    const std::string sock = socket();
     // No doctest macros here: this runs lazily inside the reporter too.
-    if (posix_spawn(&pid_, bin.c_str(), nullptr, nullptr, const_cast<char**>(argv), environ) != 0) {
+    if (posix_spawn(&pid_, bin.c_str(), nullptr, nullptr, argv.data(), environ) != 0) {
       std::fprintf(stderr, "conformance: cannot start %s\n", bin.c_str());
       std::abort();
     }
@@ -72,6 +93,7 @@ class Sim {
  private:
   fs::path dir_;
   pid_t pid_ = -1;
+  std::vector<std::string> extra_;
 };
 
 std::unique_ptr<Sim> g_sim;  // stopped at exit
@@ -247,4 +269,53 @@ TEST_CASE("conformance: the lock goes away and comes back (sim)") {
   REQUIRE(c->reconnect(3000));
   CHECK(c->serial() == serial);
   REQUIRE(c->status());
+}
+
+TEST_CASE("conformance: paged reads of the real firmware in a service session") {
+  // A lock with history whose service session is opened at its (virtual) keypad.
+  std::unique_ptr<Sim> own;
+  std::string uri = target_uri(), ctl_socket;
+  if (scheme() == "sim" && g_sim) {
+    own = std::make_unique<Sim>(std::vector<std::string>{"--scenario", "occupied-rental"});
+    uri = own->uri();
+    ctl_socket = own->socket();
+  } else if (const char* s = std::getenv("LOCKDIAG_CONFORMANCE_SIM_SOCKET"); s && *s) {
+    ctl_socket = s;  // the simulator behind the USB gadget
+  } else {
+    return;  // a physical lock: its session is the technician's to open
+  }
+  REQUIRE(run({bin_path("lockfw-sim"), "ctl", "--socket", ctl_socket, "open-session"}));
+  auto t = open_transport(uri);
+  REQUIRE(t);
+  auto c = Client::open(std::move(*t));
+  REQUIRE(c);
+  auto s = c->session();
+  REQUIRE(s);
+  REQUIRE(s->state == SessionState::kOpen);
+
+  const auto t0 = SteadyClock::now();
+  auto slots = c->read_slots();
+  REQUIRE_MESSAGE(slots, (slots ? "" : slots.error().message));
+  CHECK_FALSE(slots->empty());
+  for (size_t i = 0; i < slots->size(); ++i) {
+    CHECK((*slots)[i].index < c->slot_count());
+    if (i > 0) CHECK((*slots)[i].index > (*slots)[i - 1].index);
+  }
+  auto st = c->status();
+  REQUIRE(st);
+  auto batch = c->read_events(0);
+  REQUIRE_MESSAGE(batch, (batch ? "" : batch.error().message));
+  const double ms = std::chrono::duration<double, std::milli>(SteadyClock::now() - t0).count();
+  CHECK(batch->events.size() >= st->event_count);  // a read may see events logged since
+  CHECK(batch->next_seq >= st->event_head_seq);
+  CHECK(batch->next_seq == batch->head_seq);
+  for (size_t i = 1; i < batch->events.size(); ++i) CHECK(batch->events[i].seq == batch->events[i - 1].seq + 1);
+  std::printf("conformance %s: %zu slots and %zu events (%d pages) in %.0f ms\n", uri.c_str(), slots->size(),
+              batch->events.size(), batch->pages, ms);
+  auto fp = c->get_fingerprint();
+  REQUIRE(fp);
+  CHECK(fp->occupied_count == static_cast<int>(slots->size()));
+  auto more = c->read_events(batch->next_seq);
+  REQUIRE(more);
+  CHECK(more->first_seq == batch->next_seq);
 }

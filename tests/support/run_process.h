@@ -1,20 +1,16 @@
-// Runs a program with arguments and captures its exit code, stdout and stderr (tests only).
+// Test helpers: processes, the build's bin directory, temporary directories.
 #pragma once
 
 #include <filesystem>
 #include <string>
 #include <vector>
 
+#include "lockdiag/app/process.h"
+
 namespace lockdiag::test {
 
-struct ProcessResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-ProcessResult run_process(const std::vector<std::string>& argv, const std::string& stdin_text = {},
-                          const std::vector<std::string>& extra_env = {});
+using app::ProcessResult;
+using app::run_process;
 
 // build/<preset>/bin, from LOCKDIAG_BIN_DIR set by CTest.
 std::filesystem::path bin_dir();

@@ -43,7 +43,7 @@ mount -t configfs none /sys/kernel/config
 UDC=$(ls /sys/class/udc | head -n 1)
 [ -n "$UDC" ] || { echo "USBVM-STEP udc FAIL (no UDC: dummy_hcd did not load)"; FAILED=1; finish; }
 
-lockfw-sim --socket /tmp/lock.sock --state /tmp/lock.state 2> /tmp/sim.log &
+lockfw-sim --socket /tmp/lock.sock --state /tmp/lock.state --scenario occupied-rental 2> /tmp/sim.log &
 lockfw-sim-gadget --socket /tmp/lock.sock --udc "$UDC" 2> /tmp/gadget.log &
 GADGET=$!
 if wait_for -e /dev/hidraw0; then
@@ -58,6 +58,7 @@ fi
 step devices sh -c 'lockdiag devices --json > /tmp/devices.json; cat /tmp/devices.json;
   grep -q "\"hid:1209:0001:LD1-" /tmp/devices.json && grep -q "\"usb:1209:0001:LD1-" /tmp/devices.json &&
   grep -q "\"port_path\"" /tmp/devices.json && grep -q "\"kind\": \"sim\"" /tmp/devices.json'
+export LOCKDIAG_CONFORMANCE_SIM_SOCKET=/tmp/lock.sock LOCKDIAG_BIN_DIR=/usr/bin
 step conformance-hid env LOCKDIAG_CONFORMANCE_URI=hid:1209:0001 drivers_conformance
 step info-hid lockdiag --device hid:1209:0001 info
 step conformance-usb env LOCKDIAG_CONFORMANCE_URI=usb:1209:0001 drivers_conformance
@@ -71,13 +72,23 @@ fi
 # libusb gave the interface back to the kernel: hidraw works again
 step hidraw-reattached sh -c 'test -e /dev/hidraw0 && lockdiag --device hid:1209:0001 info'
 # unplug: the gadget goes away, the watcher notices, discovery lists no USB lock
-lockdiag devices --watch --for 4 --json > /tmp/watch.log 2>&1 &
+lockdiag devices --watch --for 20 --json > /tmp/watch.log 2>&1 &
 WATCH=$!
-sleep 1
+wait_for_line() {  # wait_for_line PATTERN FILE (up to ~10 s)
+  i=0
+  while ! grep -q "$1" "$2"; do
+    i=$((i + 1))
+    [ $i -gt 100 ] && return 1
+    sleep 0.1
+  done
+}
+wait_for_line '"kind":"usb"' /tmp/watch.log
 kill $GADGET
 wait $GADGET
+wait_for_line '"event":"removed"' /tmp/watch.log
+kill $WATCH
 wait $WATCH
-step unplug-noticed sh -c 'cat /tmp/watch.log; grep -q "\"event\":\"removed\"" /tmp/watch.log &&
+step unplug-noticed sh -c 'cat /tmp/watch.log; grep "\"event\":\"removed\"" /tmp/watch.log | grep -q "\"kind\":\"usb\"" &&
   ! lockdiag devices --json | grep -q "\"usb_id\""'
 step unplugged-error sh -c 'lockdiag --device hid:1209:0001 info; test $? -eq 3'
 finish

@@ -106,7 +106,7 @@ class Client {
   Result<Identity> identity_locked();
   Result<void> reconnect_locked(int timeout_ms, const CancelToken* cancel, const ProgressFn& progress,
                                 Progress& p);
-  Result<EventPage> event_page_locked(uint32_t from_seq, uint16_t max_count, const CancelToken* cancel);
+  Result<EventPage> event_page_locked(uint32_t from_seq, uint16_t max_count, const CancelToken* cancel, bool first_page);
 
   std::unique_ptr<Transport> transport_;
   ClientOptions options_;

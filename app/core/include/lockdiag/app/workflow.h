@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <expected>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -37,6 +38,7 @@ struct JobInputs {
   std::string ownership_evidence;       // reset: what proved the customer owns the lock
   std::string present;                  // who was present at the lock
   std::vector<int> keep_slots;          // handoff: slots the new owner keeps (admin is kept)
+  bool keep_decided = false;            // keep_slots was given (else the operator is asked per slot)
   std::vector<EnrollPlan> enroll;       // reset + onboarding, rotation
   std::optional<int> complaint_slot;    // diagnose: "the code in slot N does not work"
   std::string notes;

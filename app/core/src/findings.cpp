@@ -1,0 +1,242 @@
+#include "lockdiag/app/findings.h"
+
+#include <algorithm>
+#include <map>
+
+#include <nlohmann/json.hpp>
+
+#include "lockfw/wire.h"
+
+namespace lockdiag::app {
+
+using namespace lockfw::wire;
+using drivers::Role;
+using nlohmann::json;
+
+namespace {
+
+void add(std::vector<FindingRecord>& out, std::string code, std::string severity, std::string title,
+         std::string next_step, json detail = json::object()) {
+  out.push_back({std::move(code), std::move(severity), std::move(title), std::move(next_step), detail.dump()});
+}
+
+std::string slot_list(const std::vector<int>& slots) {
+  std::string s;
+  for (size_t i = 0; i < slots.size(); ++i) s += (i ? ", " : "") + std::to_string(slots[i]);
+  return s;
+}
+
+bool is_temporary(drivers::CodeKind k) {
+  return k == drivers::CodeKind::kTemporaryUntil || k == drivers::CodeKind::kTemporaryFirstUse;
+}
+
+void clock_findings(const LockState& s, const AnalysisContext& c, std::vector<FindingRecord>& out) {
+  if (!s.status.clock_set) {
+    add(out, "clock_not_set", "critical", "The lock's clock is not set (it lost power)",
+        "Sync the clock now: scheduled and expiring codes are refused until it is set.");
+  } else if (std::abs(s.drift_s) > c.max_drift_s) {
+    add(out, "clock_drift", "warning",
+        "The lock's clock is " + std::to_string(std::abs(s.drift_s) / 60) + " min " + (s.drift_s > 0 ? "fast" : "slow"),
+        "Sync the clock; schedules open and close at the wrong time until then.", {{"drift_s", s.drift_s}});
+  }
+}
+
+void battery_findings(const LockState& s, std::vector<FindingRecord>& out) {
+  const json d{{"millivolts", s.status.battery_mv}};
+  if (s.status.battery_state == drivers::BatteryState::kCritical)
+    add(out, "battery_critical", "critical",
+        "Battery critical (" + std::to_string(s.status.battery_mv) + " mV): the lock will not drive the bolt",
+        "Replace all batteries now, with fresh cells of the same type.", d);
+  else if (s.status.battery_state == drivers::BatteryState::kLow)
+    add(out, "battery_low", "warning", "Battery low (" + std::to_string(s.status.battery_mv) + " mV)",
+        "Replace the batteries on this visit; low power makes keypad entry unreliable.", d);
+}
+
+void slot_findings(const LockState& s, const AnalysisContext& c, std::vector<FindingRecord>& out) {
+  std::vector<int> expired, stale, retained;
+  int admins = 0;
+  const int64_t stale_s = int64_t{c.stale_days} * 86400;
+  for (const auto& slot : s.slots) {
+    if (slot.role == Role::kAdmin) ++admins;
+    if (slot.expired && is_temporary(slot.kind)) expired.push_back(slot.index);
+    if (slot.retained_across_reset) retained.push_back(slot.index);
+    const uint32_t last = slot.last_used ? slot.last_used : slot.created;
+    if (slot.role != Role::kAdmin && slot.kind == drivers::CodeKind::kPersistent && last != 0 &&
+        static_cast<int64_t>(s.host_utc) - last > stale_s)
+      stale.push_back(slot.index);
+  }
+  if (admins == 0 && !s.status.factory_state)
+    add(out, "no_admin", "critical", "No admin code is enrolled",
+        "Enroll an admin code (reset + onboarding); without one nobody can open a service session.");
+  if (!expired.empty())
+    add(out, "expired_codes_present", "warning",
+        std::to_string(expired.size()) + " temporary code(s) past expiry still present (slots " + slot_list(expired) + ")",
+        "Delete them: they no longer open the door but still occupy slots and confuse audits.", {{"slots", expired}});
+  if (!stale.empty())
+    add(out, "stale_codes", "info",
+        std::to_string(stale.size()) + " code(s) unused for over " + std::to_string(c.stale_days) + " days (slots " +
+            slot_list(stale) + ")",
+        "Ask the owner whether these people still need access; delete the codes they do not.", {{"slots", stale}});
+  if (!retained.empty())
+    add(out, "codes_retained_after_reset", "critical",
+        std::to_string(retained.size()) + " code(s) survived a factory reset (slots " + slot_list(retained) + ")",
+        "This model keeps codes across a reset: delete each of them one by one and treat them as compromised.",
+        {{"slots", retained}});
+}
+
+void event_findings(const LockState& s, const AnalysisContext& c, std::vector<FindingRecord>& out) {
+  int lockouts = 0, overrides = 0, tamper = 0, bursts = 0, wrong = 0;
+  std::vector<int> aborted_slots;
+  uint32_t burst_start = 0;
+  int in_burst = 0;
+  for (const auto& e : s.events.events) {
+    switch (e.type) {
+      case kEvLockoutStart: ++lockouts; break;
+      case kEvKeyOverride: ++overrides; break;
+      case kEvTamper: ++tamper; break;
+      case kEvEnrollAborted:
+        if (e.slot) aborted_slots.push_back(*e.slot);
+        break;
+      case kEvWrongCode:
+        ++wrong;
+        if (in_burst == 0 || e.time - burst_start > static_cast<uint32_t>(c.burst_window_s)) {
+          burst_start = e.time;
+          in_burst = 0;
+        }
+        if (++in_burst == c.burst_min) ++bursts;
+        break;
+      default: break;
+    }
+  }
+  if (s.status.locked_out)
+    add(out, "locked_out_now", "warning",
+        "The keypad is locked out now (" + std::to_string(s.status.lockout_remaining_s) + " s left)",
+        "Wait for it to clear before any live entry test; ask who was trying codes.");
+  if (bursts > 0 || lockouts > 0)
+    add(out, "wrong_code_bursts", lockouts > 0 ? "warning" : "info",
+        std::to_string(wrong) + " wrong codes in " + std::to_string(bursts) + " burst(s), " + std::to_string(lockouts) +
+            " lockout(s) since the last visit",
+        "Someone guessed codes or mistyped repeatedly: ask the owner; consider rotating codes.",
+        {{"wrong_codes", wrong}, {"bursts", bursts}, {"lockouts", lockouts}});
+  if (overrides > 0)
+    add(out, "mechanical_override", "warning",
+        "The mechanical key was used " + std::to_string(overrides) + " time(s) since the last visit",
+        "Confirm with the owner who holds keys; re-key the cylinder if a key is unaccounted for.",
+        {{"count", overrides}});
+  if (tamper > 0)
+    add(out, "tamper", "critical", std::to_string(tamper) + " tamper alarm(s) since the last visit",
+        "Inspect the escutcheon and the door for forced entry; photograph any damage.", {{"count", tamper}});
+  if (!aborted_slots.empty()) {
+    std::sort(aborted_slots.begin(), aborted_slots.end());
+    aborted_slots.erase(std::unique(aborted_slots.begin(), aborted_slots.end()), aborted_slots.end());
+    add(out, "enrollment_aborted", "warning",
+        "A code enrollment was started but never committed (slots " + slot_list(aborted_slots) + ")",
+        "Whatever an app showed as 'saved', the lock did not take that code: enroll it again at the keypad.",
+        {{"slots", aborted_slots}});
+  }
+  if (s.events.truncated)
+    add(out, "event_log_wrapped", "info", "Older events were overwritten since the last read",
+        "Visit more often or read the log before it fills (it keeps the last " +
+            std::to_string(s.capabilities.event_capacity) + " events).");
+}
+
+void fingerprint_findings(const LockState& s, const AnalysisContext& c, std::vector<FindingRecord>& out) {
+  if (!c.previous_fingerprint) return;
+  const json d{{"previous", *c.previous_fingerprint}, {"now", s.fingerprint.hex()}};
+  if (c.previous_secret_epoch && *c.previous_secret_epoch != s.fingerprint.secret_epoch)
+    add(out, "reset_since_last_visit", "warning", "The lock was factory reset since the last visit",
+        "Ask the owner who reset it; every code on it now was enrolled after that.", d);
+  else if (*c.previous_fingerprint != s.fingerprint.hex())
+    add(out, "code_set_changed", "warning", "Codes changed since the last visit",
+        "Review the slot table with the owner: every code added or changed since should be known to them.", d);
+  else
+    add(out, "code_set_unchanged", "info", "No code was added, changed or removed since the last visit",
+        "Nothing to do.", d);
+}
+
+void complaint_findings(const LockState& s, int slot_index, std::vector<FindingRecord>& out) {
+  const auto slot = std::find_if(s.slots.begin(), s.slots.end(), [&](const auto& x) { return x.index == slot_index; });
+  json d{{"slot", slot_index}};
+  if (slot == s.slots.end()) {
+    add(out, "complaint_slot_empty", "warning", "Slot " + std::to_string(slot_index) + " holds no code",
+        "The code was never enrolled (or was deleted): enroll it again at the keypad.", d);
+    return;
+  }
+  // The last tries of this slot, and wrong codes since its last success.
+  const drivers::Event* last_for_slot = nullptr;
+  int rejections = 0, wrong_after = 0;
+  for (const auto& e : s.events.events) {
+    if (e.slot && *e.slot == slot_index && (e.type == kEvUnlockCode || e.type == kEvRejected)) {
+      last_for_slot = &e;
+      if (e.type == kEvRejected) ++rejections;
+      wrong_after = 0;
+    } else if (e.type == kEvWrongCode) {
+      ++wrong_after;
+    }
+  }
+  if (last_for_slot && last_for_slot->type == kEvRejected) {
+    d["reason"] = drivers::reason_name(last_for_slot->reason);
+    d["rejections"] = rejections;
+    add(out, "complaint_code_refused", "warning",
+        "Slot " + std::to_string(slot_index) + ": the code is known but was refused: " +
+            rejection_reason_text(last_for_slot->reason),
+        last_for_slot->reason == kReasonClockNotSet ? "Sync the clock, then test the code again."
+        : last_for_slot->reason == kReasonDisabled  ? "Enable the slot if the owner agrees."
+        : last_for_slot->reason == kReasonLockedOut ? "Wait for the lockout to clear; find out who typed wrong codes."
+        : last_for_slot->reason == kReasonBatteryCritical ? "Replace the batteries."
+                                                            : "Adjust the schedule with the owner, or explain it to the user.",
+        d);
+    return;
+  }
+  if (wrong_after > 0) {
+    d["wrong_codes_since"] = wrong_after;
+    add(out, "complaint_code_unknown", "warning",
+        "Slot " + std::to_string(slot_index) + ": the code being typed is not the enrolled one (" +
+            std::to_string(wrong_after) + " wrong code(s) and no try of this slot since its last success)",
+        "The user remembers a different code: re-enroll the slot at the keypad with the user present.", d);
+    return;
+  }
+  if (!slot->enabled) {
+    add(out, "complaint_code_refused", "warning", "Slot " + std::to_string(slot_index) + " is disabled",
+        "Enable the slot if the owner agrees.", d);
+    return;
+  }
+  add(out, "complaint_no_recent_tries", "info",
+      "Slot " + std::to_string(slot_index) + " shows no failed try in the log read",
+      "Run a live entry test with the user at the keypad.", d);
+}
+
+}  // namespace
+
+std::string rejection_reason_text(uint8_t reason) {
+  switch (reason) {
+    case kReasonDisabled: return "the slot is disabled";
+    case kReasonOutsideSchedule: return "outside its schedule";
+    case kReasonExpired: return "the code has expired";
+    case kReasonClockNotSet: return "the lock's clock is not set, so its schedule cannot be checked";
+    case kReasonLockedOut: return "the keypad was locked out after wrong codes";
+    case kReasonBatteryCritical: return "the battery was too low to drive the bolt";
+    case kReasonNotYetValid: return "the code is not valid yet";
+    case kReasonFactoryState: return "the lock was in factory state";
+    default: return "reason " + std::to_string(reason);
+  }
+}
+
+std::vector<FindingRecord> analyze(const LockState& s, const AnalysisContext& c) {
+  std::vector<FindingRecord> out;
+  if (s.status.factory_state)
+    add(out, "factory_state", "warning", "The lock is in factory state: it holds no code and accepts only an admin enrollment",
+        "Run a reset + onboarding (lockdiag reset) to enroll the owner's admin code and users.");
+  clock_findings(s, c, out);
+  battery_findings(s, out);
+  slot_findings(s, c, out);
+  event_findings(s, c, out);
+  fingerprint_findings(s, c, out);
+  if (c.complaint_slot) complaint_findings(s, *c.complaint_slot, out);
+  // Most severe first, stable within a severity.
+  auto rank = [](const std::string& sev) { return sev == "critical" ? 0 : sev == "warning" ? 1 : 2; };
+  std::stable_sort(out.begin(), out.end(), [&](const auto& a, const auto& b) { return rank(a.severity) < rank(b.severity); });
+  return out;
+}
+
+}  // namespace lockdiag::app

@@ -1,0 +1,263 @@
+#include "job_steps.h"
+
+#include <algorithm>
+
+#include "lock_waits.h"
+#include "lockdiag/app/report_builder.h"
+#include "lockdiag/app/snapshot.h"
+#include "lockfw/wire.h"
+
+namespace lockdiag::app {
+
+using namespace lockfw::wire;
+using nlohmann::json;
+
+namespace {
+
+std::unexpected<WorkflowError> failed(const drivers::Error& e) { return std::unexpected(lock_error(e)); }
+std::unexpected<WorkflowError> failed(const std::string& message, bool resumable = true) {
+  return std::unexpected(WorkflowError{message, 0, resumable, drivers::ErrorKind::kLockRefused});
+}
+
+bool slot_present(JobContext& c, int slot, drivers::Role* role = nullptr) {
+  auto slots = c.env.client.read_slots();
+  if (!slots) return false;
+  for (const auto& s : *slots)
+    if (s.index == slot) {
+      if (role) *role = s.role;
+      return true;
+    }
+  return false;
+}
+
+}  // namespace
+
+std::optional<json> stored_snapshot(JobContext& c, const std::string& phase) {
+  auto s = c.env.store.snapshot(c.runner.job_id(), phase);
+  if (!s || !*s) return std::nullopt;
+  auto j = json::parse(**s, nullptr, false);
+  return j.is_discarded() ? std::nullopt : std::optional<json>(j);
+}
+
+WorkflowResult<StepDone> step_read_identity(JobContext& c) {
+  return c.runner.run("read_identity", [&]() -> WorkflowResult<StepDone> {
+    auto id = c.env.client.identity();
+    if (!id) return failed(id.error());
+    if (id->serial != c.job.lock_serial)
+      return failed("this is lock " + id->serial + ", but job " + std::to_string(c.job.id) + " is for lock " +
+                        c.job.lock_serial + "; connect the right lock",
+                    true);
+    return StepDone{id->model + ", serial " + id->serial + ", firmware " + id->firmware, {{"firmware", id->firmware}}};
+  });
+}
+
+WorkflowResult<StepDone> step_open_session(JobContext& c) {
+  return c.runner.run("open_session", [&]() -> WorkflowResult<StepDone> {
+    auto s = wait_for_session(c.env);
+    if (!s) return std::unexpected(s.error());
+    const bool factory = s->state == drivers::SessionState::kFactory;
+    return StepDone{factory ? "the lock is in factory state: session open for admin enrollment only"
+                            : "service session opened at the lock with the admin code",
+                    {{"opened_by", factory ? "factory_state" : "keypad_service_sequence"},
+                     {"at", utc_now_rfc3339()},
+                     {"session_id", s->session_id}},
+                    true};
+  });
+}
+
+WorkflowResult<StepDone> step_snapshot(JobContext& c, const std::string& phase) {
+  return c.runner.run("snapshot_" + phase, [&]() -> WorkflowResult<StepDone> {
+    uint32_t from = 0;
+    AnalysisContext ac;
+    ac.complaint_slot = c.inputs.complaint_slot;
+    if (phase == "before") {
+      if (auto lock = c.env.store.find_lock(c.job.lock_serial); lock && *lock && (*lock)->last_event_seq)
+        from = *(*lock)->last_event_seq;
+      if (auto prev = c.env.store.previous_snapshot(c.job.lock_serial, c.job.id, "after"); prev && *prev) {
+        const auto p = json::parse(**prev, nullptr, false);
+        if (!p.is_discarded()) {
+          ac.previous_fingerprint = p.value("fingerprint", "");
+          ac.previous_secret_epoch = p.value("secret_epoch", 0u);
+        }
+      }
+    } else if (auto before = stored_snapshot(c, "before")) {
+      from = before->at("events").value("next_seq", 0u);
+    }
+    auto state = read_lock_state(c.env.client, from, c.env.now_utc,
+                                 [&](const std::string& what, size_t done, size_t total) {
+                                   c.env.op.progress("reading " + what, done, total);
+                                 });
+    if (!state) return failed(state.error());
+    const json snap = snapshot_json(*state);
+    if (auto r = c.env.store.save_snapshot(c.runner.job_id(), phase, snap.dump()); !r) return failed(r.error().message);
+    auto findings = analyze(*state, ac);
+    if (phase == "after") {
+      // Keep what was found on arrival; add only what is new on leaving.
+      auto before = c.env.store.findings(c.runner.job_id());
+      std::vector<FindingRecord> merged = before ? *before : std::vector<FindingRecord>{};
+      for (auto& f : findings)
+        if (std::none_of(merged.begin(), merged.end(), [&](const auto& m) { return m.code == f.code; }))
+          merged.push_back(f);
+      findings = merged;
+    }
+    if (auto r = c.env.store.replace_findings(c.runner.job_id(), findings); !r) return failed(r.error().message);
+    int admin_slot = -1;
+    for (const auto& s : state->slots)
+      if (s.role == drivers::Role::kAdmin && admin_slot < 0) admin_slot = s.index;
+    const auto active = active_by_role(snap);
+    return StepDone{std::to_string(state->slots.size()) + " codes (" + active.dump() + " active by role), " +
+                        std::to_string(state->events.events.size()) + " events read, fingerprint " +
+                        state->fingerprint.hex().substr(0, 16),
+                    {{"next_seq", state->events.next_seq},
+                     {"admin_slot", admin_slot},
+                     {"occupied", state->slots.size()},
+                     {"fingerprint", state->fingerprint.hex()},
+                     {"factory_state", state->status.factory_state}}};
+  });
+}
+
+WorkflowResult<StepDone> step_delete_slot(JobContext& c, int slot, const std::string& why) {
+  const std::string name = "delete_slot_" + std::to_string(slot);
+  auto verify = [&]() -> std::optional<StepDone> {
+    if (slot_present(c, slot)) return std::nullopt;
+    return StepDone{"slot " + std::to_string(slot) + " is empty (" + why + ")", {{"slot", slot}}, true};
+  };
+  return c.runner.run(
+      name,
+      [&]() -> WorkflowResult<StepDone> {
+        auto pending = c.env.client.delete_slot(static_cast<uint16_t>(slot));
+        if (!pending && pending.error().lock_code == kErrConfirmationPending) {
+          (void)c.env.client.cancel_confirmation();  // a request from before an interruption
+          pending = c.env.client.delete_slot(static_cast<uint16_t>(slot));
+        }
+        if (!pending) return failed(pending.error());
+        auto s = wait_for_confirmation(
+            c.env, pending->ticket,
+            {LockPrompt::Action::kConfirmAtLock, slot, "admin",
+             "At the lock: the owner types the admin code then # to confirm deleting slot " + std::to_string(slot) + "."});
+        if (!s) return std::unexpected(s.error());
+        if (s->confirm_state == kConfirmDone)
+          return StepDone{"slot " + std::to_string(slot) + " deleted (" + why + "), confirmed at the lock",
+                          {{"slot", slot}}, true};
+        if (s->confirm_state == kConfirmDenied) return failed("the owner refused the deletion at the lock", false);
+        return failed("the deletion was not confirmed at the lock in time; resume to ask again");
+      },
+      verify);
+}
+
+WorkflowResult<StepDone> step_enroll(JobContext& c, const std::string& name, int slot, drivers::Role role,
+                                     const drivers::Schedule& schedule, const std::string& person) {
+  // After an interruption the event log says whether the new code committed.
+  auto verify = [&]() -> std::optional<StepDone> {
+    const auto before = stored_snapshot(c, "before");
+    auto events = c.env.client.read_events(before ? before->at("events").value("next_seq", 0u) : 0u);
+    if (!events) return std::nullopt;
+    for (const auto& e : events->events)
+      if (e.type == kEvEnrollCommitted && e.slot && *e.slot == slot)
+        return StepDone{"code for " + person + " enrolled in slot " + std::to_string(slot), {{"slot", slot}}, true};
+    return std::nullopt;
+  };
+  return c.runner.run(
+      name,
+      [&]() -> WorkflowResult<StepDone> {
+        auto open = c.env.client.open_enrollment(static_cast<uint16_t>(slot), role, schedule);
+        if (!open && open.error().lock_code == kErrEnrollmentActive) {
+          (void)c.env.client.abort_enrollment();
+          open = c.env.client.open_enrollment(static_cast<uint16_t>(slot), role, schedule);
+        }
+        if (!open) return failed(open.error());
+        auto s = wait_for_enrollment(c.env, slot,
+                                     {LockPrompt::Action::kEnrollCode, slot, person,
+                                      "At the lock: " + person + " types a new code (4 to 10 digits) then #, twice."});
+        if (!s) {
+          (void)c.env.client.abort_enrollment();
+          return std::unexpected(s.error());
+        }
+        if (s->enroll_state != kEnrollCommitted)
+          return failed("the enrollment for " + person + " was aborted at the lock (" +
+                        drivers::reason_name(static_cast<uint8_t>(s->enroll_reason)) + "); resume to try again");
+        return StepDone{"code for " + person + " enrolled in slot " + std::to_string(slot) + " (" +
+                            role_name(role) + ", " + kind_name(schedule.kind) + ")",
+                        {{"slot", slot}, {"person", person}}, true};
+      },
+      verify);
+}
+
+WorkflowResult<StepDone> step_live_test(JobContext& c, const std::string& name, int slot, const std::string& person,
+                                        bool must_unlock) {
+  return c.runner.run(name, [&]() -> WorkflowResult<StepDone> {
+    auto st = c.env.client.status();
+    if (!st) return failed(st.error());
+    auto r = wait_for_entry(c.env, slot, st->event_head_seq,
+                            {LockPrompt::Action::kTypeCode, slot, person,
+                             "At the lock: " + person + " types their code then # (live entry test of slot " +
+                                 std::to_string(slot) + ")."});
+    if (!r) return std::unexpected(r.error());
+    const json d{{"slot", slot}, {"accepted", r->accepted}, {"wrong_codes", r->wrong_codes}};
+    if (r->accepted) return StepDone{"slot " + std::to_string(slot) + " opened the lock in a live test", d, true};
+    if (r->known && !must_unlock)
+      return StepDone{"slot " + std::to_string(slot) + " is recognised but refused now: " + rejection_reason_text(r->reason),
+                      d, true};
+    if (r->known) return failed("slot " + std::to_string(slot) + " was refused: " + rejection_reason_text(r->reason), false);
+    return failed("the code typed was not recognised (" + std::to_string(r->wrong_codes) +
+                      " wrong tries): the person does not know the code of slot " + std::to_string(slot),
+                  false);
+  });
+}
+
+WorkflowResult<StepDone> step_sync_clock(JobContext& c) {
+  auto now = [&] { return c.env.now_utc ? c.env.now_utc() : system_utc(); };
+  auto drift_now = [&]() -> std::optional<int64_t> {
+    auto st = c.env.client.status();
+    if (!st || !st->clock_set) return std::nullopt;
+    return static_cast<int64_t>(st->clock_utc) - static_cast<int64_t>(now());
+  };
+  return c.runner.run(
+      "sync_clock",
+      [&]() -> WorkflowResult<StepDone> {
+        const auto before = drift_now();
+        auto st = c.env.client.status();
+        if (!st) return failed(st.error());
+        auto set = c.env.client.set_clock(now(), st->utc_offset_min);
+        if (!set) return failed(set.error());
+        const auto after = drift_now();
+        if (!after) return failed("the lock did not keep the time it was given");
+        json d{{"drift_before_s", before ? json(*before) : json(nullptr)}, {"drift_after_s", *after}};
+        return StepDone{"clock set; drift " + (before ? std::to_string(*before) + " s" : std::string("(clock was not set)")) +
+                            " -> " + std::to_string(*after) + " s",
+                        d};
+      },
+      [&]() -> std::optional<StepDone> {
+        const auto d = drift_now();
+        if (!d || std::abs(*d) > 2) return std::nullopt;
+        return StepDone{"clock set; drift now " + std::to_string(*d) + " s", {{"drift_after_s", *d}}};
+      });
+}
+
+WorkflowResult<StepDone> step_close_session(JobContext& c) {
+  return c.runner.run("close_session", [&]() -> WorkflowResult<StepDone> {
+    auto r = c.env.client.close_session();
+    // No session (it timed out) or a factory-state session (it ends with the admin enrollment).
+    if (!r && r.error().lock_code != kErrSessionRequired && r.error().lock_code != kErrFactoryAdminOnly)
+      return failed(r.error());
+    return StepDone{"service session closed"};
+  });
+}
+
+WorkflowResult<StepDone> step_report(JobContext& c) {
+  return c.runner.run("sign_report", [&]() -> WorkflowResult<StepDone> {
+    // The last read's end is where the next visit's event read starts.
+    for (const char* phase : {"after", "before"})
+      if (auto snap = stored_snapshot(c, phase)) {
+        (void)c.env.store.set_last_event_seq(c.job.lock_serial, snap->at("events").value("next_seq", 0u));
+        break;
+      }
+    if (!c.inputs.sign_report) return StepDone{"report not signed (asked not to)"};
+    auto files = write_signed_report(c.env.store, c.runner.job_id(), c.inputs.report_dir);
+    if (!files) return std::unexpected(files.error());
+    return StepDone{"report signed with key " + files->key_id,
+                    {{"json", files->json.string()}, {"pdf", files->pdf.string()}, {"sha256", files->sha256}}};
+  });
+}
+
+}  // namespace lockdiag::app

@@ -1,0 +1,63 @@
+#include "lockdiag/app/lock_state.h"
+
+#include <ctime>
+
+#include "lockdiag/app/job_store.h"
+
+namespace lockdiag::app {
+
+uint32_t system_utc() { return static_cast<uint32_t>(std::time(nullptr)); }
+
+std::string format_lock_time(uint32_t t) {
+  if (t == 0) return "never";
+  const std::time_t tt = t;
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
+  return buf;
+}
+
+drivers::Result<LockState> read_lock_state(drivers::Client& client, uint32_t events_from, uint32_t (*now_utc)(),
+                                           const ReadProgress& progress, const drivers::CancelToken* cancel) {
+  if (!now_utc) now_utc = system_utc;
+  LockState s;
+  auto report = [&](const char* what, size_t done, size_t total) {
+    if (progress) progress(what, done, total);
+  };
+#define LOCKDIAG_TRY(dst, expr)                          \
+  do {                                                   \
+    auto r_ = (expr);                                    \
+    if (!r_) return std::unexpected(std::move(r_.error())); \
+    dst = std::move(*r_);                                \
+  } while (0)
+
+  LOCKDIAG_TRY(s.identity, client.identity());
+  LOCKDIAG_TRY(s.capabilities, client.capabilities());
+  // Drift: the lock's clock against the laptop's midpoint of the round trip.
+  const uint32_t before = now_utc();
+  LOCKDIAG_TRY(s.status, client.status());
+  const uint32_t after = now_utc();
+  s.host_utc = before + (after - before) / 2;
+  s.drift_s = s.status.clock_set ? static_cast<int64_t>(s.status.clock_utc) - static_cast<int64_t>(s.host_utc) : 0;
+  LOCKDIAG_TRY(s.session, client.session());
+  if (s.session.state == drivers::SessionState::kFactory) {
+    // Factory state: the lock has no codes and answers nothing but admin enrollment.
+    s.taken_at = utc_now_rfc3339();
+    s.events.from_seq = s.events.first_seq = s.events.next_seq = events_from;
+    return s;
+  }
+  report("slots", 0, static_cast<size_t>(s.capabilities.slot_count));
+  LOCKDIAG_TRY(s.slots, client.read_slots(
+                            [&](const drivers::Progress& p) { report("slots", p.done, p.total); }, cancel));
+  LOCKDIAG_TRY(s.fingerprint, client.get_fingerprint());
+  LOCKDIAG_TRY(s.policy, client.get_lockout_policy());
+  LOCKDIAG_TRY(s.events, client.read_events(
+                             events_from, [&](const drivers::Progress& p) { report("events", p.done, p.total); },
+                             cancel));
+#undef LOCKDIAG_TRY
+  s.taken_at = utc_now_rfc3339();
+  return s;
+}
+
+}  // namespace lockdiag::app

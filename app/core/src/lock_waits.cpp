@@ -1,0 +1,132 @@
+#include "lock_waits.h"
+
+#include <chrono>
+#include <thread>
+
+#include "lockfw/wire.h"
+
+namespace lockdiag::app {
+
+using namespace lockfw::wire;
+using Clock = std::chrono::steady_clock;
+
+WorkflowError lock_error(const drivers::Error& e) { return WorkflowError{e.message, 0, true, e.kind}; }
+
+namespace {
+
+constexpr auto kPollInterval = std::chrono::milliseconds(100);
+// A person at a keypad that misses keys (wet, low battery) tries again: so does the prompt.
+constexpr auto kRepromptInterval = std::chrono::seconds(4);
+
+// Polls `probe` until it returns a value, with progress, cancel, timeout and reconnects.
+template <typename T, typename Probe>
+WorkflowResult<T> poll(WorkflowEnv& env, const std::string& what, Probe probe, const LockPrompt* prompt = nullptr) {
+  const auto start = Clock::now();
+  auto last_prompt = start;
+  const auto limit = std::chrono::seconds(env.wait_timeout_s);
+  for (;;) {
+    if (env.op.cancelled())
+      return std::unexpected(WorkflowError{"cancelled while waiting for " + what + "; resume the job to go on", 0, true,
+                                           drivers::ErrorKind::kCancelled});
+    std::optional<T> got;
+    auto r = probe(got);
+    if (!r) {
+      if (r.error().kind != drivers::ErrorKind::kDisconnected) return std::unexpected(lock_error(r.error()));
+      env.op.note("The lock went away (cable?). Waiting for it to come back...");
+      if (auto back = env.client.reconnect(env.wait_timeout_s * 1000); !back)
+        return std::unexpected(lock_error(back.error()));
+      env.op.note("The lock is back.");
+      continue;
+    }
+    if (got) return std::move(*got);
+    const auto waited = Clock::now() - start;
+    if (waited > limit)
+      return std::unexpected(WorkflowError{"nothing happened at the lock within " + std::to_string(env.wait_timeout_s) +
+                                               " s while waiting for " + what + "; resume the job to try again",
+                                           0, true, drivers::ErrorKind::kTimeout});
+    env.op.progress(what, static_cast<size_t>(std::chrono::duration_cast<std::chrono::seconds>(waited).count()),
+                    static_cast<size_t>(env.wait_timeout_s));
+    if (prompt && Clock::now() - last_prompt > kRepromptInterval) {
+      LockPrompt again = *prompt;
+      again.text = "Still waiting. " + again.text;
+      env.op.prompt(again);
+      last_prompt = Clock::now();
+    }
+    std::this_thread::sleep_for(kPollInterval);
+  }
+}
+
+}  // namespace
+
+WorkflowResult<drivers::SessionInfo> wait_for_session(WorkflowEnv& env) {
+  auto now = env.client.session();
+  if (!now) return std::unexpected(lock_error(now.error()));
+  if (now->state != drivers::SessionState::kNone) return *now;
+  const LockPrompt prompt{LockPrompt::Action::kOpenSession, -1, "admin",
+                          "At the lock: the owner types the admin code, then * 0 # to open a service session."};
+  env.op.prompt(prompt);
+  return poll<drivers::SessionInfo>(
+      env, "a service session",
+      [&](std::optional<drivers::SessionInfo>& out) -> drivers::Result<void> {
+        auto s = env.client.session();
+        if (!s) return std::unexpected(s.error());
+        if (s->state != drivers::SessionState::kNone) out = *s;
+        return {};
+      },
+      &prompt);
+}
+
+WorkflowResult<drivers::SessionInfo> wait_for_confirmation(WorkflowEnv& env, int ticket, const LockPrompt& prompt) {
+  env.op.prompt(prompt);
+  return poll<drivers::SessionInfo>(env, "the confirmation at the lock", [&](std::optional<drivers::SessionInfo>& out) -> drivers::Result<void> {
+    auto s = env.client.session();
+    if (!s) return std::unexpected(s.error());
+    if (s->confirm_ticket == ticket && s->confirm_state != kConfirmWaiting) {
+      out = *s;  // a factory reset ends the session it was confirmed in: the outcome counts
+      return {};
+    }
+    if (s->state == drivers::SessionState::kNone)
+      return std::unexpected(drivers::Error{drivers::ErrorKind::kLockRefused, "the service session ended at the lock"});
+    return {};
+  }, &prompt);
+}
+
+WorkflowResult<drivers::SessionInfo> wait_for_enrollment(WorkflowEnv& env, int slot, const LockPrompt& prompt) {
+  env.op.prompt(prompt);
+  return poll<drivers::SessionInfo>(env, "the new code at the keypad", [&](std::optional<drivers::SessionInfo>& out) -> drivers::Result<void> {
+    auto s = env.client.session();
+    if (!s) return std::unexpected(s.error());
+    if (s->enroll_slot == slot && (s->enroll_state == kEnrollCommitted || s->enroll_state == kEnrollAborted)) out = *s;
+    return {};
+  }, &prompt);
+}
+
+WorkflowResult<EntryResult> wait_for_entry(WorkflowEnv& env, int slot, uint32_t from_seq, const LockPrompt& prompt) {
+  env.op.prompt(prompt);
+  EntryResult result;
+  uint32_t next = from_seq;
+  return poll<EntryResult>(env, "the code at the keypad", [&](std::optional<EntryResult>& out) -> drivers::Result<void> {
+    auto page = env.client.read_events(next);
+    if (!page) return std::unexpected(page.error());
+    next = page->next_seq;
+    for (const auto& e : page->events) {
+      if (e.type == kEvWrongCode) ++result.wrong_codes;
+      if (!e.slot || *e.slot != slot) continue;
+      if (e.type == kEvUnlockCode) {
+        result.accepted = result.known = true;
+        out = result;
+        return {};
+      }
+      if (e.type == kEvRejected) {
+        result.known = true;
+        result.reason = e.reason;
+        out = result;
+        return {};
+      }
+    }
+    if (result.wrong_codes >= 3) out = result;  // three misses: the person does not know this code
+    return {};
+  }, &prompt);
+}
+
+}  // namespace lockdiag::app

@@ -1,0 +1,109 @@
+// bench_link: what reading a lock costs on a real USB link. A fake lock (250 occupied slots, a
+// 10,000-event log) behind the real lockfw ServicePort, read by the real client through the
+// link model (full-speed HID: one 64-byte report each way per 1 ms frame). Prints a markdown
+// table for docs/benchmarks.md and fails if a target is missed:
+//   whole slot table (250 slots) <= 0.1 s, whole event log (10,000 events) <= 1.0 s.
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "harness.h"
+#include "lockdiag/drivers/link_model.h"
+#include "lockfw/wire.h"
+
+using namespace lockdiag::drivers;
+using namespace lockdiag::testkit;
+
+namespace {
+
+struct Row {
+  std::string what;
+  LinkStats s;
+  size_t useful = 0;
+  size_t items = 0;
+  int pages = 0;
+};
+
+void print(const Row& r, const char* unit) {
+  std::printf("| %-44s | %8.1f | %5llu / %5llu | %4llu | %6zu | %5.1f %% | %5.2f |\n", r.what.c_str(), r.s.link_ms(),
+              static_cast<unsigned long long>(r.s.reports_out), static_cast<unsigned long long>(r.s.reports_in),
+              static_cast<unsigned long long>(r.s.round_trips), r.useful,
+              100.0 * static_cast<double>(r.useful) / static_cast<double>(r.s.report_bytes()),
+              static_cast<double>(r.useful) / static_cast<double>(r.items));
+  (void)unit;
+}
+
+Row read_slots(const char* what, FakeLockConfig cfg, const LinkProfile& profile) {
+  Bench b(cfg);
+  auto lm = std::make_unique<LinkModelTransport>(b.transport(), profile);
+  auto* link = lm.get();
+  auto c = Client::open(std::move(lm));
+  if (!c) {
+    std::fprintf(stderr, "open: %s\n", c.error().message.c_str());
+    std::exit(1);
+  }
+  link->reset_stats();
+  auto slots = c->read_slots();
+  if (!slots || *slots != b.fake.expected_slots()) {
+    std::fprintf(stderr, "read_slots failed or inexact\n");
+    std::exit(1);
+  }
+  Row r{what, link->stats(), 0, slots->size(), 0};
+  for (const SlotRecord& s : *slots)
+    r.useful += sizeof(lockfw::wire::SlotRecordHead) + (s.kind == CodeKind::kPersistent ? 0 : sizeof(lockfw::wire::ScheduleBlock));
+  return r;
+}
+
+Row read_events(const char* what, FakeLockConfig cfg, const LinkProfile& profile) {
+  Bench b(cfg);
+  auto lm = std::make_unique<LinkModelTransport>(b.transport(), profile);
+  auto* link = lm.get();
+  auto c = Client::open(std::move(lm));
+  if (!c) std::exit(1);
+  link->reset_stats();
+  auto batch = c->read_events(b.fake.oldest_seq());
+  if (!batch || batch->events != b.fake.expected_events(0)) {
+    std::fprintf(stderr, "read_events failed or inexact\n");
+    std::exit(1);
+  }
+  Row r{what, link->stats(), batch->encoded_bytes, batch->events.size(), batch->pages};
+  return r;
+}
+
+}  // namespace
+
+int main() {
+  const LinkProfile fs{"usb-fs", 1000}, hs{"usb-hs", 125};
+  FakeLockConfig mixed;  // 250 occupied, 30 % with a schedule block
+  FakeLockConfig all_scheduled;
+  all_scheduled.scheduled_percent = 100;
+  FakeLockConfig persistent;
+  persistent.scheduled_percent = 0;
+
+  std::printf("| read (link model)                            | link ms  | reports out/in | trips | useful B | payload eff. | B/item |\n");
+  std::printf("|----------------------------------------------|---------:|---------------:|------:|---------:|-------------:|-------:|\n");
+  const Row slots = read_slots("250 slots, 30 % scheduled (usb-fs)", mixed, fs);
+  print(slots, "slot");
+  const Row slots_persistent = read_slots("250 slots, none scheduled (usb-fs)", persistent, fs);
+  print(slots_persistent, "slot");
+  const Row slots_worst = read_slots("250 slots, all scheduled (usb-fs, worst case)", all_scheduled, fs);
+  print(slots_worst, "slot");
+  const Row events = read_events("10,000 events (usb-fs)", mixed, fs);
+  print(events, "event");
+  print(read_slots("250 slots, 30 % scheduled (usb-hs)", mixed, hs), "slot");
+  print(read_events("10,000 events (usb-hs)", mixed, hs), "event");
+  std::printf("\nevent log: %d pages, %.2f bytes per event on the wire (a fixed record would be 16)\n", events.pages,
+              static_cast<double>(events.useful) / static_cast<double>(events.items));
+
+  bool ok = true;
+  if (slots.s.link_ms() > 100.0) {
+    std::printf("FAIL: slot table took %.1f ms of link time (target 100 ms)\n", slots.s.link_ms());
+    ok = false;
+  }
+  if (events.s.link_ms() > 1000.0) {
+    std::printf("FAIL: event log took %.1f ms of link time (target 1000 ms)\n", events.s.link_ms());
+    ok = false;
+  }
+  std::printf("%s\n", ok ? "targets met: slot table <= 100 ms, event log <= 1000 ms (usb-fs)" : "targets missed");
+  return ok ? 0 : 1;
+}

@@ -1,0 +1,295 @@
+// Every workflow end to end against lockfw-sim, for every scenario, through the lockdiag CLI;
+// interrupted at every step and resumed; and nothing of it ever holds a code value.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+#include "leak_scan.h"
+#include "scenario.h"
+#include "workflow_harness.h"
+
+using namespace lockdiag;
+using namespace lockdiag::test;
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+bool has(const std::vector<std::string>& v, const std::string& x) { return std::find(v.begin(), v.end(), x) != v.end(); }
+
+int64_t job_id_of(const ProcessResult& r) {
+  const auto j = json::parse(r.out, nullptr, false);
+  REQUIRE_MESSAGE(!j.is_discarded(), (r.out + r.err));
+  return j.at("job_id").get<int64_t>();
+}
+
+// Invariant 1: no code value of the scenario in anything the tool wrote or printed.
+void check_no_code_leaks(Visit& v) {
+  const auto codes = lockfw::host::scenario_code_values(v.scenario());
+  REQUIRE(!codes.empty());
+  std::vector<LeakHit> hits;
+  auto scan = [&](const std::string& bytes, const std::string& where) {
+    auto h = scan_for_codes(bytes, codes, where);
+    hits.insert(hits.end(), h.begin(), h.end());
+  };
+  scan(v.all_output(), "CLI output");
+  for (const auto& suffix : {"", "-wal"})
+    if (fs::exists(v.store_path() + suffix)) scan(read_file_bytes(v.store_path() + suffix), "job database");
+  if (fs::exists(v.report_dir()))
+    for (const auto& f : fs::directory_iterator(v.report_dir())) {
+      scan(read_file_bytes(f.path().string()), f.path().filename().string());
+      if (f.path().extension() == ".pdf") {
+        auto text = run_process({"/usr/bin/pdftotext", f.path().string(), "-"});
+        CHECK(text.exit_code == 0);
+        scan(text.out, "text of " + f.path().filename().string());
+      }
+    }
+  scan(read_file_bytes(v.sim().state_file().string()), "the virtual lock's flash");
+  for (const auto& h : hits) FAIL_CHECK("a " << h.code_length << " leaked into " << h.where << " at byte " << h.offset);
+  CHECK(hits.empty());
+}
+
+void check_report_verifies(Visit& v, const json& outcome) {
+  REQUIRE(outcome.at("report_json").is_string());
+  auto r = v.lockdiag({"report", "verify", outcome.at("report_json").get<std::string>()});
+  CHECK_MESSAGE(r.exit_code == 0, r.err);
+  CHECK(fs::exists(outcome.at("report_pdf").get<std::string>()));
+}
+
+std::vector<int> slots_where(const json& slots, const std::function<bool(const json&)>& pred) {
+  std::vector<int> out;
+  for (const auto& s : slots)
+    if (pred(s)) out.push_back(s.at("index"));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("diagnose finds what each scenario holds") {
+  const std::vector<std::pair<std::string, std::vector<std::string>>> expected = {
+      {"fresh", {"factory_state", "clock_not_set"}},
+      {"occupied-rental", {"expired_codes_present", "wrong_code_bursts"}},
+      {"post-reset", {"factory_state"}},
+      {"marginal-battery", {"battery_low"}},
+      {"clock-lost", {"clock_not_set"}},
+      {"interrupted-enrollment", {"enrollment_aborted"}},
+      {"retained-after-reset", {"codes_retained_after_reset"}},
+  };
+  for (const auto& [scenario, codes] : expected) {
+    CAPTURE(scenario);
+    Visit v(scenario);
+    auto r = v.workflow("diagnose", {}, {});
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    const auto found = v.finding_codes(1);
+    for (const auto& c : codes) CHECK_MESSAGE(has(found, c), "missing finding " << c);
+    CHECK(v.job(1).at("state") == "done");
+    check_no_code_leaks(v);
+  }
+}
+
+TEST_CASE("diagnose says why a customer's code is refused, and tells an unknown code apart") {
+  SUBCASE("code unknown: the person types something the lock does not know") {
+    Visit v("occupied-rental");
+    const auto users = slots_where(v.slots(), [](const json& s) { return s.at("role") == "user"; });
+    REQUIRE(users.size() >= 2);
+    v.ctl({"type-code", std::to_string(users[1]), "#"});
+    v.ctl({"keypad", "99999999#"});
+    v.ctl({"keypad", "88888888#"});
+    auto r = v.workflow("diagnose", {"--json", "--complaint-slot", std::to_string(users[1])});
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    const auto codes = v.finding_codes(job_id_of(r));
+    CHECK(has(codes, "complaint_code_unknown"));
+    CHECK_FALSE(has(codes, "complaint_code_refused"));
+    check_no_code_leaks(v);
+  }
+  SUBCASE("code known but refused: a scheduled code while the clock is not set") {
+    Visit v("clock-lost");
+    const auto timed = slots_where(v.slots(), [](const json& s) {
+      return s.at("kind") != "persistent" && s.at("expired") == false && s.at("enabled") == true;
+    });
+    REQUIRE(!timed.empty());
+    v.ctl({"type-code", std::to_string(timed[0]), "#"});
+    auto r = v.workflow("diagnose", {"--json", "--complaint-slot", std::to_string(timed[0])});
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    const auto codes = v.finding_codes(job_id_of(r));
+    CHECK(has(codes, "complaint_code_refused"));
+    CHECK_FALSE(has(codes, "complaint_code_unknown"));
+    check_no_code_leaks(v);
+  }
+}
+
+TEST_CASE("handoff audit: admin verified live, every other code removed with confirmation, clock synced") {
+  Visit v("occupied-rental");
+  auto r = v.workflow("audit", {"--json", "--keep", "none"});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  const auto outcome = json::parse(r.out);
+  check_report_verifies(v, outcome);
+  const auto job = v.job(outcome.at("job_id"));
+  CHECK(job.at("state") == "done");
+  int deletions = 0;
+  for (const auto& s : job.at("steps")) {
+    CHECK(s.at("state") == "done");
+    if (s.at("name").get<std::string>().rfind("delete_slot_", 0) == 0) {
+      ++deletions;
+      CHECK(s.at("confirmed_at_lock") == true);  // invariant 3
+    }
+  }
+  CHECK(deletions == 7);
+  const auto after = v.slots();
+  REQUIRE(after.size() == 1);
+  CHECK(after[0].at("role") == "admin");
+  check_no_code_leaks(v);
+}
+
+TEST_CASE("handoff audit keeps the codes the new owner keeps, and asks nothing it cannot ask") {
+  Visit v("occupied-rental");
+  const auto users = slots_where(v.slots(), [](const json& s) { return s.at("role") == "user"; });
+  REQUIRE(users.size() == 3);
+
+  SUBCASE("no terminal and no answers: a clear error, not a hang, and the job is resumable") {
+    auto r = v.workflow("audit", {});
+    CHECK(r.exit_code == 8);
+    CHECK(r.err.find("--keep") != std::string::npos);
+    CHECK(r.err.find("lockdiag job resume 1") != std::string::npos);
+    // An answers file finishes it.
+    json answers{{"answers", json::object()}};
+    for (int u : users) answers["answers"]["keep." + std::to_string(u)] = true;
+    const std::string path = v.report_dir() + "-answers.json";
+    std::ofstream(path) << answers.dump();
+    r = v.lockdiag({"--json", "job", "resume", "1", "--sim-keypad", "--store", v.store_path(), "--report-dir",
+                    v.report_dir(), "--answers", path});
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  }
+  SUBCASE("--keep") {
+    std::string keep;
+    for (int u : users) keep += (keep.empty() ? "" : ",") + std::to_string(u);
+    auto r = v.workflow("audit", {"--json", "--keep", keep});
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  }
+  const auto after = v.slots();
+  CHECK(after.size() == 4);
+  CHECK(slots_where(after, [](const json& s) { return s.at("role") == "user"; }) == users);
+  CHECK(slots_where(after, [](const json& s) { return s.at("role") == "guest"; }).empty());
+  check_no_code_leaks(v);
+}
+
+TEST_CASE("reset + onboarding: old codes gone, new admin and users enrolled at the keypad and tested live") {
+  for (const std::string scenario : {"occupied-rental", "retained-after-reset"}) {
+    CAPTURE(scenario);
+    Visit v(scenario);
+    auto r = v.workflow("reset", {"--json", "--ownership", "deed seen; numbers not recorded", "--present", "new owner",
+                                  "--enroll", "new-user:user", "--enroll", "new-guest:guest:days=mon,tue,wed,thu,fri,sat,sun@00:00-24:00"});
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    const auto outcome = json::parse(r.out);
+    check_report_verifies(v, outcome);
+    const auto codes = v.finding_codes(outcome.at("job_id"));
+    CHECK(has(codes, "old_codes_removed"));
+    if (scenario == "retained-after-reset") CHECK(has(codes, "codes_retained_after_reset"));
+    const auto after = v.slots();
+    CHECK(after.size() == 3);
+    CHECK(slots_where(after, [](const json& s) { return s.at("role") == "admin"; }).size() == 1);
+    for (const auto& s : after) CHECK(s.at("retained_across_reset") == false);
+    bool reset_confirmed = false;
+    const auto job = v.job(outcome.at("job_id"));
+    for (const auto& s : job.at("steps"))
+      if (s.at("name") == "factory_reset") reset_confirmed = s.at("confirmed_at_lock");
+    CHECK(reset_confirmed);
+    check_no_code_leaks(v);
+  }
+}
+
+TEST_CASE("rotation replaces a code at the keypad and removes expired codes") {
+  Visit v("occupied-rental");
+  const auto before = v.slots();
+  const auto users = slots_where(before, [](const json& s) { return s.at("role") == "user"; });
+  const auto expired = slots_where(before, [](const json& s) { return s.at("expired") == true; });
+  REQUIRE(!expired.empty());
+  auto r = v.workflow("rotate", {"--json", "--rotate", std::to_string(users[0]) + ":new-user"});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  check_report_verifies(v, json::parse(r.out));
+  const auto after = v.slots();
+  CHECK(after.size() == before.size() - expired.size());
+  CHECK(slots_where(after, [](const json& s) { return s.at("expired") == true; }).empty());
+  // The rotated slot answers to the new person's code now.
+  CHECK(v.ctl({"type-code", std::to_string(users[0]), "#"}).find("bolt unlocked") != std::string::npos);
+  check_no_code_leaks(v);
+}
+
+TEST_CASE("clock sync sets a lost clock and records the drift before and after") {
+  Visit v("clock-lost");
+  auto r = v.workflow("clock-sync", {"--json"});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  const auto outcome = json::parse(r.out);
+  CHECK(has(v.finding_codes(outcome.at("job_id")), "clock_not_set"));
+  v.ctl({"open-session"});  // the clock is shown to a service session only
+  auto st = v.lockdiag({"--json", "status"});
+  REQUIRE(st.exit_code == 0);
+  const auto status = json::parse(st.out);
+  CHECK(status.at("clock").at("set") == true);
+  CHECK(std::abs(status.at("clock").at("drift_s").get<int>()) <= 2);
+  check_no_code_leaks(v);
+}
+
+TEST_CASE("a damaged job database is refused cleanly and left as it was") {
+  Visit v("occupied-rental");
+  fs::create_directories(fs::path(v.store_path()).parent_path());
+  const std::string junk(8192, 'x');
+  std::ofstream(v.store_path(), std::ios::binary) << junk;
+  auto r = v.workflow("diagnose", {});
+  CHECK(r.exit_code == 7);
+  CHECK(r.err.find("damaged") != std::string::npos);
+  CHECK(read_file_bytes(v.store_path()) == junk);
+}
+
+// Kill the process at every step, before and after it acts; resume; the lock, the job record
+// and the report must end exactly as an uninterrupted run's.
+void interrupt_everywhere(const std::string& scenario, const std::string& command, const std::vector<std::string>& args,
+                          const std::function<void(Visit&)>& check_lock) {
+  int steps = 0;
+  {
+    Visit v(scenario);
+    auto r = v.workflow(command, args);
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    steps = static_cast<int>(v.job(1).at("steps").size());
+    check_lock(v);
+  }
+  REQUIRE(steps > 8);
+  for (int step = 1; step <= steps; ++step)
+    for (const char* where : {"before", "after"}) {
+      CAPTURE(step);
+      CAPTURE(where);
+      Visit v(scenario);
+      auto crashed = v.workflow(command, args, {"LOCKDIAG_TEST_CRASH=" + std::to_string(step) + ":" + where});
+      REQUIRE(crashed.exit_code == 86);
+      CHECK(v.job(1).at("state") == "running");  // the record says it did not finish
+      auto resumed = v.lockdiag({"--json", "job", "resume", "1", "--sim-keypad", "--store", v.store_path(),
+                                 "--report-dir", v.report_dir(), "--wait-timeout", "20"});
+      REQUIRE_MESSAGE(resumed.exit_code == 0, resumed.err);
+      const auto job = v.job(1);
+      CHECK(job.at("state") == "done");
+      CHECK(static_cast<int>(job.at("steps").size()) == steps);
+      for (const auto& s : job.at("steps")) CHECK(s.at("state") == "done");
+      check_report_verifies(v, json::parse(resumed.out));
+      check_lock(v);
+      check_no_code_leaks(v);
+    }
+}
+
+TEST_CASE("handoff audit killed at every step resumes and ends right") {
+  interrupt_everywhere("occupied-rental", "audit", {"--keep", "none"}, [](Visit& v) {
+    const auto after = v.slots();
+    REQUIRE(after.size() == 1);
+    CHECK(after[0].at("role") == "admin");
+  });
+}
+
+TEST_CASE("reset + onboarding killed at every step resumes and ends right") {
+  interrupt_everywhere("occupied-rental", "reset",
+                       {"--ownership", "deed seen", "--enroll", "new-user:user"}, [](Visit& v) {
+                         const auto after = v.slots();
+                         CHECK(after.size() == 2);
+                         CHECK(slots_where(after, [](const json& s) { return s.at("role") == "admin"; }).size() == 1);
+                       });
+}
