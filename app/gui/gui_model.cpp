@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "lock_text.h"
+#include "lockdiag/app/settings.h"
 #include "lockdiag/reports/io.h"
 #include "lockdiag/reports/reports.h"
 #include "workflow_runner.h"
@@ -100,7 +101,15 @@ GuiModel::GuiModel(Options options) : options_(std::move(options)) {
   worker_->set_notify([this] { wake(); });
 
   settings_path_ = options_.settings.empty() ? default_settings_path() : options_.settings;
-  if (settings_path_ != "-") settings = load_settings(settings_path_);
+  if (settings_path_ != "-") {
+    settings = load_settings(settings_path_);
+    // The technician's profile the CLI keeps (lockdiag settings) fills what the GUI lacks.
+    if (auto shared = app::load_settings(); shared) {
+      if (settings.technician.empty()) settings.technician = shared->technician;
+      if (settings.company.empty()) settings.company = shared->company;
+      if (settings.licence.empty()) settings.licence = shared->licence;
+    }
+  }
 
   if (options_.job_store != "-") {
     const fs::path p = options_.job_store.empty() ? app::JobStore::default_path() : options_.job_store;

@@ -67,6 +67,8 @@ std::vector<int> parse_slot_list(const std::string& text) {
 }
 
 std::string missing_input(const WizardInputs& in) {
+  if (in.technician.empty()) return "your name (Settings)";
+  if (in.company.empty()) return "your company (Settings)";
   if (in.site.empty()) return "the site";
   if (in.customer.empty()) return "the customer";
   if (in.kind == WizardKind::kResetOnboarding && in.ownership_evidence.empty()) return "what proved ownership";

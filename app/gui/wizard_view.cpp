@@ -101,6 +101,8 @@ void form(GuiModel& m) {
   ui::InputText("Notes##wz", &in.notes);
   ui::Checkbox("Sign the report", &in.sign_report);
   ImGui::Spacing();
+  in.technician = m.settings.technician;  // the form's check sees the current Settings
+  in.company = m.settings.company;
   const std::string missing = missing_input(in);
   const bool can = m.connected() && m.device().busy.empty() && missing.empty();
   ImGui::BeginDisabled(!can);

@@ -15,7 +15,7 @@ using namespace lockdiag;
 
 TEST_CASE("lockdiag-gui --device sim:... --script diagnose --screenshot under Xvfb") {
   test::TempDir dir;
-  auto sim = app::SimProcess::start({dir.path() / "sim", {}, test::bin_dir() / "lockfw-sim"});
+  auto sim = app::SimProcess::start({dir.path() / "sim", {"--scenario", "occupied-rental"}, test::bin_dir() / "lockfw-sim"});
   REQUIRE_MESSAGE(sim.has_value(), (sim ? "" : sim.error()));
 
   const auto script = dir.path() / "diagnose.script";
@@ -25,11 +25,14 @@ wait_text "Dashboard" 10
 click "Diagnose..."
 wait_text "Wizard: Diagnose" 5
 assist yes
+set technician "Pat Example"
+set company "Example Locks"
 set site "Test bench"
 set customer "Training"
 set complaint_slot 1
 click "Start"
 wait_done 120
+wait_text "Finished: done" 5
 view dashboard
 wait_idle 10
 expect "LD-100"

@@ -122,6 +122,8 @@ TEST_CASE("diagnose wizard to completion: prompt at the lock, simulate, question
   test::fill_fake_lock(lock);
   test::FakeWorkflows wf{lock};
   gui::GuiModel m(fake_options(lock, &wf));
+  m.settings.technician = "Pat Example";
+  m.settings.company = "Example Locks";
   m.simulator = wf.simulator();
   HeadlessGui g(m);
   CHECK(g.run_script(R"S(
@@ -158,6 +160,8 @@ TEST_CASE("handoff audit wizard to completion with the confirmation at the lock"
   test::fill_fake_lock(lock);
   test::FakeWorkflows wf{lock};
   gui::GuiModel m(fake_options(lock, &wf));
+  m.settings.technician = "Pat Example";
+  m.settings.company = "Example Locks";
   m.simulator = wf.simulator();
   HeadlessGui g(m);
   CHECK(g.run_script(R"S(
@@ -188,6 +192,8 @@ TEST_CASE("a wizard pauses when the lock is unplugged and resumes when it comes 
   test::fill_fake_lock(lock);
   test::FakeWorkflows wf{lock};
   gui::GuiModel m(fake_options(lock, &wf));
+  m.settings.technician = "Pat Example";
+  m.settings.company = "Example Locks";
   m.simulator = wf.simulator();
   HeadlessGui g(m);
   CHECK(g.run_script(R"S(
@@ -225,6 +231,8 @@ TEST_CASE("cancel stops a wizard and leaves the job resumable") {
   test::fill_fake_lock(lock);
   test::FakeWorkflows wf{lock};
   gui::GuiModel m(fake_options(lock, &wf));
+  m.settings.technician = "Pat Example";
+  m.settings.company = "Example Locks";
   HeadlessGui g(m);
   CHECK(g.run_script(R"S(
     connect sim:/fake/lock.sock
@@ -429,6 +437,8 @@ TEST_CASE("script 'assist yes' acts at the virtual lock and answers while the sc
   test::fill_fake_lock(lock);
   test::FakeWorkflows wf{lock};
   gui::GuiModel m(fake_options(lock, &wf));
+  m.settings.technician = "Pat Example";
+  m.settings.company = "Example Locks";
   m.simulator = wf.simulator();
   HeadlessGui g(m);
   CHECK(g.run_script(R"S(

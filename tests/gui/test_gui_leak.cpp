@@ -68,6 +68,8 @@ TEST_CASE("no code value appears in any text the GUI draws, across every view an
   o.worker.poll_interval_ms = 50;
   o.runner = wf.runner();
   gui::GuiModel m(std::move(o));
+  m.settings.technician = "Pat Example";
+  m.settings.company = "Example Locks";
   m.simulator = wf.simulator();
   test::HeadlessGui g(m);
   DrawnText drawn;
@@ -164,6 +166,8 @@ TEST_CASE("lockfw-sim occupied-rental: people type their codes at the lock while
   o.discover = false;
   o.worker.poll_interval_ms = 100;
   gui::GuiModel m(std::move(o));
+  m.settings.technician = "Pat Example";
+  m.settings.company = "Example Locks";
   test::HeadlessGui g(m);
   DrawnText drawn;
   CHECK(g.run_script("connect " + sim->uri() + "\nwait_connected 10\nwait_text \"Dashboard\" 5\n") == "");

@@ -98,7 +98,12 @@ TEST_CASE("handoff audit wizard on lockfw-sim occupied-rental: keep two slots, t
   REQUIRE_FALSE(r.m->jobs().empty());
   CHECK(r.m->jobs().front().kind == "handoff_audit");
   CHECK(r.m->jobs().front().state == app::JobState::kDone);
-  // Only the admin and the kept slots remain.
+  // Only the admin and the kept slots remain (the workflow closed its session: the owner
+  // opens a new one to let us look).
+  auto ctl = test::run_process({(test::bin_dir() / "lockfw-sim").string(), "ctl", "--socket",
+                                r.sim->socket().string(), "open-session"});
+  CHECK(ctl.exit_code == 0);
+  CHECK(r.g->run_until([&] { return r.m->session_open(); }, 10000));
   r.m->read_slots();
   CHECK(r.g->run_until([&] { return r.m->device().slots && r.m->device().busy.empty(); }, 10000));
   REQUIRE(r.m->device().slots);
