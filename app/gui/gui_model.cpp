@@ -374,7 +374,8 @@ void GuiModel::load_battery_history() {
   if (!store_ || history_serial_.empty()) return;
   auto js = store_->jobs(history_serial_);
   if (!js) return;
-  for (auto it = js->rbegin(); it != js->rend(); ++it) {  // oldest first
+  std::sort(js->begin(), js->end(), [](const app::JobRecord& a, const app::JobRecord& b) { return a.id < b.id; });
+  for (auto it = js->begin(); it != js->end(); ++it) {  // oldest first
     for (const char* phase : {"before", "after"}) {
       auto snap = store_->snapshot(it->id, phase);
       if (!snap || !*snap) continue;
@@ -382,7 +383,8 @@ void GuiModel::load_battery_history() {
       if (!j.is_object()) continue;
       int mv = 0;
       if (j.contains("battery_mv") && j["battery_mv"].is_number()) mv = j["battery_mv"].get<int>();
-      else if (j.contains("battery") && j["battery"].is_object()) mv = j["battery"].value("mv", 0);
+      else if (j.contains("battery") && j["battery"].is_object())
+        mv = j["battery"].value("millivolts", j["battery"].value("mv", 0));
       if (mv > 0) {
         battery_history_.push_back(static_cast<float>(mv));
         break;
@@ -581,10 +583,11 @@ void GuiModel::refresh_jobs() {
   last_job_findings_.clear();
   if (!history_serial_.empty()) {
     if (auto js = store_->jobs(history_serial_); js && !js->empty()) {
-      if (auto fs_ = store_->findings(js->front().id); fs_)
+      const auto latest = std::max_element(js->begin(), js->end(),
+                                           [](const app::JobRecord& a, const app::JobRecord& b) { return a.id < b.id; });
+      if (auto fs_ = store_->findings(latest->id); fs_)
         for (const auto& f : *fs_)
-          last_job_findings_.push_back(
-              {f.severity, f.title + " (job " + std::to_string(js->front().id) + ")", f.next_step});
+          last_job_findings_.push_back({f.severity, f.title + " (job " + std::to_string(latest->id) + ")", f.next_step});
     }
   }
 }

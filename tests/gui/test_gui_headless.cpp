@@ -459,3 +459,38 @@ TEST_CASE("script 'assist yes' acts at the virtual lock and answers while the sc
   CHECK(gui::parse_script("assist maybe\n").error == "");  // arity ok; the value is checked when run
   CHECK(g.run_script("assist maybe\n").find("assist takes yes, no or off") != std::string::npos);
 }
+
+TEST_CASE("dashboard: battery across earlier visits comes from the job store's snapshots") {
+  test::TempDir dir;
+  const auto db = dir.path() / "jobs.sqlite";
+  {
+    auto store = app::JobStore::open(db);
+    REQUIRE(store.has_value());
+    REQUIRE(store->upsert_lock({"LD1-FAKE0001", "LD-100 Keypad Deadbolt", "1.0.0", std::nullopt}));
+    for (int mv : {6100, 5600}) {
+      app::JobRecord j;
+      j.created_at = j.updated_at = app::utc_now_rfc3339();
+      j.site = "Bench";
+      j.customer = "Test";
+      j.technician = "Pat Example";
+      j.kind = "diagnose";
+      j.lock_serial = "LD1-FAKE0001";
+      j.state = app::JobState::kDone;
+      auto id = store->create_job(j);
+      REQUIRE_MESSAGE(id.has_value(), (id ? "" : id.error().message));
+      REQUIRE(store->save_snapshot(*id, "before", "{\"battery\":{\"millivolts\":" + std::to_string(mv) + "}}"));
+      REQUIRE(store->set_job_state(*id, app::JobState::kDone));
+    }
+  }
+  test::FakeLockState lock;
+  auto o = fake_options(lock);
+  o.job_store = db;
+  gui::GuiModel m(std::move(o));
+  HeadlessGui g(m);
+  CHECK(g.run_script("connect sim:/fake/lock.sock\nwait_connected 5\nwait_text \"2 visits\" 5\n") == "");
+  REQUIRE(m.battery_history().size() == 3);
+  CHECK(m.battery_history()[0] == 6100.f);
+  CHECK(m.battery_history()[1] == 5600.f);
+  CHECK(m.battery_history()[2] == 5200.f);  // now
+  CHECK(m.jobs().size() == 2);
+}
