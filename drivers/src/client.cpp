@@ -47,21 +47,6 @@ std::unexpected<Error> cancelled_error() { return fail(ErrorKind::kCancelled, "c
 bool not_executed(uint8_t code) { return code == kErrInvalidChannel || code == kErrChannelBusy; }
 bool garbled_request(uint8_t code) { return code == kErrInvalidSequence || code == kErrMessageTimeout; }
 
-bool read_leb128(const uint8_t*& p, const uint8_t* end, uint32_t& out) {
-  uint64_t v = 0;
-  for (int shift = 0; shift < 35; shift += 7) {
-    if (p >= end) return false;
-    const uint8_t b = *p++;
-    v |= uint64_t{b & 0x7Fu} << shift;
-    if (!(b & 0x80)) {
-      if (v > 0xFFFFFFFFu) return false;
-      out = static_cast<uint32_t>(v);
-      return true;
-    }
-  }
-  return false;
-}
-
 }  // namespace
 
 struct Client::CallSpec {
@@ -541,7 +526,7 @@ Result<EventPage> decode_event_page(const Message& m) {
     const uint8_t b0 = *p++;
     uint32_t zz = 0;
     if (!read_leb128(p, end, zz)) return fail(ErrorKind::kProtocol, "READ_EVENTS page has a damaged timestamp");
-    const int64_t delta = static_cast<int64_t>(zz >> 1) ^ -static_cast<int64_t>(zz & 1);
+    const int64_t delta = zigzag_decode(zz);
     time += delta;
     if (time < 0 || time > 0xFFFFFFFFll) return fail(ErrorKind::kProtocol, "READ_EVENTS page has an event time out of range");
     Event e;

@@ -29,17 +29,6 @@ void wipe(void* p, size_t n) {
 constexpr uint32_t kMinValidUtc = 1577836800u;  // 2020-01-01: anything earlier is a wrong clock
 constexpr uint8_t kMaxLockoutLevel = 15;
 
-size_t put_leb(uint8_t* p, uint32_t v) {
-  size_t n = 0;
-  do {
-    uint8_t b = v & 0x7F;
-    v >>= 7;
-    if (v) b |= 0x80;
-    p[n++] = b;
-  } while (v);
-  return n;
-}
-
 }  // namespace
 
 Lock::Lock(const DeviceConfig& config, const char* serial, const LockHal& hal) : config_(config), hal_(hal) {
@@ -885,9 +874,8 @@ Reply Lock::read_events(const uint8_t* req, uint16_t len, uint8_t* out, uint16_t
     const bool has_extra = ev.extra != 0;
     tmp[k++] = static_cast<uint8_t>((ev.type & 0x3F) | (has_slot ? kEvHasSlot : 0) | (has_extra ? kEvHasExtra : 0));
     const int32_t delta = static_cast<int32_t>(ev.time - prev);
-    const uint32_t zz = (static_cast<uint32_t>(delta) << 1) ^ static_cast<uint32_t>(delta >> 31);
-    k += put_leb(tmp + k, zz);
-    if (has_slot) k += put_leb(tmp + k, ev.slot);
+    k += put_leb128(tmp + k, zigzag_encode(delta));
+    if (has_slot) k += put_leb128(tmp + k, ev.slot);
     if (has_extra) tmp[k++] = ev.extra;
     if (n + k > limit) break;
     copy_bytes(out + n, tmp, k);

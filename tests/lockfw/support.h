@@ -118,13 +118,8 @@ struct DecodedEvent {
 
 inline uint32_t get_leb(const uint8_t*& p) {
   uint32_t v = 0;
-  int shift = 0;
-  for (;;) {
-    const uint8_t b = *p++;
-    v |= static_cast<uint32_t>(b & 0x7F) << shift;
-    if (!(b & 0x80)) return v;
-    shift += 7;
-  }
+  REQUIRE(lockfw::wire::read_leb128(p, p + 5, v));
+  return v;
 }
 
 inline std::vector<DecodedEvent> decode_page(const std::vector<uint8_t>& page, ReadEventsResponseHead& head) {
@@ -138,7 +133,7 @@ inline std::vector<DecodedEvent> decode_page(const std::vector<uint8_t>& page, R
     const uint8_t b = *p++;
     e.type = b & 0x3F;
     const uint32_t zz = get_leb(p);
-    const int32_t delta = static_cast<int32_t>((zz >> 1) ^ (~(zz & 1) + 1));
+    const int64_t delta = lockfw::wire::zigzag_decode(zz);
     t = static_cast<uint32_t>(static_cast<int64_t>(t) + delta);
     e.time = t;
     e.slot = (b & kEvHasSlot) ? static_cast<int>(get_leb(p)) : -1;

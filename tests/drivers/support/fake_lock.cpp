@@ -37,17 +37,6 @@ bool get(const uint8_t* req, uint16_t len, T& v) {
   return true;
 }
 
-size_t put_leb128(uint8_t* p, uint32_t v) {
-  size_t n = 0;
-  do {
-    uint8_t b = v & 0x7F;
-    v >>= 7;
-    if (v) b |= 0x80;
-    p[n++] = b;
-  } while (v);
-  return n;
-}
-
 }  // namespace
 
 FakeLock::FakeLock(FakeLockConfig config) : session_open(config.session_open), config_(config) {
