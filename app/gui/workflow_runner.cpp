@@ -1,16 +1,11 @@
 #include "workflow_runner.h"
 
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <cstdlib>
 #include <sstream>
 
+#include "lockdiag/app/process.h"
+#include "lockdiag/app/sim_keypad.h"
 #include "lockdiag/app/sim_process.h"
-
-extern char** environ;
 
 namespace lockdiag::gui {
 
@@ -31,40 +26,12 @@ fs::path sim_binary() {
   return app::executable_dir() / "lockfw-sim";
 }
 
-int run_capture(const std::vector<std::string>& argv, std::string& out) {
-  int fds[2];
-  if (pipe2(fds, O_CLOEXEC) != 0) return -1;
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
-  posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-  std::vector<std::string> args = argv;
-  std::vector<char*> cargv;
-  for (auto& a : args) cargv.push_back(a.data());
-  cargv.push_back(nullptr);
-  pid_t pid = -1;
-  const int rc = posix_spawn(&pid, cargv[0], &fa, nullptr, cargv.data(), environ);
-  posix_spawn_file_actions_destroy(&fa);
-  close(fds[1]);
-  if (rc != 0) {
-    close(fds[0]);
-    return -1;
-  }
-  char buf[4096];
-  ssize_t n;
-  while ((n = read(fds[0], buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
-  close(fds[0]);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 std::vector<std::string> list_scenarios(const fs::path& binary) {
   std::vector<std::string> names;
   if (!fs::exists(binary)) return names;
-  std::string out;
-  if (run_capture({binary.string(), "--list-scenarios"}, out) != 0) return names;
-  std::istringstream in(out);
+  const auto listed = app::run_process({binary.string(), "--list-scenarios"});
+  if (listed.exit_code != 0) return names;
+  std::istringstream in(listed.out);
   std::string line;
   while (std::getline(in, line)) {
     std::istringstream l(line);
@@ -80,27 +47,18 @@ std::function<bool(const app::LockPrompt&, const std::string&, std::string&)> de
       message = "only a virtual lock can be simulated";
       return false;
     }
-    std::vector<std::string> argv{sim_binary().string(), "ctl", "--socket", uri.substr(4)};
-    switch (p.action) {
-      case app::LockPrompt::Action::kOpenSession: argv.push_back("open-session"); break;
-      case app::LockPrompt::Action::kConfirmAtLock: argv.push_back("confirm"); break;
-      case app::LockPrompt::Action::kTypeCode:
-        argv.push_back("type-code");
-        argv.push_back(std::to_string(p.slot));
-        break;
-      case app::LockPrompt::Action::kEnrollCode:
-        argv.push_back("enroll-person");
-        argv.push_back(p.person.empty() ? "new-user" : p.person);
-        break;
-      case app::LockPrompt::Action::kNone:
-        message = "nothing to do at the lock";
-        return false;
+    const auto actions = app::sim_actions_for(p, {{"admin", "new-admin"}, {"", "new-user"}});
+    if (actions.empty()) {
+      message = "nothing to do at the lock";
+      return false;
     }
-    std::string out;
-    const int rc = run_capture(argv, out);
+    std::vector<std::string> argv{sim_binary().string(), "ctl", "--socket", uri.substr(4)};
+    argv.insert(argv.end(), actions.begin(), actions.end());
+    const auto r = app::run_process(argv);
+    std::string out = r.out;
     while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
-    message = rc < 0 ? "cannot run lockfw-sim ctl" : out;
-    return rc == 0;
+    message = r.exit_code == 127 ? "cannot run lockfw-sim ctl" : out;
+    return r.exit_code == 0;
   };
 }
 

@@ -27,7 +27,5 @@ std::filesystem::path sim_binary();
 std::vector<std::string> list_scenarios(const std::filesystem::path& binary);
 
 // Runs a program and captures its standard output (the GUI's only child processes are
-// lockfw-sim's). Returns the exit status, -1 when it could not start.
-int run_capture(const std::vector<std::string>& argv, std::string& out);
 
 }  // namespace lockdiag::gui
