@@ -26,8 +26,9 @@ function(lockdiag_test)
   if(NOT T_TIMEOUT)
     set(T_TIMEOUT 300)
   endif()
+  # lsan.supp names third-party libraries only; it reaches the child processes tests start.
   set_tests_properties(${T_NAME} PROPERTIES TIMEOUT ${T_TIMEOUT}
-    ENVIRONMENT "LOCKDIAG_BIN_DIR=${CMAKE_BINARY_DIR}/bin;LOCKDIAG_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
+    ENVIRONMENT "LOCKDIAG_BIN_DIR=${CMAKE_BINARY_DIR}/bin;LOCKDIAG_SOURCE_DIR=${CMAKE_SOURCE_DIR};LSAN_OPTIONS=suppressions=${CMAKE_SOURCE_DIR}/tests/lsan.supp:print_suppressions=0")
   if(T_LABELS)
     set_tests_properties(${T_NAME} PROPERTIES LABELS "${T_LABELS}")
   endif()
