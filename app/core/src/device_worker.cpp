@@ -412,53 +412,48 @@ void DeviceWorker::refresh() {
   });
 }
 
+template <typename Read>
+auto DeviceWorker::read_through_unplug(Read read) {
+  for (;;) {
+    auto r = read();
+    if (!r && lost(r.error()) && !cancel_ && reconnect_wait(-1)) continue;
+    return r;
+  }
+}
+
+DeviceBackend::ProgressFn DeviceWorker::publish_progress() {
+  return [this](size_t done, size_t total) {
+    publish([&](DeviceSnapshot& s) {
+      s.progress_done = done;
+      s.progress_total = total;
+    });
+  };
+}
+
 void DeviceWorker::read_slots() {
   post("Reading the slot table", [this] {
     if (!connected_) return;
-    for (;;) {
-      auto r = backend_->read_slots(
-          [this](size_t d, size_t t) {
-            publish([&](DeviceSnapshot& s) {
-              s.progress_done = d;
-              s.progress_total = t;
-            });
-          },
-          token_);
-      if (!r && lost(r.error()) && !cancel_ && reconnect_wait(-1)) continue;
-      if (!r) return fail(r.error(), "Reading the slot table");
-      auto rows = std::make_shared<const std::vector<SlotView>>(std::move(*r));
-      publish([&](DeviceSnapshot& s) {
-        s.slots = rows;
-        s.error.clear();
-      });
-      return;
-    }
+    auto r = read_through_unplug([this] { return backend_->read_slots(publish_progress(), token_); });
+    if (!r) return fail(r.error(), "Reading the slot table");
+    auto rows = std::make_shared<const std::vector<SlotView>>(std::move(*r));
+    publish([&](DeviceSnapshot& s) {
+      s.slots = rows;
+      s.error.clear();
+    });
   });
 }
 
 void DeviceWorker::read_events() {
   post("Reading the event log", [this] {
     if (!connected_) return;
-    for (;;) {
-      auto r = backend_->read_events(
-          0,
-          [this](size_t d, size_t t) {
-            publish([&](DeviceSnapshot& s) {
-              s.progress_done = d;
-              s.progress_total = t;
-            });
-          },
-          token_);
-      if (!r && lost(r.error()) && !cancel_ && reconnect_wait(-1)) continue;
-      if (!r) return fail(r.error(), "Reading the event log");
-      auto rows = std::make_shared<const std::vector<EventView>>(std::move(r->events));
-      publish([&](DeviceSnapshot& s) {
-        s.events = rows;
-        s.events_truncated = r->truncated;
-        s.error.clear();
-      });
-      return;
-    }
+    auto r = read_through_unplug([this] { return backend_->read_events(0, publish_progress(), token_); });
+    if (!r) return fail(r.error(), "Reading the event log");
+    auto rows = std::make_shared<const std::vector<EventView>>(std::move(r->events));
+    publish([&](DeviceSnapshot& s) {
+      s.events = rows;
+      s.events_truncated = r->truncated;
+      s.error.clear();
+    });
   });
 }
 

@@ -165,6 +165,10 @@ class DeviceWorker {
   void fail(const drivers::Error& e, const std::string& doing);
   bool lost(const drivers::Error& e) const;
   bool reconnect_wait(int timeout_ms);
+  // Runs a read again after an unplugged cable comes back (reconnect by serial).
+  template <typename Read>
+  auto read_through_unplug(Read read);
+  DeviceBackend::ProgressFn publish_progress();
   void do_refresh();
   uint32_t now() const;
 
