@@ -15,57 +15,6 @@ using namespace lockdiag::test;
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-namespace {
-
-bool has(const std::vector<std::string>& v, const std::string& x) { return std::find(v.begin(), v.end(), x) != v.end(); }
-
-int64_t job_id_of(const ProcessResult& r) {
-  const auto j = json::parse(r.out, nullptr, false);
-  REQUIRE_MESSAGE(!j.is_discarded(), (r.out + r.err));
-  return j.at("job_id").get<int64_t>();
-}
-
-// Invariant 1: no code value of the scenario in anything the tool wrote or printed.
-void check_no_code_leaks(Visit& v) {
-  const auto codes = lockfw::host::scenario_code_values(v.scenario());
-  REQUIRE(!codes.empty());
-  std::vector<LeakHit> hits;
-  auto scan = [&](const std::string& bytes, const std::string& where) {
-    auto h = scan_for_codes(bytes, codes, where);
-    hits.insert(hits.end(), h.begin(), h.end());
-  };
-  scan(v.all_output(), "CLI output");
-  for (const auto& suffix : {"", "-wal"})
-    if (fs::exists(v.store_path() + suffix)) scan(read_file_bytes(v.store_path() + suffix), "job database");
-  if (fs::exists(v.report_dir()))
-    for (const auto& f : fs::directory_iterator(v.report_dir())) {
-      scan(read_file_bytes(f.path().string()), f.path().filename().string());
-      if (f.path().extension() == ".pdf") {
-        auto text = run_process({"/usr/bin/pdftotext", f.path().string(), "-"});
-        CHECK(text.exit_code == 0);
-        scan(text.out, "text of " + f.path().filename().string());
-      }
-    }
-  scan(read_file_bytes(v.sim().state_file().string()), "the virtual lock's flash");
-  for (const auto& h : hits) FAIL_CHECK("a " << h.code_length << " leaked into " << h.where << " at byte " << h.offset);
-  CHECK(hits.empty());
-}
-
-void check_report_verifies(Visit& v, const json& outcome) {
-  REQUIRE(outcome.at("report_json").is_string());
-  auto r = v.lockdiag({"report", "verify", outcome.at("report_json").get<std::string>()});
-  CHECK_MESSAGE(r.exit_code == 0, r.err);
-  CHECK(fs::exists(outcome.at("report_pdf").get<std::string>()));
-}
-
-std::vector<int> slots_where(const json& slots, const std::function<bool(const json&)>& pred) {
-  std::vector<int> out;
-  for (const auto& s : slots)
-    if (pred(s)) out.push_back(s.at("index"));
-  return out;
-}
-
-}  // namespace
 
 TEST_CASE("diagnose finds what each scenario holds") {
   const std::vector<std::pair<std::string, std::vector<std::string>>> expected = {

@@ -3,6 +3,7 @@
 // prints so the leak scan sees it all.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -41,5 +42,14 @@ class Visit {
   std::unique_ptr<app::SimProcess> sim_;
   std::string output_;
 };
+
+bool has(const std::vector<std::string>& v, const std::string& x);
+// The job id a `--json` workflow run printed.
+int64_t job_id_of(const ProcessResult& r);
+// Invariant 1: no code value of the scenario in anything the tool wrote or printed, nor in the
+// virtual lock's flash.
+void check_no_code_leaks(Visit& v);
+void check_report_verifies(Visit& v, const nlohmann::json& outcome);
+std::vector<int> slots_where(const nlohmann::json& slots, const std::function<bool(const nlohmann::json&)>& pred);
 
 }  // namespace lockdiag::test

@@ -116,6 +116,49 @@ WorkflowResult<StepDone> step_snapshot(JobContext& c, const std::string& phase) 
   });
 }
 
+WorkflowResult<void> confirm_at_lock(JobContext& c, const ConfirmRequest& request, const LockPrompt& prompt,
+                                     const std::string& what) {
+  constexpr int kTries = 3;
+  for (int attempt = 1;; ++attempt) {
+    auto head = c.env.client.status();
+    if (!head) return failed(head.error());
+    auto pending = request();
+    if (!pending && pending.error().lock_code == kErrConfirmationPending) {
+      (void)c.env.client.cancel_confirmation();  // a request from before an interruption
+      pending = request();
+    }
+    if (!pending) return failed(pending.error());
+    auto s = wait_for_confirmation(c.env, pending->ticket, prompt);
+    if (!s) return std::unexpected(s.error());
+    if (s->confirm_state == kConfirmDone) return {};
+    if (s->confirm_state != kConfirmDenied)
+      return failed(what + " was not confirmed at the lock in time; nothing was changed; resume to ask again");
+    // The lock denies on a wrong code as it does on "* #" (fail safe). A wrong code is a typo or
+    // a keypad that missed a key: ask again. "* #" is the owner saying no.
+    bool mistyped = false;
+    if (auto ev = c.env.client.read_events(head->event_head_seq))
+      for (const auto& e : ev->events) mistyped = mistyped || e.type == kEvWrongCode;
+    if (!mistyped) return failed("the owner refused " + what + " at the lock", false);
+    if (attempt == kTries)
+      return failed("a wrong code was typed " + std::to_string(kTries) + " times to confirm " + what +
+                    "; nothing was changed; resume the job to ask again");
+    c.env.op.note("The code typed to confirm " + what + " was not accepted, so the lock refused it; asking again.");
+  }
+}
+
+WorkflowResult<StepDone> step_check_power(JobContext& c, const std::string& work) {
+  return c.runner.run("check_battery", [&]() -> WorkflowResult<StepDone> {
+    auto st = c.env.client.status();
+    if (!st) return failed(st.error());
+    if (st->battery_state != drivers::BatteryState::kOk)
+      return failed("the batteries are " + std::string(st->battery_state == drivers::BatteryState::kCritical ? "critical" : "low") +
+                    " (" + std::to_string(st->battery_mv) + " mV): replace them before " + work +
+                    ", so the keypad does not miss keys and the lock cannot die half way; then resume the job");
+    return StepDone{"batteries fine for " + work + " (" + std::to_string(st->battery_mv) + " mV)",
+                    {{"battery_mv", st->battery_mv}}};
+  });
+}
+
 WorkflowResult<StepDone> step_delete_slot(JobContext& c, int slot, const std::string& why) {
   const std::string name = "delete_slot_" + std::to_string(slot);
   auto verify = [&]() -> std::optional<StepDone> {
@@ -125,22 +168,14 @@ WorkflowResult<StepDone> step_delete_slot(JobContext& c, int slot, const std::st
   return c.runner.run(
       name,
       [&]() -> WorkflowResult<StepDone> {
-        auto pending = c.env.client.delete_slot(static_cast<uint16_t>(slot));
-        if (!pending && pending.error().lock_code == kErrConfirmationPending) {
-          (void)c.env.client.cancel_confirmation();  // a request from before an interruption
-          pending = c.env.client.delete_slot(static_cast<uint16_t>(slot));
-        }
-        if (!pending) return failed(pending.error());
-        auto s = wait_for_confirmation(
-            c.env, pending->ticket,
+        auto ok = confirm_at_lock(
+            c, [&] { return c.env.client.delete_slot(static_cast<uint16_t>(slot)); },
             {LockPrompt::Action::kConfirmAtLock, slot, "admin",
-             "At the lock: the owner types the admin code then # to confirm deleting slot " + std::to_string(slot) + "."});
-        if (!s) return std::unexpected(s.error());
-        if (s->confirm_state == kConfirmDone)
-          return StepDone{"slot " + std::to_string(slot) + " deleted (" + why + "), confirmed at the lock",
-                          {{"slot", slot}}, true};
-        if (s->confirm_state == kConfirmDenied) return failed("the owner refused the deletion at the lock", false);
-        return failed("the deletion was not confirmed at the lock in time; resume to ask again");
+             "At the lock: the owner types the admin code then # to confirm deleting slot " + std::to_string(slot) + "."},
+            "the deletion of slot " + std::to_string(slot));
+        if (!ok) return std::unexpected(ok.error());
+        return StepDone{"slot " + std::to_string(slot) + " deleted (" + why + "), confirmed at the lock", {{"slot", slot}},
+                        true};
       },
       verify);
 }

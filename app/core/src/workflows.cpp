@@ -104,6 +104,7 @@ WorkflowResult<void> handoff_audit(JobContext& c) {
   RUN(snap, step_snapshot(c, "before"));
   const int admin = snap->detail.value("admin_slot", -1);
   if (admin < 0) return stop("this lock has no admin code: a handoff audit needs the owner's admin code; run a reset + onboarding instead");
+  RUN(power, step_check_power(c, "the handoff audit"));
   RUN(t, step_live_test(c, "verify_admin", admin, "the owner", true));
   RUN(plan, plan_removals(c));
   for (int slot : plan->detail.at("remove").get<std::vector<int>>()) {
@@ -133,20 +134,13 @@ Step factory_reset(JobContext& c) {
   return c.runner.run(
       "factory_reset",
       [&]() -> Step {
-        auto pending = c.env.client.factory_reset(false);
-        if (!pending && pending.error().lock_code == lockfw::wire::kErrConfirmationPending) {
-          (void)c.env.client.cancel_confirmation();
-          pending = c.env.client.factory_reset(false);
-        }
-        if (!pending) return std::unexpected(lock_error(pending.error()));
-        auto s = wait_for_confirmation(c.env, pending->ticket,
-                                       {LockPrompt::Action::kConfirmAtLock, -1, "admin",
-                                        "At the lock: the owner types the admin code then # to confirm the FACTORY RESET."});
-        if (!s) return std::unexpected(s.error());
-        if (s->confirm_state == lockfw::wire::kConfirmDone)
-          return StepDone{"factory reset done, confirmed at the lock", {}, true};
-        if (s->confirm_state == lockfw::wire::kConfirmDenied) return stop("the owner refused the factory reset at the lock");
-        return stop("the factory reset was not confirmed at the lock in time; resume to ask again", true);
+        auto ok = confirm_at_lock(
+            c, [&] { return c.env.client.factory_reset(false); },
+            {LockPrompt::Action::kConfirmAtLock, -1, "admin",
+             "At the lock: the owner types the admin code then # to confirm the FACTORY RESET."},
+            "the factory reset");
+        if (!ok) return std::unexpected(ok.error());
+        return StepDone{"factory reset done, confirmed at the lock", {}, true};
       },
       verify);
 }
@@ -223,7 +217,15 @@ WorkflowResult<void> reset_onboarding(JobContext& c) {
   }));
   RUN(b, step_open_session(c));
   RUN(before, step_snapshot(c, "before"));
-  RUN(reset, factory_reset(c));
+  RUN(power, step_check_power(c, "a reset and onboarding"));
+  if (before->detail.value("factory_state", false)) {
+    // Nothing to erase, and no admin code to confirm with: onboarding starts right away.
+    RUN(reset, c.runner.run("factory_reset_not_needed", [&]() -> Step {
+      return StepDone{"the lock was already in factory state: no reset needed", {}};
+    }));
+  } else {
+    RUN(reset, factory_reset(c));
+  }
   RUN(check, check_factory_state(c));
   RUN(plan, plan_enrollment(c, check->detail));
   const int admin_slot = plan->detail.at("admin_slot");
@@ -264,6 +266,9 @@ WorkflowResult<void> rotation(JobContext& c) {
   RUN(a, step_read_identity(c));
   RUN(b, step_open_session(c));
   RUN(before, step_snapshot(c, "before"));
+  if (before->detail.value("admin_slot", -1) < 0)
+    return stop("this lock has no admin code: there is nothing to rotate; run a reset + onboarding to set it up");
+  RUN(power, step_check_power(c, "rotating codes"));
   const auto snap = stored_snapshot(c, "before");
   for (const auto& u : c.inputs.enroll) {
     if (u.slot < 0) return stop("rotation needs the slot of each code to rotate");
@@ -297,6 +302,8 @@ WorkflowResult<void> clock_sync(JobContext& c) {
   RUN(a, step_read_identity(c));
   RUN(b, step_open_session(c));
   RUN(before, step_snapshot(c, "before"));
+  if (before->detail.value("factory_state", false))
+    return stop("this lock is in factory state: it takes the time when its admin code is enrolled; run a reset + onboarding to set it up");
   RUN(clk, step_sync_clock(c));
   RUN(after, step_snapshot(c, "after"));
   RUN(e, step_close_session(c));
