@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
+#include <thread>
 
 #include "leak_scan.h"
 #include "scenario.h"
@@ -241,4 +243,61 @@ TEST_CASE("reset + onboarding killed at every step resumes and ends right") {
                          CHECK(after.size() == 2);
                          CHECK(slots_where(after, [](const json& s) { return s.at("role") == "admin"; }).size() == 1);
                        });
+}
+
+TEST_CASE("a lock with an interrupted job says so when it is listed and when it is plugged in") {
+  Visit v("occupied-rental");
+  auto r = v.workflow("audit", {});  // no --keep and no terminal: the job stops, resumable
+  REQUIRE(r.exit_code == 8);
+  auto info = v.lockdiag({"--json", "info"});
+  REQUIRE_MESSAGE(info.exit_code == 0, info.err);
+  const std::string serial = json::parse(info.out).at("serial");
+
+  auto find_ours = [&](const json& devices) -> json {
+    for (const auto& d : devices)
+      if (d.at("serial") == serial) return d;
+    return nullptr;
+  };
+  auto listed = v.lockdiag({"--json", "devices", "--store", v.store_path()});
+  REQUIRE_MESSAGE(listed.exit_code == 0, listed.err);
+  const json ours = find_ours(json::parse(listed.out).at("devices"));
+  REQUIRE(ours.is_object());
+  REQUIRE(ours.at("unfinished_jobs").size() == 1);
+  CHECK(ours.at("unfinished_jobs")[0].at("id") == 1);
+  CHECK(ours.at("unfinished_jobs")[0].at("resume") == "lockdiag job resume 1");
+
+  // Watching: the lock is pulled and plugged back in (a new lockfw-sim process on the same
+  // flash) while `devices --watch` runs; it reports the lock leaving and arriving with its job.
+  std::thread replug([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(800));
+    v.restart_lock();
+  });
+  auto watched = v.lockdiag({"--json", "devices", "--watch", "--for", "3", "--store", v.store_path()});
+  replug.join();
+  REQUIRE_MESSAGE(watched.exit_code == 0, watched.err);
+  int added = 0, removed = 0;
+  std::istringstream lines(watched.out);
+  for (std::string line; std::getline(lines, line);) {
+    const auto e = json::parse(line);
+    if (e.at("device").at("serial") != serial) continue;
+    if (e.at("event") == "removed") ++removed;
+    if (e.at("event") == "added") {
+      ++added;
+      CHECK(e.at("unfinished_jobs").size() == 1);
+      CHECK(e.at("text").get<std::string>().find("lockdiag job resume 1") != std::string::npos);
+    }
+  }
+  CHECK(added == 2);  // present at the start, then back after the replug
+  CHECK(removed == 1);
+  // Finished, it is no longer announced as unfinished.
+  json answers{{"answers", json::object()}};
+  for (const int slot : slots_where(v.slots(), [](const json& s) { return s.at("role") != "admin"; }))
+    answers["answers"]["keep." + std::to_string(slot)] = false;
+  const std::string path = v.report_dir() + "-answers.json";
+  std::ofstream(path) << answers.dump();
+  r = v.lockdiag({"--json", "job", "resume", "1", "--sim-keypad", "--store", v.store_path(), "--report-dir",
+                  v.report_dir(), "--answers", path});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  listed = v.lockdiag({"--json", "devices", "--store", v.store_path()});
+  CHECK(find_ours(json::parse(listed.out).at("devices")).at("unfinished_jobs").empty());
 }
