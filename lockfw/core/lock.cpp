@@ -211,7 +211,7 @@ uint8_t Lock::schedule_reason(const SlotData& d, uint32_t now, bool set, bool* e
     case kKindTemporaryUntil: {
       ScheduleUntil u;
       copy_bytes(&u, d.schedule, sizeof u);
-      if (now >= u.end_time) r = kReasonExpired;
+      if (local >= static_cast<int64_t>(u.end_time)) r = kReasonExpired;  // end_time is local, as for ranges
       break;
     }
     case kKindTemporaryFirstUse: {
@@ -255,7 +255,8 @@ uint8_t Lock::validate_schedule(uint8_t kind, uint8_t* sched) {
       ScheduleUntil u;
       copy_bytes(&u, sched, sizeof u);
       if (!set) return kErrClockNotSet;  // an expiry time means nothing on a clock that is not set
-      if (u.end_time <= now) return kErrInvalidSchedule;
+      const int64_t local = static_cast<int64_t>(now) + static_cast<int64_t>(store_.settings().utc_offset_min) * 60;
+      if (static_cast<int64_t>(u.end_time) <= local) return kErrInvalidSchedule;
       u.reserved = 0;
       copy_bytes(sched, &u, sizeof u);
       return kErrNone;

@@ -223,6 +223,23 @@ TEST_CASE("validation refuses nonsense with a specific error") {
   CHECK(rig.call(0x7E).error == kErrInvalidCommand);
 }
 
+TEST_CASE("a temporary code's end time is the lock's local time, like a date range's") {
+  Rig rig;
+  rig.onboard(kAdmin);
+  // Two hours west of UTC: local time is now - 2 h. A code valid until 30 min from now, local.
+  REQUIRE(rig.set_clock(t0(), -120) == kErrNone);
+  const uint32_t local_now = t0() - 7200;
+  ScheduleUntil until{local_now + 1800, 0};
+  REQUIRE(rig.enroll(2, kRoleGuest, "202020", kKindTemporaryUntil, &until) == kEnrollCommitted);
+  rig.type("202020#");
+  CHECK(rig.unlocks() == 1);
+  rig.advance_s(1801);
+  rig.type("202020#");
+  CHECK(rig.unlocks() == 1);  // past its local end time
+  ScheduleUntil past_local{local_now - 60, 0};
+  CHECK(rig.open_enrollment(3, kRoleGuest, kKindTemporaryUntil, &past_local) == kErrInvalidSchedule);
+}
+
 TEST_CASE("schedules: weekday windows, date ranges, expiry, first use, and the clock-not-set reason") {
   Rig rig;
   rig.onboard(kAdmin);  // 2026-01-01 00:00 UTC, Thursday

@@ -19,15 +19,11 @@ std::unexpected<WorkflowError> failed(const std::string& message, bool resumable
   return std::unexpected(WorkflowError{message, 0, resumable, drivers::ErrorKind::kLockRefused});
 }
 
-bool slot_present(JobContext& c, int slot, drivers::Role* role = nullptr) {
+// nullopt: the table could not be read, so nobody knows (a resume must not take that for "gone").
+std::optional<bool> slot_present(JobContext& c, int slot) {
   auto slots = c.env.client.read_slots();
-  if (!slots) return false;
-  for (const auto& s : *slots)
-    if (s.index == slot) {
-      if (role) *role = s.role;
-      return true;
-    }
-  return false;
+  if (!slots) return std::nullopt;
+  return std::any_of(slots->begin(), slots->end(), [&](const drivers::SlotRecord& s) { return s.index == slot; });
 }
 
 }  // namespace
@@ -162,7 +158,7 @@ WorkflowResult<StepDone> step_check_power(JobContext& c, const std::string& work
 WorkflowResult<StepDone> step_delete_slot(JobContext& c, int slot, const std::string& why) {
   const std::string name = "delete_slot_" + std::to_string(slot);
   auto verify = [&]() -> std::optional<StepDone> {
-    if (slot_present(c, slot)) return std::nullopt;
+    if (slot_present(c, slot) != std::optional<bool>(false)) return std::nullopt;
     return StepDone{"slot " + std::to_string(slot) + " is empty (" + why + ")", {{"slot", slot}}, true};
   };
   return c.runner.run(
