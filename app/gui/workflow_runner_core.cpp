@@ -64,8 +64,10 @@ WorkflowRunner core_workflow_runner() {
       return r;
     }
     app::WorkflowEnv env{*client, *store, op};
+    // A lost lock ends the run at once: the wizard shows it, waits for the lock by serial on
+    // the worker (which the Cancel button reaches) and resumes the job (WizardModel::start).
+    env.reconnect_in_waits = false;
     auto out = resume ? app::resume_job(resume, env) : app::run_job(job_kind(in.kind), job_inputs(in), env);
-    ctx.refresh();  // the dashboard shows the lock as the workflow left it
     if (!out) {
       r.error = out.error().message;
       r.job_id = out.error().job_id;
@@ -73,8 +75,11 @@ WorkflowRunner core_workflow_runner() {
       r.link_lost = out.error().cause == drivers::ErrorKind::kDisconnected ||
                     out.error().cause == drivers::ErrorKind::kUnreachable;
       r.state = r.resumable ? "interrupted" : "failed";
+      // A refresh now would wait for the lost lock before the wizard could say it is paused.
+      if (!r.link_lost) ctx.refresh();
       return r;
     }
+    ctx.refresh();  // the dashboard shows the lock as the workflow left it
     r.ok = out->state == app::JobState::kDone;
     r.job_id = out->job_id;
     r.state = app::to_string(out->state);
