@@ -91,6 +91,10 @@ void GuiOperator::edit(F&& f) {
 
 void GuiOperator::step(int seq, const std::string& name, const std::string& state) {
   edit([&](WizardProgress& s) {
+    // What to do at the lock belongs to the step that asked: once a step starts or ends it is
+    // stale, and acting on it ("Simulate at the lock", a person at the keypad) would type
+    // into the next step's confirmation.
+    s.prompt.reset();
     for (auto& st : s.steps)
       if (st.seq == seq) {
         st.name = name;
