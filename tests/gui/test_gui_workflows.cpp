@@ -9,6 +9,8 @@
 #include <thread>
 
 #include "headless.h"
+#include "lockdiag/app/connection.h"
+#include "lockdiag/app/enroll_spec.h"
 #include "lockdiag/app/sim_process.h"
 #include "lockdiag/reports/keys.h"
 #include "lockdiag/reports/verify.h"
@@ -83,6 +85,14 @@ struct Rig {
         timeout_ms);
   }
 
+  // The wizard's log and the last virtual-lock action, for failure messages.
+  std::string log() const {
+    std::string out;
+    for (const auto& n : m->wizard.view().notes) out += "\n  " + n;
+    for (const auto& st : m->wizard.view().steps) out += "\n  step " + st.name + ": " + st.state;
+    return out + "\n  simulate: " + m->simulate_status;
+  }
+
   // The owner opens a session at the lock (workflows close theirs) and the GUI reads the
   // slot table and the whole event log.
   void read_lock() {
@@ -105,7 +115,7 @@ TEST_CASE("diagnose wizard on lockfw-sim occupied-rental runs the core's workflo
                         "click Start\nwait_prompt 30\nexpect \"At the lock\"\n") == "");
   REQUIRE(r.drive());
   const auto& res = r.m->wizard.view().result;
-  INFO("error: " << res.error << " summary: " << res.summary);
+  INFO("error: " << res.error << " summary: " << res.summary << r.log());
   CHECK(res.ok);
   CHECK(res.job_id > 0);
   CHECK_FALSE(res.findings.empty());
@@ -127,7 +137,7 @@ TEST_CASE("handoff audit wizard on lockfw-sim occupied-rental: keep two slots, t
                         "set present \"new owner\"\nset site \"Villa Rosa\"\nset customer \"B. Buyer\"\nclick Start\nwait_prompt 30\n") == "");
   REQUIRE(r.drive());
   const auto& res = r.m->wizard.view().result;
-  INFO("error: " << res.error << " summary: " << res.summary);
+  INFO("error: " << res.error << " summary: " << res.summary << r.log());
   CHECK(res.ok);
   r.m->refresh_jobs();
   REQUIRE_FALSE(r.m->jobs().empty());
@@ -179,7 +189,7 @@ TEST_CASE("handoff audit wizard: the lock is unplugged while a deletion waits at
   CHECK(r.g->run_until([&] { return !r.m->wizard.view().paused; }, 10000));
   REQUIRE(r.drive());
   const auto& res = r.m->wizard.view().result;
-  INFO("error: " << res.error << " summary: " << res.summary);
+  INFO("error: " << res.error << " summary: " << res.summary << r.log());
   CHECK(res.ok);
   CHECK(res.job_id == job_id);
   CHECK(r.m->device().identity->serial == serial);
@@ -238,4 +248,75 @@ TEST_CASE("handoff audit wizard: the lock is unplugged while a deletion waits at
       CHECK(s.confirmed_at_lock);
     }
   CHECK(deletes == 5);
+}
+
+TEST_CASE("reset + onboarding wizard: a week-day schedule entered with mouse and keyboard ends on the lock's slot") {
+  if (!std::getenv("LOCKDIAG_BIN_DIR")) return;
+  Rig r("occupied-rental");
+  CHECK(r.g->run_script("connect " + r.sim->uri() +
+                        "\nwait_connected 10\nview wizard\nclick \"Reset + onboarding\"\nset site \"Flat 9\"\n"
+                        "set customer \"C. Newowner\"\nset ownership_evidence \"deed shown\"\nset present \"new owner\"\n"
+                        "click \"Add a person\"\n") == "");
+  auto& g = *r.g;
+  // The person (the virtual lock knows a "new-user" who types at its keypad).
+  REQUIRE(g.click("Who##enroll1"));
+  g.type("new-user");
+  g.press(ImGuiKey_Enter);
+  // The kind, from the drop-down.
+  REQUIRE(g.click("Works##sched1"));
+  REQUIRE(g.click("On week days"));
+  // Monday and Wednesday by mouse, then Thursday with the keyboard: right arrow, space.
+  REQUIRE(g.click("Mon##sched1"));
+  REQUIRE(g.click("Wed##sched1"));
+  g.press(ImGuiKey_RightArrow);
+  g.press(ImGuiKey_Space);
+  // The window: click the start time (its text is selected), type, Tab to the end time, type.
+  REQUIRE(g.click("From##sched1"));
+  g.type("09:00");
+  g.press(ImGuiKey_Tab);
+  g.type("17:30");
+  g.press(ImGuiKey_Enter);
+  g.frame();
+
+  const auto& line = r.m->wizard.inputs.enroll.at(0);
+  CHECK(line.label == "new-user");
+  CHECK(line.schedule.kind == gui::ScheduleForm::kWeekdays);
+  CHECK(line.schedule.days == std::array<bool, 7>{true, false, true, true, false, false, false});
+  CHECK(line.schedule.start == "09:00");
+  CHECK(line.schedule.end == "17:30");
+  // The form shows the command line that does the same; the CLI's parser reads it identically.
+  const std::string spec = "new-user:user:days=mon,wed,thu@09:00-17:30";
+  CHECK(gui::enroll_spec(line) == spec);
+  CHECK(g.drawn("As on the command line: --enroll \"" + spec + "\""));
+  CHECK_FALSE(g.drawn("Person 1:"));
+  auto cli_plan = app::parse_enroll_spec(spec);
+  REQUIRE(cli_plan.has_value());
+
+  CHECK(g.run_script("click Start\nwait_prompt 30\n") == "");
+  REQUIRE(r.drive());
+  const auto& res = r.m->wizard.view().result;
+  INFO("error: " << res.error << " summary: " << res.summary << r.log());
+  CHECK(res.ok);
+  r.m->refresh_jobs();
+  REQUIRE(r.m->jobs().size() == 1);
+  CHECK(r.m->jobs().front().kind == "reset_onboarding");
+  CHECK(r.m->jobs().front().state == app::JobState::kDone);
+
+  // The lock, read through the core's client: the new admin and the new user, whose slot
+  // carries the week-day window exactly as entered.
+  CHECK(r.ctl("open-session").rfind("ok", 0) == 0);
+  auto client = app::connect(r.sim->uri());
+  REQUIRE(client.has_value());
+  auto slots = client->read_slots();
+  REQUIRE(slots.has_value());
+  REQUIRE(slots->size() == 2);
+  const drivers::SlotRecord* user = nullptr;
+  for (const auto& s : *slots)
+    if (s.role == drivers::Role::kUser) user = &s;
+  REQUIRE(user != nullptr);
+  CHECK(user->kind == drivers::CodeKind::kWeekday);
+  CHECK(user->schedule.days_mask == ((1 << 1) | (1 << 3) | (1 << 4)));  // bit 0 is Sunday
+  CHECK(user->schedule.start_minute == 9 * 60);
+  CHECK(user->schedule.end_minute == 17 * 60 + 30);
+  CHECK(user->schedule == cli_plan->schedule);
 }
