@@ -1,23 +1,14 @@
-// Parses who to enroll from the command line: "LABEL:ROLE[:SCHEDULE]" and "SLOT:LABEL".
-//   ROLE      admin | user | guest | service
-//   SCHEDULE  until=2026-12-24T18:00        temporary, valid until then (lock local time)
-//             first-use=120                 temporary, 1..2880 minutes after the first use
-//             days=mon,tue,wed@08:00-18:00  week-day window
-//             range=2026-12-01T00:00..2026-12-31T23:59   date range
-// A code value is never part of it: the person types the code at the lock.
+// The CLI's --enroll and --rotate syntax is the core's (lockdiag/app/enroll_spec.h), which the
+// GUI's enroll form shares.
 #pragma once
 
-#include <expected>
-#include <string>
-
-#include "lockdiag/app/workflow.h"
+#include "lockdiag/app/enroll_spec.h"
 
 namespace lockdiag::cli {
 
-std::expected<app::EnrollPlan, std::string> parse_enroll_spec(const std::string& spec);
-std::expected<app::EnrollPlan, std::string> parse_rotate_spec(const std::string& spec);
-std::expected<drivers::Schedule, std::string> parse_schedule(const std::string& spec);
-// "2026-12-24T18:00" (or with :SS) as seconds; no time zone: lock local time.
-std::expected<uint32_t, std::string> parse_local_time(const std::string& text);
+using app::parse_enroll_spec;
+using app::parse_local_time;
+using app::parse_rotate_spec;
+using app::parse_schedule;
 
 }  // namespace lockdiag::cli

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <fstream>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -524,6 +525,8 @@ void GuiModel::apply_event_filter() {
 
 void GuiModel::start_wizard() {
   if (wizard.running()) return;
+  // What the lock would refuse does not start (the Start button is disabled and says why).
+  if (wizard.resume_job_id == 0 && !invalid_input(wizard.inputs, now_local()).empty()) return;
   simulate_status.clear();
   auto& in = wizard.inputs;
   in.technician = settings.technician;
@@ -715,7 +718,75 @@ bool GuiModel::save_settings_now() {
   return ok;
 }
 
+namespace {
+
+bool set_enroll_field(std::vector<EnrollLine>& lines, const std::string& field, const std::string& value) {
+  // enroll.N.what
+  const auto dot = field.find('.', 7);
+  if (dot == std::string::npos) return false;
+  size_t n = 0;
+  try {
+    n = std::stoul(field.substr(7, dot - 7));
+  } catch (...) {
+    return false;
+  }
+  if (n < 1 || n > 50) return false;
+  if (lines.size() < n) lines.resize(n);
+  EnrollLine& e = lines[n - 1];
+  ScheduleForm& s = e.schedule;
+  const std::string what = field.substr(dot + 1);
+  auto index_of = [&](const std::vector<std::string>& names, int& out) {
+    for (size_t i = 0; i < names.size(); ++i)
+      if (names[i] == value) {
+        out = static_cast<int>(i);
+        return true;
+      }
+    return false;
+  };
+  try {
+    if (what == "label") e.label = value;
+    else if (what == "role") return index_of({"admin", "user", "guest", "service"}, e.role);
+    else if (what == "slot") e.slot = value.empty() ? -1 : std::stoi(value);
+    else if (what == "schedule") return index_of({"persistent", "until", "first-use", "days", "range"}, s.kind);
+    else if (what == "until") s.until = value;
+    else if (what == "minutes") s.first_use_minutes = std::stoi(value);
+    else if (what == "start") s.start = value;
+    else if (what == "end") s.end = value;
+    else if (what == "from") s.from = value;
+    else if (what == "to") s.to = value;
+    else if (what == "days") {
+      std::array<bool, 7> days{};
+      std::string rest = value;
+      for (char& c : rest)
+        if (c == ',') c = ' ';
+      std::istringstream in(rest);
+      std::string d;
+      while (in >> d) {
+        for (char& c : d) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        bool known = false;
+        for (int i = 0; i < 7; ++i) {
+          std::string name = weekday_label(i);  // "Mon"
+          name[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(name[0])));
+          if (d == name) days[static_cast<size_t>(i)] = known = true;
+        }
+        if (!known) return false;
+      }
+      s.days = days;
+    } else return false;
+  } catch (...) {
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+uint32_t GuiModel::now_local() const {
+  return static_cast<uint32_t>(static_cast<int64_t>(now()) + static_cast<int64_t>(settings.utc_offset_min) * 60);
+}
+
 bool GuiModel::set_field(const std::string& field, const std::string& value) {
+  if (field.rfind("enroll.", 0) == 0) return set_enroll_field(wizard.inputs.enroll, field, value);
   auto as_int = [&](int& out) {
     try {
       out = value.empty() ? -1 : std::stoi(value);

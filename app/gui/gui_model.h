@@ -193,10 +193,14 @@ class GuiModel {
   bool save_settings_now();
   std::string settings_status;
 
-  // ---- Scripting and form fields by name (scripts, tests)
+  // ---- Scripting and form fields by name (scripts, tests). The enroll form's person N
+  // (from 1; the form grows to N): enroll.N.label, .role (admin|user|guest|service), .slot,
+  // .schedule (persistent|until|first-use|days|range), .until, .minutes, .days ("mon,wed"),
+  // .start, .end, .from, .to.
   bool set_field(const std::string& field, const std::string& value);
 
   uint32_t now() const;
+  uint32_t now_local() const;  // the laptop's clock in the lock's local time (Settings' UTC offset)
 
  private:
   void recompute_after_snapshot(const app::DeviceSnapshot& old);

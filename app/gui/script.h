@@ -6,7 +6,8 @@
 //   click LABEL [TIMEOUT_S]      press the button (or tab, or row) labelled LABEL
 //   view NAME                    connect | dashboard | slots | events | wizard | jobs | settings
 //   set FIELD VALUE              fill a form field (site, customer, complaint_slot, keep_slots,
-//                                technician, company, slot_filter, event_slot, ...)
+//                                technician, company, slot_filter, event_slot, ...; enroll.N.label,
+//                                enroll.N.schedule, enroll.N.days ... for person N to enroll)
 //   connect URI                  connect to a lock
 //   wait_connected [TIMEOUT_S]   until the lock answered its identity
 //   wait_idle [TIMEOUT_S]        until no device I/O is in flight

@@ -1,6 +1,9 @@
 #include "wizard_model.h"
 
+#include <algorithm>
 #include <sstream>
+
+#include "lockdiag/app/enroll_spec.h"
 
 namespace lockdiag::gui {
 
@@ -66,6 +69,79 @@ std::vector<int> parse_slot_list(const std::string& text) {
   return out;
 }
 
+const char* schedule_kind_label(int kind) {
+  switch (kind) {
+    case ScheduleForm::kPersistent: return "Always (persistent)";
+    case ScheduleForm::kUntil: return "Until a date and time";
+    case ScheduleForm::kFirstUse: return "For minutes after first use";
+    case ScheduleForm::kWeekdays: return "On week days";
+    case ScheduleForm::kDateRange: return "Between two dates";
+  }
+  return "?";
+}
+
+namespace {
+constexpr const char* kDayLabels[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+constexpr const char* kDaySpec[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+constexpr const char* kRoleSpec[4] = {"admin", "user", "guest", "service"};
+
+std::string trimmed(const std::string& s) {
+  const auto a = s.find_first_not_of(" \t"), b = s.find_last_not_of(" \t");
+  return a == std::string::npos ? std::string() : s.substr(a, b - a + 1);
+}
+}  // namespace
+
+const char* weekday_label(int day) { return day >= 0 && day < 7 ? kDayLabels[day] : "?"; }
+
+const char* role_spec(int role) { return role >= 0 && role < 4 ? kRoleSpec[role] : "?"; }
+
+std::string schedule_spec(const ScheduleForm& s) {
+  switch (s.kind) {
+    case ScheduleForm::kUntil: return "until=" + trimmed(s.until);
+    case ScheduleForm::kFirstUse: return "first-use=" + std::to_string(s.first_use_minutes);
+    case ScheduleForm::kWeekdays: {
+      std::string days;
+      for (int d = 0; d < 7; ++d)
+        if (s.days[static_cast<size_t>(d)]) days += (days.empty() ? "" : ",") + std::string(kDaySpec[d]);
+      return "days=" + days + "@" + trimmed(s.start) + "-" + trimmed(s.end);
+    }
+    case ScheduleForm::kDateRange: return "range=" + trimmed(s.from) + ".." + trimmed(s.to);
+    default: return "";
+  }
+}
+
+std::string enroll_spec(const EnrollLine& e) {
+  const std::string sched = schedule_spec(e.schedule);
+  return trimmed(e.label) + ":" + role_spec(e.role) + (sched.empty() ? "" : ":" + sched);
+}
+
+std::expected<app::EnrollPlan, std::string> enroll_plan(const EnrollLine& e, uint32_t now_local) {
+  const std::string label = trimmed(e.label);
+  if (label.empty()) return std::unexpected("give the person a name");
+  if (label.find(':') != std::string::npos) return std::unexpected("the name cannot contain ':'");
+  if (e.schedule.kind == ScheduleForm::kWeekdays &&
+      std::none_of(e.schedule.days.begin(), e.schedule.days.end(), [](bool d) { return d; }))
+    return std::unexpected("tick at least one day");
+  auto plan = app::parse_enroll_spec(enroll_spec(e));
+  if (!plan) return std::unexpected(plan.error());
+  const auto& sc = plan->schedule;
+  if (now_local && (sc.kind == drivers::CodeKind::kTemporaryUntil || sc.kind == drivers::CodeKind::kDateRange) &&
+      sc.end_time <= now_local)
+    return std::unexpected("the end is already past");
+  plan->label = label;
+  plan->slot = e.slot;
+  return plan;
+}
+
+std::string invalid_input(const WizardInputs& in, uint32_t now_local) {
+  if (in.kind != WizardKind::kResetOnboarding) return "";
+  for (size_t i = 0; i < in.enroll.size(); ++i)
+    if (auto p = enroll_plan(in.enroll[i], now_local); !p)
+      return "person " + std::to_string(i + 1) + (in.enroll[i].label.empty() ? "" : " (" + trimmed(in.enroll[i].label) + ")") +
+             ": " + p.error();
+  return "";
+}
+
 std::string missing_input(const WizardInputs& in) {
   if (in.technician.empty()) return "your name (Settings)";
   if (in.company.empty()) return "your company (Settings)";
@@ -91,6 +167,10 @@ void GuiOperator::edit(F&& f) {
 
 void GuiOperator::step(int seq, const std::string& name, const std::string& state) {
   edit([&](WizardProgress& s) {
+    // What to do at the lock belongs to the step that asked: once a step starts or ends it is
+    // stale, and acting on it ("Simulate at the lock", a person at the keypad) would type
+    // into the next step's confirmation.
+    s.prompt.reset();
     for (auto& st : s.steps)
       if (st.seq == seq) {
         st.name = name;

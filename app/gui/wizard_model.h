@@ -2,9 +2,11 @@
 // worker thread and the wizard the technician sees) and the wizard's own state. No ImGui here.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <expected>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -15,6 +17,7 @@
 #include "lockdiag/app/device_worker.h"
 #include "lockdiag/app/job_store.h"
 #include "lockdiag/app/operator.h"
+#include "lockdiag/app/workflow.h"
 
 namespace lockdiag::gui {
 
@@ -24,13 +27,37 @@ const char* wizard_title(WizardKind k);     // "Diagnose"
 const char* wizard_job_kind(WizardKind k);  // "diagnose" (the job store's kind)
 const char* wizard_blurb(WizardKind k);     // one sentence: when to use it
 
+// When a new code works, as the enroll form edits it. schedule_spec() writes it in the core's
+// enroll syntax (app/enroll_spec.h), the text `lockdiag reset --enroll LABEL:ROLE:SCHEDULE`
+// takes: the wizard and the CLI go through one parser.
+struct ScheduleForm {
+  enum Kind { kPersistent, kUntil, kFirstUse, kWeekdays, kDateRange };
+  static constexpr int kKindCount = 5;
+  int kind = kPersistent;
+  std::string until;                 // kUntil: "2026-12-24T18:00", the lock's local time
+  int first_use_minutes = 120;       // kFirstUse: 1..2880
+  std::array<bool, 7> days{};        // kWeekdays: Monday first, as the form shows them
+  std::string start = "08:00", end = "18:00";  // kWeekdays: the daily window
+  std::string from, to;              // kDateRange: "2026-12-01T00:00" .. "2026-12-31T23:59"
+};
+const char* schedule_kind_label(int kind);  // "Week days"
+const char* weekday_label(int day);         // 0 -> "Mon"
+// "days=mon,wed@08:00-18:00", "first-use=120", ... ("" for a persistent code).
+std::string schedule_spec(const ScheduleForm& s);
+
 // A user to enroll (reset + onboarding, rotation): who and how, never a code.
 struct EnrollLine {
   std::string label;
   int role = 1;   // wire::Role
-  int kind = 0;   // wire::Kind (persistent by default)
+  ScheduleForm schedule;  // reset + onboarding (a rotated code keeps its schedule)
   int slot = -1;  // -1: next free slot
 };
+const char* role_spec(int role);  // "user"
+// "anna:user:days=mon@08:00-18:00": what `lockdiag reset --enroll` takes for this person.
+std::string enroll_spec(const EnrollLine& e);
+// The core's plan for this person (parse_enroll_spec of enroll_spec()), or why the lock would
+// refuse it, in words. `now_local`: the lock's local time now, for ends already past (0: skip).
+std::expected<app::EnrollPlan, std::string> enroll_plan(const EnrollLine& e, uint32_t now_local);
 
 // What the technician fills in before the wizard starts. Never a code value.
 struct WizardInputs {
@@ -48,6 +75,8 @@ struct WizardInputs {
 std::vector<int> parse_slot_list(const std::string& text);  // "1, 4-6" -> {1,4,5,6}
 // What the form still needs before the workflow can start ("" when complete).
 std::string missing_input(const WizardInputs& in);
+// What in the form the lock would refuse ("" when none): a schedule of a person to enroll.
+std::string invalid_input(const WizardInputs& in, uint32_t now_local);
 
 struct WizardResult {
   bool ok = false;

@@ -40,6 +40,69 @@ void choose(GuiModel& m) {
   }
 }
 
+// When a person's code works: the kind, then what that kind needs. What it produces is the
+// core's enroll spec (the same text `lockdiag reset --enroll` takes), checked as the lock
+// checks it; while it is wrong the message says why and Start stays disabled.
+void schedule_editor(const GuiModel& m, EnrollLine& e, const std::string& n) {
+  auto& s = e.schedule;
+  const float f = ImGui::GetFontSize();
+  ImGui::Indent(f * 1.5f);
+  static const std::vector<std::string> kinds = [] {
+    std::vector<std::string> k;
+    for (int i = 0; i < ScheduleForm::kKindCount; ++i) k.push_back(schedule_kind_label(i));
+    return k;
+  }();
+  ImGui::SetNextItemWidth(f * 14);
+  ui::Combo(("Works##sched" + n).c_str(), &s.kind, kinds);
+  const ImGuiInputTextFlags select = ImGuiInputTextFlags_AutoSelectAll;
+  switch (s.kind) {
+    case ScheduleForm::kUntil:
+      ImGui::SameLine();
+      ImGui::SetNextItemWidth(f * 10);
+      ui::InputText(("Until##sched" + n).c_str(), &s.until, select);
+      ImGui::SameLine();
+      ui::TextDisabled("YYYY-MM-DDTHH:MM, lock time");
+      break;
+    case ScheduleForm::kFirstUse:
+      ImGui::SameLine();
+      ImGui::SetNextItemWidth(f * 7);
+      ui::InputInt(("Minutes after first use##sched" + n).c_str(), &s.first_use_minutes);
+      ImGui::SameLine();
+      ui::TextDisabled("1 to 2880 (two days)");
+      break;
+    case ScheduleForm::kWeekdays:
+      for (int d = 0; d < 7; ++d) {
+        if (d > 0) ImGui::SameLine();
+        ui::Checkbox((std::string(weekday_label(d)) + "##sched" + n).c_str(), &s.days[static_cast<size_t>(d)]);
+      }
+      ImGui::SameLine();
+      ImGui::SetNextItemWidth(f * 4);
+      ui::InputText(("From##sched" + n).c_str(), &s.start, select);
+      ImGui::SameLine();
+      ImGui::SetNextItemWidth(f * 4);
+      ui::InputText(("To##sched" + n).c_str(), &s.end, select);
+      break;
+    case ScheduleForm::kDateRange:
+      ImGui::SameLine();
+      ImGui::SetNextItemWidth(f * 10);
+      ui::InputText(("From date##sched" + n).c_str(), &s.from, select);
+      ImGui::SameLine();
+      ImGui::SetNextItemWidth(f * 10);
+      ui::InputText(("To date##sched" + n).c_str(), &s.to, select);
+      ImGui::SameLine();
+      ui::TextDisabled("YYYY-MM-DDTHH:MM, lock time");
+      break;
+    default: break;
+  }
+  if (!e.label.empty() || s.kind != ScheduleForm::kPersistent) {
+    if (auto plan = enroll_plan(e, m.now_local()); !plan)
+      ui::TextColored(ui::kBad, "Person %s: %s.", n.c_str(), plan.error().c_str());
+    else
+      ui::TextDisabled("As on the command line: --enroll \"%s\"", enroll_spec(e).c_str());
+  }
+  ImGui::Unindent(f * 1.5f);
+}
+
 void form(GuiModel& m) {
   auto& in = m.wizard.inputs;
   ui::TextWrapped("%s", wizard_blurb(in.kind));
@@ -70,26 +133,36 @@ void form(GuiModel& m) {
       ui::InputText("What proved ownership##wz", &in.ownership_evidence);
       [[fallthrough]];
     case WizardKind::kRotation: {
-      ui::SeparatorText(in.kind == WizardKind::kRotation ? "Codes to replace" : "People to enroll");
+      const bool reset = in.kind == WizardKind::kResetOnboarding;
+      ui::SeparatorText(reset ? "People to enroll" : "Codes to replace");
       static const std::vector<std::string> roles{"Admin", "User", "Guest", "Service"};
       int remove = -1;
       for (size_t i = 0; i < in.enroll.size(); ++i) {
         auto& e = in.enroll[i];
+        // Labels carry the person's number ("Who##enroll2"): scripts and tests address each
+        // person's widgets by name.
+        const std::string n = std::to_string(i + 1);
         ImGui::PushID(static_cast<int>(i));
         ImGui::SetNextItemWidth(ImGui::GetFontSize() * 12);
-        ui::InputText("Who##enroll", &e.label);
+        ui::InputText(("Who##enroll" + n).c_str(), &e.label);
         ImGui::SameLine();
         ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
-        ui::Combo("Role##enroll", &e.role, roles);
+        ui::Combo(("Role##enroll" + n).c_str(), &e.role, roles);
         ImGui::SameLine();
         ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
-        ui::InputInt("Slot##enroll", &e.slot);
+        ui::InputInt(("Slot##enroll" + n).c_str(), &e.slot);
+        if (e.slot < -1) e.slot = -1;
         ImGui::SameLine();
-        if (ui::SmallButton("Remove")) remove = static_cast<int>(i);
+        if (ui::SmallButton(("Remove##enroll" + n).c_str())) remove = static_cast<int>(i);
+        if (reset) schedule_editor(m, e, n);
         ImGui::PopID();
       }
       if (remove >= 0) in.enroll.erase(in.enroll.begin() + remove);
-      if (ui::SmallButton("Add a person")) in.enroll.push_back({"", in.enroll.empty() ? 0 : 1, 0, -1});
+      if (ui::SmallButton("Add a person")) {
+        EnrollLine line;
+        line.role = in.enroll.empty() && !reset ? 0 : 1;
+        in.enroll.push_back(line);
+      }
       ui::TextDisabled("Each person types their own new code at the lock. lockdiag never sees it.");
       break;
     }
@@ -104,7 +177,8 @@ void form(GuiModel& m) {
   in.technician = m.settings.technician;  // the form's check sees the current Settings
   in.company = m.settings.company;
   const std::string missing = missing_input(in);
-  const bool can = m.connected() && m.device().busy.empty() && missing.empty();
+  const std::string invalid = invalid_input(in, m.now_local());
+  const bool can = m.connected() && m.device().busy.empty() && missing.empty() && invalid.empty();
   ImGui::BeginDisabled(!can);
   if (ui::BigButton("Start")) m.start_wizard();
   ImGui::EndDisabled();
@@ -114,6 +188,9 @@ void form(GuiModel& m) {
   } else if (!missing.empty()) {
     ImGui::SameLine();
     ui::TextColored(ui::kWarn, "Fill in %s.", missing.c_str());
+  } else if (!invalid.empty()) {
+    ImGui::SameLine();
+    ui::TextColored(ui::kWarn, "Fix %s.", invalid.c_str());
   }
   ImGui::SameLine();
   if (ui::Button("Back##wz")) m.wizard.reset();

@@ -1,5 +1,6 @@
 // The wizard over the core's workflows: run_job / resume_job on the worker thread, with the
 // GUI's Operator, the worker's protocol client and a job store connection of its own.
+#include <expected>
 #include <filesystem>
 
 #include "lockdiag/app/job_store.h"
@@ -21,7 +22,7 @@ app::JobKind job_kind(WizardKind k) {
   return app::JobKind::kDiagnose;
 }
 
-app::JobInputs job_inputs(const WizardInputs& in) {
+std::expected<app::JobInputs, std::string> job_inputs(const WizardInputs& in) {
   app::JobInputs j;
   j.technician = in.technician;
   j.company = in.company;
@@ -33,10 +34,16 @@ app::JobInputs job_inputs(const WizardInputs& in) {
   j.keep_slots = parse_slot_list(in.keep_slots);
   j.keep_decided = in.kind == WizardKind::kHandoffAudit;
   for (const auto& e : in.enroll) {
-    app::EnrollPlan p;
+    if (in.kind == WizardKind::kResetOnboarding) {
+      // The same parser as `lockdiag reset --enroll`, over the text the form produced.
+      auto p = enroll_plan(e, 0);
+      if (!p) return std::unexpected("Cannot enroll " + e.label + ": " + p.error());
+      j.enroll.push_back(std::move(*p));
+      continue;
+    }
+    app::EnrollPlan p;  // rotation: the slot keeps its role and schedule
     p.label = e.label;
     p.role = static_cast<drivers::Role>(e.role);
-    p.schedule.kind = static_cast<drivers::CodeKind>(e.kind);
     p.slot = e.slot;
     j.enroll.push_back(std::move(p));
   }
@@ -63,9 +70,16 @@ WorkflowRunner core_workflow_runner() {
       r.error = "Job store: " + store.error().message;
       return r;
     }
+    auto inputs = resume ? app::JobInputs{} : job_inputs(in);  // a resumed job has its own
+    if (!inputs) {
+      r.error = inputs.error();
+      return r;
+    }
     app::WorkflowEnv env{*client, *store, op};
-    auto out = resume ? app::resume_job(resume, env) : app::run_job(job_kind(in.kind), job_inputs(in), env);
-    ctx.refresh();  // the dashboard shows the lock as the workflow left it
+    // A lost lock ends the run at once: the wizard shows it, waits for the lock by serial on
+    // the worker (which the Cancel button reaches) and resumes the job (WizardModel::start).
+    env.reconnect_in_waits = false;
+    auto out = resume ? app::resume_job(resume, env) : app::run_job(job_kind(in.kind), *inputs, env);
     if (!out) {
       r.error = out.error().message;
       r.job_id = out.error().job_id;
@@ -73,8 +87,11 @@ WorkflowRunner core_workflow_runner() {
       r.link_lost = out.error().cause == drivers::ErrorKind::kDisconnected ||
                     out.error().cause == drivers::ErrorKind::kUnreachable;
       r.state = r.resumable ? "interrupted" : "failed";
+      // A refresh now would wait for the lost lock before the wizard could say it is paused.
+      if (!r.link_lost) ctx.refresh();
       return r;
     }
+    ctx.refresh();  // the dashboard shows the lock as the workflow left it
     r.ok = out->state == app::JobState::kDone;
     r.job_id = out->job_id;
     r.state = app::to_string(out->state);

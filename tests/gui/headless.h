@@ -86,6 +86,28 @@ class HeadlessGui {
     return runner.error();
   }
 
+  // Synthetic keyboard input, as the SDL2 backend delivers it: a key held for one frame
+  // (ImGuiKey_Tab, ImGuiKey_Space, arrows...), and characters typed into the focused field.
+  void press(ImGuiKey_ key) {
+    ImGuiIO& io = ImGui::GetIO();
+    io.KeysDown[io.KeyMap[key]] = true;
+    frame();
+    io.KeysDown[io.KeyMap[key]] = false;
+    frame();
+  }
+  void type(const std::string& text) {
+    for (char c : text) {
+      ImGui::GetIO().AddInputCharacter(static_cast<unsigned char>(c));
+      frame();
+    }
+  }
+  // A real click (move, press, release) on the widget labelled `label`, once it is drawn
+  // (a popup opens a frame after the click that opens it).
+  bool click(const std::string& label) {
+    if (!run_until([&] { return gui::ui::recorder().click(label); }, 2000)) return false;
+    return run_until([] { return !gui::ui::recorder().click_in_progress(); }, 2000);
+  }
+
   bool drawn(const std::string& s) const { return gui::ui::recorder().drawn(s); }
   gui::GuiHost& host() { return host_; }
   long frames() const { return frames_; }

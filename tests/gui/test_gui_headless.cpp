@@ -226,6 +226,71 @@ TEST_CASE("a wizard pauses when the lock is unplugged and resumes when it comes 
   CHECK(lock.clock_offset_s == 415);  // "No" left the clock alone
 }
 
+TEST_CASE("reset form: a schedule the lock would refuse keeps Start disabled and says why") {
+  test::FakeLockState lock;
+  test::fill_fake_lock(lock);
+  auto o = fake_options(lock);
+  std::vector<gui::WizardInputs> started;  // what reached the workflow runner
+  o.runner = [&](const gui::WizardInputs& in, int64_t, app::TaskContext&, gui::GuiOperator&) {
+    started.push_back(in);
+    gui::WizardResult r;
+    r.ok = true;
+    r.state = "done";
+    return r;
+  };
+  gui::GuiModel m(std::move(o));
+  m.settings.technician = "Pat Example";
+  m.settings.company = "Example Locks";
+  HeadlessGui g(m);
+  CHECK(g.run_script(R"S(
+    connect sim:/fake/lock.sock
+    wait_connected 5
+    view wizard
+    click "Reset + onboarding"
+    set site "Bench"
+    set customer "Test"
+    set ownership_evidence "deed shown"
+    click "Add a person"
+    set enroll.1.label "Cleaner"
+    set enroll.1.role guest
+    click "Works##sched1"
+    click "On week days"
+    wait_text "Person 1: tick at least one day." 5
+    expect "Fix person 1 (Cleaner): tick at least one day."
+  )S") == "");
+  // Each problem the lock would refuse: its message inline, and Start does nothing.
+  auto refused = [&](const std::string& script, const std::string& message) {
+    INFO(message);
+    CHECK(g.run_script(script + "\nwait_text \"Person 1: " + message + "\" 5\nclick Start\nsleep 100\n") == "");
+    CHECK(m.wizard.phase == gui::WizardModel::Phase::kForm);
+    CHECK_FALSE(g.drawn("As on the command line"));
+  };
+  refused("click \"Tue##sched1\"\nset enroll.1.start 18:00\nset enroll.1.end 08:00",
+          "the window ends before it starts (18:00-08:00).");
+  refused("set enroll.1.start 8h\nset enroll.1.end 18:00", "'8h' is not a time of day like 08:30.");
+  refused("set enroll.1.schedule first-use\nset enroll.1.minutes 0", "first-use takes 1 to 2880 minutes, not '0'.");
+  refused("set enroll.1.minutes 2881", "first-use takes 1 to 2880 minutes, not '2881'.");
+  refused("set enroll.1.schedule range\nset enroll.1.from 2031-05-02T00:00\nset enroll.1.to 2031-05-01T00:00",
+          "the date range ends before it starts.");
+  refused("set enroll.1.schedule until\nset enroll.1.until 2021-01-01T00:00", "the end is already past.");
+  refused("set enroll.1.schedule persistent\nset enroll.1.label \"a:b\"", "the name cannot contain ':'.");
+  CHECK(started.empty());
+
+  // Fixed, the line shows the command line that does the same, and Start starts.
+  CHECK(g.run_script(R"S(
+    set enroll.1.label "Cleaner"
+    set enroll.1.schedule days
+    set enroll.1.start 08:00
+    set enroll.1.end 12:30
+    wait_text "As on the command line: --enroll \"Cleaner:guest:days=tue@08:00-12:30\"" 5
+    click Start
+    wait_done 5
+  )S") == "");
+  REQUIRE(started.size() == 1);
+  REQUIRE(started[0].enroll.size() == 1);
+  CHECK(gui::enroll_spec(started[0].enroll[0]) == "Cleaner:guest:days=tue@08:00-12:30");
+}
+
 TEST_CASE("cancel stops a wizard and leaves the job resumable") {
   test::FakeLockState lock;
   test::fill_fake_lock(lock);

@@ -29,6 +29,7 @@ TEST_CASE("week-day windows, with ':' inside the times") {
   CHECK_FALSE(parse_schedule("days=mon@18:00-08:00").has_value());  // end before start
   CHECK_FALSE(parse_schedule("days=funday@08:00-09:00").has_value());
   CHECK_FALSE(parse_schedule("days=mon@25:00-26:00").has_value());
+  CHECK_FALSE(parse_schedule("days=@08:00-09:00").has_value());  // no day: the lock refuses it
 }
 
 TEST_CASE("temporary and date-range codes") {

@@ -31,7 +31,8 @@ WorkflowResult<T> poll(WorkflowEnv& env, const std::string& what, Probe probe, c
     std::optional<T> got;
     auto r = probe(got);
     if (!r) {
-      if (r.error().kind != drivers::ErrorKind::kDisconnected) return std::unexpected(lock_error(r.error()));
+      if (r.error().kind != drivers::ErrorKind::kDisconnected || !env.reconnect_in_waits)
+        return std::unexpected(lock_error(r.error()));
       env.op.note("The lock went away (cable?). Waiting for it to come back...");
       if (auto back = env.client.reconnect(env.wait_timeout_s * 1000); !back)
         return std::unexpected(lock_error(back.error()));

@@ -1,6 +1,7 @@
 // Waiting for a person at the lock: the workflow prompts, then polls the lock (never the
 // person) until it sees the effect, the wait times out, or the technician cancels. A cable
-// pulled during a wait is waited out too: the client reconnects by serial and the wait goes on.
+// pulled during a wait is waited out too: the client reconnects by serial and the wait goes on
+// (unless WorkflowEnv::reconnect_in_waits is false: then the wait stops, resumable).
 #pragma once
 
 #include <cstdint>

@@ -53,6 +53,10 @@ struct WorkflowEnv {
   // Seconds since 1970 UTC on the laptop; tests replace it.
   uint32_t (*now_utc)() = nullptr;
   int wait_timeout_s = 180;  // how long to wait for something to happen at the lock
+  // A wait at the lock that loses the lock (cable out) waits for it by itself (true: the CLI), or
+  // stops at once with a resumable kDisconnected error (false: a caller that shows the lock is
+  // gone, waits for it by serial with a way to cancel, and resumes the job, like the GUI).
+  bool reconnect_in_waits = true;
 };
 
 struct JobOutcome {

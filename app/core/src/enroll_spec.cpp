@@ -1,11 +1,11 @@
-#include "enroll_spec.h"
+#include "lockdiag/app/enroll_spec.h"
 
 #include <ctime>
 #include <iomanip>
 #include <sstream>
 #include <vector>
 
-namespace lockdiag::cli {
+namespace lockdiag::app {
 
 namespace {
 
@@ -73,6 +73,7 @@ std::expected<drivers::Schedule, std::string> parse_schedule(const std::string& 
       if (bit < 0) return std::unexpected("'" + d + "' is not a day (sun, mon, tue, wed, thu, fri, sat)");
       s.days_mask = static_cast<uint8_t>(s.days_mask | (1u << bit));
     }
+    if (s.days_mask == 0) return std::unexpected("days needs at least one day: days=mon,tue@08:00-18:00");
     const auto window = split(value.substr(at + 1), '-');
     if (window.size() != 2) return std::unexpected("the window needs START-END, like 08:00-18:00");
     auto start = parse_hhmm(window[0]), end = parse_hhmm(window[1]);
@@ -98,11 +99,11 @@ std::expected<drivers::Schedule, std::string> parse_schedule(const std::string& 
   return s;
 }
 
-std::expected<app::EnrollPlan, std::string> parse_enroll_spec(const std::string& spec) {
+std::expected<EnrollPlan, std::string> parse_enroll_spec(const std::string& spec) {
   const auto parts = split(spec, ':');
   if (parts.size() < 2 || parts[0].empty())
     return std::unexpected("'" + spec + "': expected LABEL:ROLE[:SCHEDULE], e.g. anna:user or cleaner:guest:days=mon@09:00-12:00");
-  app::EnrollPlan p;
+  EnrollPlan p;
   p.label = parts[0];
   const std::string& role = parts[1];
   if (role == "admin") p.role = drivers::Role::kAdmin;
@@ -119,7 +120,7 @@ std::expected<app::EnrollPlan, std::string> parse_enroll_spec(const std::string&
   return p;
 }
 
-std::expected<app::EnrollPlan, std::string> parse_rotate_spec(const std::string& spec) {
+std::expected<EnrollPlan, std::string> parse_rotate_spec(const std::string& spec) {
   const auto colon = spec.find(':');
   int slot = -1;
   try {
@@ -128,10 +129,10 @@ std::expected<app::EnrollPlan, std::string> parse_rotate_spec(const std::string&
   }
   if (colon == std::string::npos || slot < 0 || colon + 1 >= spec.size())
     return std::unexpected("'" + spec + "': expected SLOT:LABEL, e.g. 3:anna");
-  app::EnrollPlan p;
+  EnrollPlan p;
   p.slot = slot;
   p.label = spec.substr(colon + 1);
   return p;
 }
 
-}  // namespace lockdiag::cli
+}  // namespace lockdiag::app
