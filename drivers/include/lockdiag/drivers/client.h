@@ -130,4 +130,14 @@ TransportFactory reopen_by_serial(std::string uri, std::string serial);
 std::array<uint8_t, 8> encode_schedule(const Schedule& s);
 Schedule decode_schedule(uint8_t kind, const uint8_t* block8);
 
+// One READ_SLOTS answer, decoded (docs/protocol.md 5.6; fixed 1.0 or compact 1.1 records, as
+// its head says). Strict: a record cut short, a damaged or out-of-order record, a count that
+// does not match the bytes, or an unknown format is ErrorKind::kProtocol, never part of a page.
+struct SlotPage {
+  uint16_t next_index = 0;  // wire::kNoMoreSlots at the end of the table
+  uint8_t format = 0;       // wire::SlotFormat the records came in
+  std::vector<SlotRecord> records;
+};
+Result<SlotPage> decode_slot_page(std::span<const uint8_t> payload, uint16_t start, int slot_count);
+
 }  // namespace lockdiag::drivers
