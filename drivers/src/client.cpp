@@ -93,7 +93,11 @@ Result<Message> Client::exchange(uint32_t cid, uint8_t cmd, std::span<const uint
                                  std::span<const uint8_t> expect_nonce) {
   if (request.size() > kMaxMessageSize)
     return fail(ErrorKind::kProtocol, "request of " + std::to_string(request.size()) + " bytes exceeds the protocol maximum");
-  for (const Report& r : encode_message(cid, cmd, request))
+  // A 1.1 lock drops a request whose reports reach it twice when the request is numbered;
+  // every send (a retry too) gets the next number. INIT is never numbered.
+  uint8_t txn = 0;
+  if (number_requests_ && cmd != kCmdInit) txn = txn_ = static_cast<uint8_t>(txn_ % kTxnMax + 1);
+  for (const Report& r : encode_message(cid, cmd, request, txn))
     if (auto w = transport_->write(r); !w) {
       dirty_ = true;
       return std::unexpected(w.error());
@@ -186,6 +190,7 @@ Result<void> Client::allocate_channel(int64_t deadline, const CancelToken* cance
   if (init->cid == kReservedCid || init->cid == kBroadcastCid)
     return fail(ErrorKind::kProtocol, "the lock allocated an invalid channel id");
   cid_ = init->cid;
+  number_requests_ = init->protocol_minor >= 1;
   dirty_ = false;
   return {};
 }

@@ -113,6 +113,8 @@ class Client {
   std::unique_ptr<std::recursive_mutex> mu_;
   uint32_t cid_ = 0;
   bool dirty_ = false;  // a stray or partial message was seen: resync before the next call
+  bool number_requests_ = false;  // the lock speaks 1.1+: requests carry a transaction number
+  uint8_t txn_ = 0;               // the last number sent (1..7)
   std::string uri_;     // the transport's URI at open(), for reopen_by_serial
   bool in_reconnect_ = false;
   Identity identity_;

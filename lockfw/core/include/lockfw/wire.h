@@ -43,6 +43,16 @@ inline constexpr uint8_t kMaxSeq = 0x7F;
 inline constexpr size_t kMaxMessageSize = kInitDataSize + (kMaxSeq + 1) * kContDataSize;  // 7609
 inline constexpr uint8_t kInitFlag = 0x80;
 
+// Since 1.1 a host may number its requests so the lock can recognise a report that reached it
+// twice: bcnt of a request's init packet carries the payload length in bits 0-12 (messages are
+// at most 7,609 bytes) and a transaction number in bits 13-15. 0 = not numbered (1.0 hosts,
+// and INIT, which is never numbered); a host numbers its requests 1..7 round and round, a new
+// number for every request it sends, retries included. Answers are never numbered.
+inline constexpr uint16_t kBcntLengthMask = 0x1FFF;
+inline constexpr unsigned kTxnShift = 13;
+inline constexpr uint8_t kTxnMax = 7;
+static_assert(kMaxMessageSize <= kBcntLengthMask);
+
 inline constexpr uint32_t kBroadcastCid = 0xFFFFFFFFu;
 inline constexpr uint32_t kReservedCid = 0;
 inline constexpr uint32_t kContinuationTimeoutMs = 500;  // gap allowed between packets of a message
