@@ -110,6 +110,7 @@ FakeLock::FakeLock(FakeLockConfig config) : session_open(config.session_open), c
 
 Reply FakeLock::handle(uint8_t cmd, const uint8_t* req, uint16_t len, uint8_t* out, uint16_t cap) {
   ++handled;
+  ++handled_by_cmd[cmd];
   if (needs_session(cmd) && !session_open) return Reply::fail(kErrSessionRequired);
   switch (cmd) {
     case kCmdGetIdentity: {

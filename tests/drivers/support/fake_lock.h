@@ -52,6 +52,7 @@ class FakeLock final : public lockfw::CommandHandler {
   drivers::LockoutPolicy policy;
   bool session_open;
   int handled = 0;
+  int handled_by_cmd[256] = {};  // requests the service layer saw, by command
   size_t slot_record_bytes = 0;  // record bytes (heads excluded) of every READ_SLOTS page answered
 
  private:
