@@ -93,7 +93,11 @@ Result<Message> Client::exchange(uint32_t cid, uint8_t cmd, std::span<const uint
                                  std::span<const uint8_t> expect_nonce) {
   if (request.size() > kMaxMessageSize)
     return fail(ErrorKind::kProtocol, "request of " + std::to_string(request.size()) + " bytes exceeds the protocol maximum");
-  for (const Report& r : encode_message(cid, cmd, request))
+  // A 1.1 lock drops a request whose reports reach it twice when the request is numbered;
+  // every send (a retry too) gets the next number. INIT is never numbered.
+  uint8_t txn = 0;
+  if (number_requests_ && cmd != kCmdInit) txn = txn_ = static_cast<uint8_t>(txn_ % kTxnMax + 1);
+  for (const Report& r : encode_message(cid, cmd, request, txn))
     if (auto w = transport_->write(r); !w) {
       dirty_ = true;
       return std::unexpected(w.error());
@@ -186,6 +190,7 @@ Result<void> Client::allocate_channel(int64_t deadline, const CancelToken* cance
   if (init->cid == kReservedCid || init->cid == kBroadcastCid)
     return fail(ErrorKind::kProtocol, "the lock allocated an invalid channel id");
   cid_ = init->cid;
+  number_requests_ = init->protocol_minor >= 1;
   dirty_ = false;
   return {};
 }
@@ -460,53 +465,128 @@ Schedule decode_schedule(uint8_t kind, const uint8_t* b) {
 
 namespace {
 
-struct SlotPage {
-  uint16_t next_index = 0;
-  std::vector<SlotRecord> records;
-};
+SlotRecord to_record(const SlotRecordFields& f) {
+  SlotRecord r;
+  r.index = f.index;
+  r.enabled = f.flags & kSlotEnabled;
+  r.expired = f.flags & kSlotExpired;
+  r.first_use_started = f.flags & kSlotFirstUseStarted;
+  r.retained_across_reset = f.flags & kSlotRetainedAcrossReset;
+  r.role = static_cast<Role>(role_of(f.role_kind));
+  const uint8_t kind = kind_of(f.role_kind);
+  r.kind = static_cast<CodeKind>(kind);
+  r.created = f.created;
+  r.last_used = f.last_used;
+  r.use_count = f.use_count;
+  r.schedule = decode_schedule(kind, kind == kKindPersistent ? nullptr : f.schedule.b);
+  return r;
+}
 
-Result<SlotPage> decode_slot_page(const Message& m, uint16_t start, int slot_count) {
-  auto head = decode<ReadSlotsResponseHead>(m.payload, "READ_SLOTS");
-  if (!head) return std::unexpected(head.error());
-  SlotPage page;
-  page.next_index = head->next_index;
-  if (head->next_index != kNoMoreSlots && head->next_index <= start)
-    return fail(ErrorKind::kProtocol, "READ_SLOTS page from slot " + std::to_string(start) + " made no progress");
-  const uint8_t* p = m.payload.data() + sizeof(ReadSlotsResponseHead);
-  const uint8_t* end = m.payload.data() + m.payload.size();
-  int prev = static_cast<int>(start) - 1;
-  for (int i = 0; i < head->count; ++i) {
+std::string slot_where(uint16_t start, int i) {
+  return "READ_SLOTS page from slot " + std::to_string(start) + ", record " + std::to_string(i + 1);
+}
+
+const char* compact_problem(CompactSlotStatus st) {
+  switch (st) {
+    case CompactSlotStatus::kTruncated: return "is cut short";
+    case CompactSlotStatus::kReservedBits: return "has reserved bits set";
+    case CompactSlotStatus::kNotOccupied: return "is for an empty slot";
+    case CompactSlotStatus::kUnknownKind: return "has an unknown code kind";
+    case CompactSlotStatus::kIndexRange: return "has a slot index out of range";
+    case CompactSlotStatus::kValueRange: return "has a number too large for its field";
+    case CompactSlotStatus::kOk: break;
+  }
+  return "is damaged";
+}
+
+// 1.0 records: SlotRecordHead + ScheduleBlock when schedule_len says so.
+Result<void> decode_fixed_records(const ReadSlotsResponseHead& head, const uint8_t* p, const uint8_t* end,
+                                  uint16_t start, std::vector<SlotRecordFields>& out) {
+  for (int i = 0; i < head.count; ++i) {
     if (end - p < static_cast<ptrdiff_t>(sizeof(SlotRecordHead)))
-      return fail(ErrorKind::kProtocol, "READ_SLOTS page holds fewer records than it announces");
+      return fail(ErrorKind::kProtocol, slot_where(start, i) + ": the page holds fewer records than it announces");
     SlotRecordHead h;
     std::memcpy(&h, p, sizeof h);
     p += sizeof h;
-    if (end - p < h.schedule_len) return fail(ErrorKind::kProtocol, "READ_SLOTS record " + std::to_string(h.index) + " is cut short");
+    if (end - p < h.schedule_len) return fail(ErrorKind::kProtocol, slot_where(start, i) + " (slot " + std::to_string(h.index) + ") is cut short");
     const uint8_t* sched = h.schedule_len >= sizeof(ScheduleBlock) ? p : nullptr;
     p += h.schedule_len;
-    if (h.index <= prev || (slot_count > 0 && h.index >= slot_count) ||
-        (head->next_index != kNoMoreSlots && h.index >= head->next_index))
-      return fail(ErrorKind::kProtocol, "READ_SLOTS record index " + std::to_string(h.index) + " is out of order");
-    prev = h.index;
-    if (!(h.flags & kSlotOccupied)) continue;
-    SlotRecord r;
-    r.index = h.index;
-    r.enabled = h.flags & kSlotEnabled;
-    r.expired = h.flags & kSlotExpired;
-    r.first_use_started = h.flags & kSlotFirstUseStarted;
-    r.retained_across_reset = h.flags & kSlotRetainedAcrossReset;
-    r.role = static_cast<Role>(role_of(h.role_kind));
-    const uint8_t kind = kind_of(h.role_kind);
-    if (kind >= kKindCount) return fail(ErrorKind::kProtocol, "READ_SLOTS record has unknown kind " + std::to_string(kind));
-    r.kind = static_cast<CodeKind>(kind);
-    r.created = h.created;
-    r.last_used = h.last_used;
-    r.use_count = h.use_count;
-    r.schedule = decode_schedule(kind, sched);
-    page.records.push_back(r);
+    if (!(h.flags & kSlotOccupied)) continue;  // 1.0 hosts skip these too
+    SlotRecordFields f{};
+    f.index = h.index;
+    f.flags = h.flags;
+    f.role_kind = h.role_kind;
+    f.created = h.created;
+    f.last_used = h.last_used;
+    f.use_count = h.use_count;
+    if (sched) std::memcpy(f.schedule.b, sched, sizeof f.schedule);
+    out.push_back(f);
+  }
+  return {};
+}
+
+// 1.1 compact records; the page ends with its last record.
+Result<void> decode_compact_records(const ReadSlotsResponseHead& head, const uint8_t* p, const uint8_t* end,
+                                    uint16_t start, std::vector<SlotRecordFields>& out) {
+  CompactSlotCursor cursor{start, 0};
+  for (int i = 0; i < head.count; ++i) {
+    if (p >= end)
+      return fail(ErrorKind::kProtocol, slot_where(start, i) + ": the page holds fewer records than it announces (" +
+                                            std::to_string(head.count) + ")");
+    SlotRecordFields f{};
+    const CompactSlotStatus st = read_compact_slot(p, end, cursor, f);
+    if (st != CompactSlotStatus::kOk) return fail(ErrorKind::kProtocol, slot_where(start, i) + " " + compact_problem(st));
+    out.push_back(f);
+  }
+  if (p != end)
+    return fail(ErrorKind::kProtocol, "READ_SLOTS page from slot " + std::to_string(start) + " has " +
+                                          std::to_string(end - p) + " bytes after its last record");
+  return {};
+}
+
+}  // namespace
+
+Result<SlotPage> decode_slot_page(std::span<const uint8_t> payload, uint16_t start, int slot_count) {
+  auto head = decode<ReadSlotsResponseHead>(payload, "READ_SLOTS");
+  if (!head) return std::unexpected(head.error());
+  SlotPage page;
+  page.next_index = head->next_index;
+  page.format = head->format;
+  if (head->start_index != start)
+    return fail(ErrorKind::kProtocol, "READ_SLOTS page starts at slot " + std::to_string(head->start_index) +
+                                          ", asked for " + std::to_string(start));
+  if (head->next_index != kNoMoreSlots && head->next_index <= start)
+    return fail(ErrorKind::kProtocol, "READ_SLOTS page from slot " + std::to_string(start) + " made no progress");
+  const uint8_t* p = payload.data() + sizeof(ReadSlotsResponseHead);
+  const uint8_t* end = payload.data() + payload.size();
+  std::vector<SlotRecordFields> fields;
+  fields.reserve(head->count);
+  Result<void> ok;
+  if (head->format == kSlotFormatFixed)
+    ok = decode_fixed_records(*head, p, end, start, fields);
+  else if (head->format == kSlotFormatCompact)
+    ok = decode_compact_records(*head, p, end, start, fields);
+  else
+    return fail(ErrorKind::kProtocol, "READ_SLOTS page uses record format " + std::to_string(head->format) +
+                                          ", which this lockdiag does not know; update lockdiag");
+  if (!ok) return std::unexpected(ok.error());
+  int prev = static_cast<int>(start) - 1;
+  page.records.reserve(fields.size());
+  for (const SlotRecordFields& f : fields) {
+    if (f.index <= prev || (slot_count > 0 && f.index >= slot_count) ||
+        (head->next_index != kNoMoreSlots && f.index >= head->next_index))
+      return fail(ErrorKind::kProtocol, "READ_SLOTS record index " + std::to_string(f.index) + " is out of order");
+    prev = f.index;
+    const uint8_t kind = kind_of(f.role_kind);
+    if (kind >= kKindCount)
+      return fail(ErrorKind::kProtocol, "READ_SLOTS record for slot " + std::to_string(f.index) + " has unknown kind " +
+                                            std::to_string(kind));
+    page.records.push_back(to_record(f));
   }
   return page;
 }
+
+namespace {
 
 Result<EventPage> decode_event_page(const Message& m) {
   auto head = decode<ReadEventsResponseHead>(m.payload, "READ_EVENTS");
@@ -563,7 +643,7 @@ Result<std::vector<SlotRecord>> Client::read_slots(ProgressFn progress, const Ca
   uint16_t start = 0;
   for (;;) {
     if (cancelled(cancel)) return cancelled_error();
-    ReadSlotsRequest req{start, 0};
+    ReadSlotsRequest req{start, 0, kSlotFormatCompact, 0};  // a 1.0 lock ignores the format: fixed records
     auto m = transact({kCmdReadSlots, bytes_of(req), true,
                        [start](const Message& msg) {
                          ReadSlotsResponseHead h;
@@ -580,7 +660,7 @@ Result<std::vector<SlotRecord>> Client::read_slots(ProgressFn progress, const Ca
       }
       return std::unexpected(m.error());
     }
-    auto page = decode_slot_page(*m, start, identity_.slot_count);
+    auto page = decode_slot_page(m->payload, start, identity_.slot_count);
     if (!page) return std::unexpected(page.error());
     out.insert(out.end(), page->records.begin(), page->records.end());
     if (page->next_index == kNoMoreSlots) break;

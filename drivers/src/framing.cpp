@@ -17,14 +17,15 @@ uint32_t get_u32(const uint8_t* p) {
 }
 }  // namespace
 
-std::vector<Report> encode_message(uint32_t cid, uint8_t cmd, std::span<const uint8_t> payload) {
-  assert(payload.size() <= kMaxMessageSize);
+std::vector<Report> encode_message(uint32_t cid, uint8_t cmd, std::span<const uint8_t> payload, uint8_t txn) {
+  assert(payload.size() <= kMaxMessageSize && txn <= kTxnMax);
   std::vector<Report> out;
   Report r{};
   put_u32(r.data(), cid);
   r[4] = static_cast<uint8_t>(cmd | kInitFlag);
-  r[5] = static_cast<uint8_t>(payload.size());
-  r[6] = static_cast<uint8_t>(payload.size() >> 8);
+  const uint16_t bcnt = static_cast<uint16_t>(payload.size() | (static_cast<unsigned>(txn) << kTxnShift));
+  r[5] = static_cast<uint8_t>(bcnt);
+  r[6] = static_cast<uint8_t>(bcnt >> 8);
   size_t n = std::min(payload.size(), kInitDataSize);
   if (n > 0) std::memcpy(r.data() + kInitHeaderSize, payload.data(), n);
   out.push_back(r);

@@ -14,15 +14,28 @@ uint32_t ChannelTable::allocate(uint32_t seed) {
     cid = (seed ^ counter_) * 2654435761u;
   } while (cid == kReservedCid || cid == kBroadcastCid || contains(cid));
   cids_[next_] = cid;
+  txns_[next_] = 0;
   next_ = (next_ + 1) % kChannels;
   return cid;
 }
 
-bool ChannelTable::contains(uint32_t cid) const {
-  if (cid == kReservedCid || cid == kBroadcastCid) return false;
-  for (uint32_t c : cids_)
-    if (c == cid) return true;
-  return false;
+int ChannelTable::find(uint32_t cid) const {
+  if (cid == kReservedCid || cid == kBroadcastCid) return -1;
+  for (size_t i = 0; i < kChannels; ++i)
+    if (cids_[i] == cid) return static_cast<int>(i);
+  return -1;
+}
+
+bool ChannelTable::contains(uint32_t cid) const { return find(cid) >= 0; }
+
+uint8_t ChannelTable::last_txn(uint32_t cid) const {
+  const int i = find(cid);
+  return i < 0 ? 0 : txns_[i];
+}
+
+void ChannelTable::set_last_txn(uint32_t cid, uint8_t txn) {
+  const int i = find(cid);
+  if (i >= 0) txns_[i] = txn;
 }
 
 RxResult RequestAssembler::error(uint32_t cid, uint8_t code) {
@@ -41,7 +54,7 @@ RxResult RequestAssembler::poll(uint32_t now_ms) {
   return RxResult{};
 }
 
-RxResult RequestAssembler::on_report(const uint8_t* report, uint32_t now_ms, const ChannelTable& channels) {
+RxResult RequestAssembler::on_report(const uint8_t* report, uint32_t now_ms, ChannelTable& channels) {
   const uint32_t cid = load_u32(report);
   const bool is_init = (report[4] & kInitFlag) != 0;
 
@@ -49,9 +62,16 @@ RxResult RequestAssembler::on_report(const uint8_t* report, uint32_t now_ms, con
 
   if (!is_init) {
     if (!channels.contains(cid)) return error(cid, kErrInvalidChannel);
-    if (!active_) return error(cid, kErrInvalidSequence);  // continuation without init
+    if (!active_) {
+      if (done_cid_ != 0 && cid == done_cid_ && report[4] == done_seq_) {
+        done_cid_ = 0;
+        return RxResult{};  // the last piece of the numbered message just taken, again
+      }
+      return error(cid, kErrInvalidSequence);  // continuation without init
+    }
     if (cid != cid_) return error(cid, kErrChannelBusy);
     if (report[4] != next_seq_) {
+      if (txn_ != 0 && next_seq_ > 0 && report[4] == next_seq_ - 1) return RxResult{};  // the piece just taken, again
       active_ = false;
       return error(cid, kErrInvalidSequence);
     }
@@ -63,6 +83,8 @@ RxResult RequestAssembler::on_report(const uint8_t* report, uint32_t now_ms, con
     last_ms_ = now_ms;
     if (received_ < expected_) return RxResult{};
     active_ = false;
+    done_cid_ = txn_ != 0 ? cid_ : 0;
+    done_seq_ = static_cast<uint8_t>(next_seq_ - 1);
     RxResult r{};
     r.kind = RxResult::kMessage;
     r.frame = Frame{cid_, cmd_, buf_, expected_};
@@ -70,16 +92,26 @@ RxResult RequestAssembler::on_report(const uint8_t* report, uint32_t now_ms, con
   }
 
   const uint8_t cmd = static_cast<uint8_t>(report[4] & ~kInitFlag);
-  const uint16_t bcnt = load_u16(report + 5);
+  const uint16_t raw_bcnt = load_u16(report + 5);
+  const uint16_t bcnt = static_cast<uint16_t>(raw_bcnt & kBcntLengthMask);
+  const uint8_t txn = cmd == kCmdInit ? 0 : static_cast<uint8_t>(raw_bcnt >> kTxnShift);
   if (cid == kReservedCid) return error(cid, kErrInvalidChannel);
   if (cid == kBroadcastCid && cmd != kCmdInit) return error(cid, kErrInvalidChannel);
   if (cid != kBroadcastCid && !channels.contains(cid)) return error(cid, kErrInvalidChannel);
+  done_cid_ = 0;  // a repeat comes right after its original, before any other init
+  if (txn != 0) {
+    // A numbered request with the number of the last one taken on this channel is that same
+    // request again (its report arrived twice): it is not carried out or answered again.
+    if (channels.last_txn(cid) == txn) return RxResult{};
+    channels.set_last_txn(cid, txn);  // taken, whether it is carried out or refused below
+  }
   if (active_ && cid != cid_) return error(cid, kErrChannelBusy);
   if (active_ && cmd != kCmdInit) {  // a new init in the middle of our own message
     active_ = false;
     return error(cid, kErrInvalidSequence);
   }
   active_ = false;  // INIT resynchronises: any partial message on this channel is dropped
+  if (cmd == kCmdInit && cid != kBroadcastCid) channels.set_last_txn(cid, 0);  // and any number is new again
   if (bcnt > cap_ || bcnt > kMaxMessageSize) return error(cid, kErrInvalidLength);
 
   const uint16_t first = bcnt < kInitDataSize ? bcnt : static_cast<uint16_t>(kInitDataSize);
@@ -93,6 +125,7 @@ RxResult RequestAssembler::on_report(const uint8_t* report, uint32_t now_ms, con
   active_ = true;
   cid_ = cid;
   cmd_ = cmd;
+  txn_ = txn;
   expected_ = bcnt;
   received_ = first;
   next_seq_ = 0;

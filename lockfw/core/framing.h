@@ -31,8 +31,13 @@ class ChannelTable {
   // Allocates a fresh channel id, evicting the least recently allocated when full.
   uint32_t allocate(uint32_t seed);
   bool contains(uint32_t cid) const;
+  // Transaction number of the last numbered request taken on `cid` (0: none since INIT).
+  uint8_t last_txn(uint32_t cid) const;
+  void set_last_txn(uint32_t cid, uint8_t txn);
  private:
+  int find(uint32_t cid) const;
   uint32_t cids_[kChannels] = {};
+  uint8_t txns_[kChannels] = {};
   size_t next_ = 0;
   uint32_t counter_ = 0;
 };
@@ -41,7 +46,10 @@ class RequestAssembler {
  public:
   RequestAssembler(uint8_t* buffer, uint16_t capacity) : buf_(buffer), cap_(capacity) {}
 
-  RxResult on_report(const uint8_t* report, uint32_t now_ms, const ChannelTable& channels);
+  // Repeats are dropped without an answer (docs/protocol.md 3, "Repeated reports"): a numbered
+  // request with its channel's last number, and, within a numbered message, the continuation
+  // just taken or, right after the message completed, its last one.
+  RxResult on_report(const uint8_t* report, uint32_t now_ms, ChannelTable& channels);
   // Reports a message whose continuation packets stopped arriving (kErrMessageTimeout).
   RxResult poll(uint32_t now_ms);
   bool busy() const { return active_; }
@@ -57,6 +65,9 @@ class RequestAssembler {
   uint16_t expected_ = 0;
   uint16_t received_ = 0;
   uint8_t next_seq_ = 0;
+  uint8_t txn_ = 0;        // the message in progress is numbered
+  uint32_t done_cid_ = 0;  // the last numbered multi-packet message completed on this channel
+  uint8_t done_seq_ = 0;   // ... with this continuation
   uint32_t last_ms_ = 0;
 };
 

@@ -792,44 +792,67 @@ uint16_t Lock::session(uint8_t* out) {
 }
 
 Reply Lock::read_slots(const uint8_t* req, uint16_t len, uint8_t* out, uint16_t cap) {
-  ReadSlotsRequest rq;
-  if (!read_struct(req, len, rq)) return Reply::fail(kErrInvalidLength);
+  // 1.0 hosts send the 4-byte request (no format: fixed records); 1.1 hosts may ask for compact.
+  if (len < kReadSlotsRequestMinSize) return Reply::fail(kErrInvalidLength);
+  ReadSlotsRequest rq{};
+  copy_bytes(&rq, req, len < sizeof rq ? len : sizeof rq);
   if (rq.start_index >= config_.slot_count) return Reply::fail(kErrSlotOutOfRange, rq.start_index);
-  uint16_t limit = rq.max_bytes && rq.max_bytes < cap ? rq.max_bytes : cap;
-  constexpr uint16_t kBig = sizeof(ReadSlotsResponseHead) + sizeof(SlotRecordHead) + sizeof(ScheduleBlock);
-  if (limit < kBig) return Reply::fail(kErrInvalidParameter);
-  ReadSlotsResponseHead head{rq.start_index, kNoMoreSlots, 0, 0};
+  // An unknown format gets fixed records; the head says which format the page is in.
+  const uint8_t format = rq.format == kSlotFormatCompact ? kSlotFormatCompact : kSlotFormatFixed;
+  const uint16_t limit = rq.max_bytes && rq.max_bytes < cap ? rq.max_bytes : cap;
+  const size_t biggest = format == kSlotFormatCompact ? kMaxCompactSlotRecord : kMaxFixedSlotRecord;
+  if (limit < sizeof(ReadSlotsResponseHead) + biggest) return Reply::fail(kErrInvalidParameter);
+  ReadSlotsResponseHead head{rq.start_index, kNoMoreSlots, 0, format};
   uint16_t n = sizeof head;
   const uint32_t now = now_s();
   const bool set = hal_.rtc.is_set();
   const Settings& st = store_.settings();
+  CompactSlotCursor cursor{rq.start_index, 0};
   for (uint16_t i = rq.start_index; i < config_.slot_count; ++i) {
     SlotData d;
     if (!read_slot(i, d)) continue;
+    bool expired = false;
+    schedule_reason(d, now, set, &expired);
+    SlotRecordFields f{};
+    f.index = i;
+    f.flags = static_cast<uint8_t>((d.flags & (kSlotOccupied | kSlotEnabled | kSlotFirstUseStarted)) |
+                                   (expired ? kSlotExpired : 0) |
+                                   (d.reset_count != st.reset_count ? kSlotRetainedAcrossReset : 0));
+    f.role_kind = d.role_kind;
+    f.created = d.created;
+    f.last_used = d.last_used;
+    f.use_count = d.use_count;
     const bool sched = kind_of(d.role_kind) != kKindPersistent;
-    const uint16_t need = static_cast<uint16_t>(sizeof(SlotRecordHead) + (sched ? sizeof(ScheduleBlock) : 0));
-    if (n + need > limit || head.count == 255) {
+    if (sched) copy_bytes(f.schedule.b, d.schedule, sizeof f.schedule);
+    uint8_t rec[kMaxCompactSlotRecord > kMaxFixedSlotRecord ? kMaxCompactSlotRecord : kMaxFixedSlotRecord];
+    size_t k = 0;
+    CompactSlotCursor next = cursor;
+    if (format == kSlotFormatCompact) {
+      k = put_compact_slot(rec, f, next);
+      if (k == 0) return Reply::fail(kErrStorageFailure, i);  // a stored slot the format cannot carry
+    } else {
+      SlotRecordHead r{};
+      r.index = f.index;
+      r.flags = f.flags;
+      r.role_kind = f.role_kind;
+      r.created = f.created;
+      r.last_used = f.last_used;
+      r.use_count = f.use_count;
+      r.schedule_len = sched ? sizeof(ScheduleBlock) : 0;
+      copy_bytes(rec, &r, sizeof r);
+      k = sizeof r;
+      if (sched) {
+        copy_bytes(rec + k, f.schedule.b, sizeof f.schedule);
+        k += sizeof f.schedule;
+      }
+    }
+    if (n + k > limit || head.count == 255) {  // a page never splits a record
       head.next_index = i;
       break;
     }
-    SlotRecordHead r{};
-    r.index = i;
-    bool expired = false;
-    schedule_reason(d, now, set, &expired);
-    r.flags = static_cast<uint8_t>((d.flags & (kSlotOccupied | kSlotEnabled | kSlotFirstUseStarted)) |
-                                   (expired ? kSlotExpired : 0) |
-                                   (d.reset_count != st.reset_count ? kSlotRetainedAcrossReset : 0));
-    r.role_kind = d.role_kind;
-    r.created = d.created;
-    r.last_used = d.last_used;
-    r.use_count = d.use_count;
-    r.schedule_len = sched ? sizeof(ScheduleBlock) : 0;
-    copy_bytes(out + n, &r, sizeof r);
-    n = static_cast<uint16_t>(n + sizeof r);
-    if (sched) {
-      copy_bytes(out + n, d.schedule, sizeof(ScheduleBlock));
-      n = static_cast<uint16_t>(n + sizeof(ScheduleBlock));
-    }
+    copy_bytes(out + n, rec, k);
+    n = static_cast<uint16_t>(n + k);
+    cursor = next;
     ++head.count;
   }
   copy_bytes(out, &head, sizeof head);

@@ -44,7 +44,7 @@ FaultPlan plan_for(uint64_t seed) {
     x ^= x << 17;
     return x;
   };
-  switch (seed % 8) {
+  switch (seed % 9) {
     case 0: p.drop = 0.002 + static_cast<double>(next() % 30) / 1000; break;
     case 1: p.duplicate = 0.002 + static_cast<double>(next() % 30) / 1000; break;
     case 2: p.truncate = 0.002 + static_cast<double>(next() % 30) / 1000; break;
@@ -52,9 +52,10 @@ FaultPlan plan_for(uint64_t seed) {
     case 4: p.reorder = 0.002 + static_cast<double>(next() % 30) / 1000; break;
     case 5: p.drop_out = 0.01 + static_cast<double>(next() % 50) / 1000; break;
     case 6: p.disconnect_at = static_cast<int64_t>(next() % 400); break;
+    case 7: p.duplicate_out = 0.02 + static_cast<double>(next() % 100) / 1000; break;
     default:  // everything at once
       p.drop = p.duplicate = p.truncate = p.delay = p.reorder = 0.004;
-      p.drop_out = 0.01;
+      p.drop_out = p.duplicate_out = 0.01;
       if (next() % 2) p.disconnect_at = static_cast<int64_t>(next() % 600);
   }
   p.delay_ms = 5 + static_cast<int>(next() % 400);
@@ -129,8 +130,17 @@ TEST_CASE("fault injection: exact data or a specific error within the timeout") 
     auto clk = c->set_clock(when, 120);
     check("set_clock", clk,
           [&](const ClockChange& ch) { return !ch.was_set && ch.previous_utc == 0 && b.fake.clock_utc == when; }, t0, 1);
-    // a change is carried out at most once per request the client sent
+    // a change is carried out at most once per request the client sent, even when the
+    // request's report reached the lock twice
     CHECK(b.fake.set_clock_count <= 1);
+    CHECK(b.fake.handled_by_cmd[wire::kCmdSetClock] <= 1);
+
+    t0 = lock->now_ms();
+    auto enroll = c->open_enrollment(5, Role::kUser);
+    // Result<void> has no value to compare: success must have opened it, exactly once
+    auto opened = enroll ? Result<bool>(b.fake.enrollment_active) : Result<bool>(std::unexpected(enroll.error()));
+    check("open_enrollment", opened, [&](bool active) { return active; }, t0, 1);
+    CHECK(b.fake.handled_by_cmd[wire::kCmdOpenEnrollment] <= 1);
 
     t0 = lock->now_ms();
     std::vector<uint8_t> data(150);

@@ -160,6 +160,66 @@ inline std::vector<DecodedEvent> read_all_events(Rig& rig, uint32_t from = 0, in
   return all;
 }
 
+// One READ_SLOTS page in either record format, decoded with wire.h's own reader (compact) or
+// layout (fixed); every byte of the page must belong to a record.
+struct SlotPageRead {
+  ReadSlotsResponseHead head{};
+  std::vector<SlotRecordFields> records;
+  size_t bytes = 0;  // the whole answer
+};
+inline SlotPageRead read_slot_page(Rig& rig, uint16_t start, uint8_t format, uint16_t max_bytes = 0) {
+  SlotPageRead out;
+  auto r = rig.call(kCmdReadSlots, ReadSlotsRequest{start, max_bytes, format, 0});
+  REQUIRE(r.error == kErrNone);
+  REQUIRE(r.payload.size() >= sizeof out.head);
+  std::memcpy(&out.head, r.payload.data(), sizeof out.head);
+  out.bytes = r.payload.size();
+  CHECK(+out.head.format == format);
+  const uint8_t* p = r.payload.data() + sizeof out.head;
+  const uint8_t* end = r.payload.data() + r.payload.size();
+  CompactSlotCursor cursor{start, 0};
+  for (int i = 0; i < out.head.count; ++i) {
+    SlotRecordFields f{};
+    if (format == kSlotFormatCompact) {
+      REQUIRE(read_compact_slot(p, end, cursor, f) == CompactSlotStatus::kOk);
+    } else {
+      SlotRecordHead h{};
+      REQUIRE(end - p >= static_cast<ptrdiff_t>(sizeof h));
+      std::memcpy(&h, p, sizeof h);
+      p += sizeof h;
+      REQUIRE(end - p >= h.schedule_len);
+      f = SlotRecordFields{h.index, h.flags, h.role_kind, h.created, h.last_used, h.use_count, {}};
+      if (h.schedule_len) std::memcpy(f.schedule.b, p, sizeof f.schedule);
+      p += h.schedule_len;
+    }
+    out.records.push_back(f);
+  }
+  CHECK(p == end);
+  return out;
+}
+inline std::vector<SlotRecordFields> read_slot_table(Rig& rig, uint8_t format, int* pages = nullptr) {
+  std::vector<SlotRecordFields> all;
+  for (uint16_t start = 0; start != kNoMoreSlots;) {
+    auto page = read_slot_page(rig, start, format);
+    if (pages) ++*pages;
+    all.insert(all.end(), page.records.begin(), page.records.end());
+    REQUIRE((page.head.next_index == kNoMoreSlots || page.head.next_index > start));
+    start = page.head.next_index;
+  }
+  return all;
+}
+inline bool same_slots(const std::vector<SlotRecordFields>& a, const std::vector<SlotRecordFields>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    const SlotRecordFields &x = a[i], &y = b[i];
+    if (x.index != y.index || x.flags != y.flags || x.role_kind != y.role_kind || x.created != y.created ||
+        x.last_used != y.last_used || x.use_count != y.use_count ||
+        std::memcmp(x.schedule.b, y.schedule.b, sizeof x.schedule.b) != 0)
+      return false;
+  }
+  return true;
+}
+
 inline int count_type(const std::vector<DecodedEvent>& ev, uint8_t type, uint8_t reason = 0xFF) {
   int n = 0;
   for (const auto& e : ev)

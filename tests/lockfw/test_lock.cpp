@@ -13,7 +13,7 @@ TEST_CASE("factory state: open without a code, admin enrollment only, then a nor
   Rig rig;
   CHECK(rig.lock().session_state() == kSessionFactory);
   CHECK((+rig.status().flags & kStatusFactoryState) != 0);
-  CHECK(rig.call(kCmdReadSlots, ReadSlotsRequest{0, 0}).error == kErrFactoryAdminOnly);
+  CHECK(rig.call(kCmdReadSlots, ReadSlotsRequest{0, 0, kSlotFormatCompact, 0}).error == kErrFactoryAdminOnly);
   CHECK(rig.call(kCmdSetClock, SetClockRequest{t0(), 0, 0}).error == kErrFactoryAdminOnly);
   CHECK(rig.open_enrollment(1, kRoleUser) == kErrFactoryAdminOnly);
   CHECK(rig.enroll(0, kRoleAdmin, kAdmin) == kEnrollCommitted);
@@ -21,7 +21,7 @@ TEST_CASE("factory state: open without a code, admin enrollment only, then a nor
   CHECK((+rig.status().flags & kStatusFactoryState) == 0);
   CHECK(+rig.session().opened_by == kOpenedByFactoryState);
   CHECK(rig.call(kCmdCloseSession).error == kErrNone);
-  CHECK(rig.call(kCmdReadSlots, ReadSlotsRequest{0, 0}).error == kErrSessionRequired);
+  CHECK(rig.call(kCmdReadSlots, ReadSlotsRequest{0, 0, kSlotFormatCompact, 0}).error == kErrSessionRequired);
 }
 
 TEST_CASE("every privileged command without a session gets kErrSessionRequired") {
@@ -219,7 +219,27 @@ TEST_CASE("validation refuses nonsense with a specific error") {
   CHECK(rig.call(kCmdSetClock, SetClockRequest{t0(), 900, 0}).error == kErrInvalidTime);
   uint8_t shortreq[2] = {};
   CHECK(rig.call(kCmdOpenEnrollment, shortreq, 2).error == kErrInvalidLength);
-  CHECK(rig.call(kCmdReadSlots, ReadSlotsRequest{0, 10}).error == kErrInvalidParameter);
+  CHECK(rig.call(kCmdReadSlots, ReadSlotsRequest{0, 10, kSlotFormatFixed, 0}).error == kErrInvalidParameter);
+  // a page must have room for the biggest record of the format asked for
+  CHECK(rig.call(kCmdReadSlots, ReadSlotsRequest{0, 6 + 27, kSlotFormatCompact, 0}).error == kErrInvalidParameter);
+  CHECK(rig.call(kCmdReadSlots, ReadSlotsRequest{0, 6 + 28, kSlotFormatCompact, 0}).error == kErrNone);
+  CHECK(rig.call(kCmdReadSlots, ReadSlotsRequest{0, 6 + 23, kSlotFormatFixed, 0}).error == kErrInvalidParameter);
+  CHECK(rig.call(kCmdReadSlots, ReadSlotsRequest{0, 6 + 24, kSlotFormatFixed, 0}).error == kErrNone);
+  // a 1.0 host's 4-byte request is still served (fixed records); shorter is refused
+  {
+    const uint8_t v10[4] = {0, 0, 0, 0};
+    auto r = rig.call(kCmdReadSlots, v10, sizeof v10);
+    REQUIRE(r.error == kErrNone);
+    ReadSlotsResponseHead h{};
+    std::memcpy(&h, r.payload.data(), sizeof h);
+    CHECK(+h.format == kSlotFormatFixed);
+    CHECK(rig.call(kCmdReadSlots, v10, 3).error == kErrInvalidLength);
+    // an unknown format gets fixed records, and the head says so
+    auto u = rig.call(kCmdReadSlots, ReadSlotsRequest{0, 0, 9, 0});
+    REQUIRE(u.error == kErrNone);
+    std::memcpy(&h, u.payload.data(), sizeof h);
+    CHECK(+h.format == kSlotFormatFixed);
+  }
   CHECK(rig.call(0x7E).error == kErrInvalidCommand);
 }
 
@@ -273,24 +293,28 @@ TEST_CASE("schedules: weekday windows, date ranges, expiry, first use, and the c
   rig.type("303030#");
   CHECK(rig.unlocks() == 4);
 
-  // READ_SLOTS shows expiry.
-  auto r = rig.call(kCmdReadSlots, ReadSlotsRequest{0, 0});
-  REQUIRE(r.error == kErrNone);
-  ReadSlotsResponseHead h{};
-  std::memcpy(&h, r.payload.data(), sizeof h);
-  CHECK(+h.count == 5);
-  CHECK(+h.next_index == kNoMoreSlots);
-  size_t off = sizeof h;
-  int expired = 0, enabled = 0;
-  for (int i = 0; i < h.count; ++i) {
-    SlotRecordHead s{};
-    std::memcpy(&s, r.payload.data() + off, sizeof s);
-    off += sizeof s + s.schedule_len;
+  // READ_SLOTS shows expiry, in both record formats alike.
+  const auto fixed = read_slot_page(rig, 0, kSlotFormatFixed);
+  const auto compact = read_slot_page(rig, 0, kSlotFormatCompact);
+  CHECK(+fixed.head.count == 5);
+  CHECK(+fixed.head.next_index == kNoMoreSlots);
+  CHECK(+compact.head.next_index == kNoMoreSlots);
+  CHECK(same_slots(fixed.records, compact.records));
+  CHECK(compact.bytes < fixed.bytes);
+  int expired = 0, enabled = 0, kinds = 0;
+  for (const auto& s : compact.records) {
     if (s.flags & kSlotExpired) ++expired;
     if (s.flags & kSlotEnabled) ++enabled;
+    kinds |= 1 << kind_of(s.role_kind);
     if (+s.index == 4) CHECK((+s.flags & kSlotFirstUseStarted) != 0);
+    if (+s.index == 3) {  // the date range, exactly
+      ScheduleDateRange d{};
+      std::memcpy(&d, s.schedule.b, sizeof d);
+      CHECK(+d.start_time == +range.start_time);
+      CHECK(+d.end_time == +range.end_time);
+    }
   }
-  CHECK(off == r.payload.size());
+  CHECK(kinds == 0x1F);  // every kind went through the compact encoder
   CHECK(expired == 2);
   CHECK(enabled == 4);
 
@@ -516,11 +540,11 @@ TEST_CASE("the retaining model keeps codes across reset and says so") {
   rig.type("1357#");
   CHECK(rig.unlocks() == 1);
   rig.type(kAdmin + "*0#");
-  auto r = rig.call(kCmdReadSlots, ReadSlotsRequest{0, 0});
-  REQUIRE(r.error == kErrNone);
-  SlotRecordHead s{};
-  std::memcpy(&s, r.payload.data() + sizeof(ReadSlotsResponseHead), sizeof s);
-  CHECK((+s.flags & kSlotRetainedAcrossReset) != 0);
+  for (uint8_t format : {kSlotFormatFixed, kSlotFormatCompact}) {
+    const auto page = read_slot_page(rig, 0, format);
+    REQUIRE(page.records.size() == 2);
+    CHECK((+page.records[1].flags & kSlotRetainedAcrossReset) != 0);
+  }
 }
 
 TEST_CASE("an enrollment interrupted by power loss leaves the slot as before and logs why") {
@@ -557,19 +581,24 @@ TEST_CASE("reference configuration: 250 slots and 10,000 events page within the 
   // Full speed: one 64-byte report per ms each way; a page costs its request (one OUT
   // report) and its answer (init carries 57 bytes, continuations 59).
   auto page_ms = [](size_t n) { return 1.0 + static_cast<double>(n <= 57 ? 1 : 1 + (n - 57 + 58) / 59); };
-  double slots_ms = 0;
+  // Both record formats, page by page; the compact one is what a 1.1 host reads.
+  double fixed_ms = 0, compact_ms = 0;
   int pages = 0;
-  for (uint16_t start = 0; start != kNoMoreSlots;) {
-    auto r = rig.call(kCmdReadSlots, ReadSlotsRequest{start, 0});
-    REQUIRE(r.error == kErrNone);
-    ReadSlotsResponseHead h{};
-    std::memcpy(&h, r.payload.data(), sizeof h);
-    ++pages;
-    slots_ms += page_ms(r.payload.size());
-    start = h.next_index;
+  for (uint8_t format : {kSlotFormatFixed, kSlotFormatCompact}) {
+    double& ms = format == kSlotFormatFixed ? fixed_ms : compact_ms;
+    for (uint16_t start = 0; start != kNoMoreSlots;) {
+      const auto page = read_slot_page(rig, start, format);
+      ms += page_ms(page.bytes);
+      if (format == kSlotFormatCompact) ++pages;
+      start = page.head.next_index;
+    }
   }
-  MESSAGE("250 slots: " << pages << " pages, ~" << slots_ms << " ms modeled");
-  CHECK(slots_ms <= 100.0);
+  const auto fixed_table = read_slot_table(rig, kSlotFormatFixed);
+  CHECK(fixed_table.size() == 250);
+  CHECK(same_slots(fixed_table, read_slot_table(rig, kSlotFormatCompact)));
+  MESSAGE("250 slots: " << pages << " compact pages, ~" << compact_ms << " ms modeled (fixed records: ~" << fixed_ms << " ms)");
+  CHECK(compact_ms <= 100.0);
+  CHECK(compact_ms < fixed_ms);
 
   // 10,000+ events: a realistic mix, most with a slot index.
   rig.call(kCmdCloseSession);
@@ -737,20 +766,29 @@ TEST_CASE("slot records: created and last-used times, use count, role and kind a
     rig.type("7777#");
   }
   rig.type(kAdmin + "*0#");
-  auto r = rig.call(kCmdReadSlots, ReadSlotsRequest{1, 0});
+  for (uint8_t format : {kSlotFormatFixed, kSlotFormatCompact}) {
+    const auto page = read_slot_page(rig, 1, format);
+    REQUIRE(+page.head.count == 1);  // slot 0 (admin) is before start_index 1
+    const SlotRecordFields& s = page.records[0];
+    CHECK(+s.index == 7);
+    CHECK(+s.created == created);
+    CHECK(+s.last_used == created + 150);
+    CHECK(+s.use_count == 3);
+    CHECK(role_of(s.role_kind) == kRoleUser);
+    CHECK(kind_of(s.role_kind) == kKindPersistent);
+    CHECK(+s.flags == (kSlotOccupied | kSlotEnabled));
+  }
+  // Byte for byte: the fixed record is 16 bytes, the compact one 11: flags (occupied, enabled,
+  // USED, GAP), role_kind, gap 6 (slots 1-6 are empty), created relative to 0 (5 bytes), last
+  // used 150 s after it (2 bytes), used 3 times.
+  const auto compact = read_slot_page(rig, 1, kSlotFormatCompact);
+  CHECK(compact.bytes == sizeof(ReadSlotsResponseHead) + 11);
+  auto r = rig.call(kCmdReadSlots, ReadSlotsRequest{1, 0, kSlotFormatCompact, 0});
   REQUIRE(r.error == kErrNone);
-  ReadSlotsResponseHead h{};
-  std::memcpy(&h, r.payload.data(), sizeof h);
-  REQUIRE(+h.count == 1);  // slot 0 (admin) is before start_index 1
-  SlotRecordHead s{};
-  std::memcpy(&s, r.payload.data() + sizeof h, sizeof s);
-  CHECK(+s.index == 7);
-  CHECK(+s.created == created);
-  CHECK(+s.last_used == created + 150);
-  CHECK(+s.use_count == 3);
-  CHECK(role_of(s.role_kind) == kRoleUser);
-  CHECK(kind_of(s.role_kind) == kKindPersistent);
-  CHECK(+s.schedule_len == 0);
-  CHECK(+s.flags == (kSlotOccupied | kSlotEnabled));
-  CHECK(r.payload.size() == sizeof h + sizeof s);
+  uint8_t want[11] = {kSlotOccupied | kSlotEnabled | kRecUsed | kRecGap, pack_role_kind(kRoleUser, kKindPersistent), 6};
+  REQUIRE(put_leb128(want + 3, zigzag_encode(static_cast<int32_t>(created))) == 5);
+  want[8] = 0x96;  // 150 = 0x16 | 1 << 7
+  want[9] = 0x01;
+  want[10] = 3;
+  CHECK(std::memcmp(r.payload.data() + sizeof(ReadSlotsResponseHead), want, sizeof want) == 0);
 }

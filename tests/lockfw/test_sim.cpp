@@ -254,21 +254,26 @@ std::vector<Ev> read_events(Port& port) {
   }
 }
 
-std::vector<SlotRecordHead> read_slots(Port& port) {
-  std::vector<SlotRecordHead> out;
+// The slot table as a 1.1 host reads it: compact records, decoded with wire.h's reader.
+std::vector<SlotRecordFields> read_slots(Port& port) {
+  std::vector<SlotRecordFields> out;
   for (uint16_t start = 0; start != kNoMoreSlots;) {
     uint8_t err = 0;
-    auto page = port.call(kCmdReadSlots, ReadSlotsRequest{start, 0}, &err);
+    auto page = port.call(kCmdReadSlots, ReadSlotsRequest{start, 0, kSlotFormatCompact, 0}, &err);
     REQUIRE(err == 0);
     ReadSlotsResponseHead h{};
+    REQUIRE(page.size() >= sizeof h);
     std::memcpy(&h, page.data(), sizeof h);
-    size_t off = sizeof h;
+    REQUIRE(+h.format == kSlotFormatCompact);
+    const uint8_t* p = page.data() + sizeof h;
+    const uint8_t* end = page.data() + page.size();
+    CompactSlotCursor cursor{start, 0};
     for (int i = 0; i < h.count; ++i) {
-      SlotRecordHead s{};
-      std::memcpy(&s, page.data() + off, sizeof s);
-      off += sizeof s + s.schedule_len;
+      SlotRecordFields s{};
+      REQUIRE(read_compact_slot(p, end, cursor, s) == CompactSlotStatus::kOk);
       out.push_back(s);
     }
+    REQUIRE(p == end);
     start = h.next_index;
   }
   return out;

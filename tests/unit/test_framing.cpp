@@ -246,3 +246,66 @@ TEST_CASE("channel ids are never reserved, broadcast or repeated among live chan
   t.allocate(0);  // evicts the oldest
   CHECK_FALSE(t.contains(ids[0]));
 }
+
+TEST_CASE("a numbered request whose reports arrive twice is taken once; an unnumbered one as before") {
+  Device dev;
+  auto feed = [&](const Report& r) { return dev.assembler.on_report(r.data(), 0, dev.channels); };
+  const std::vector<uint8_t> clock = {1, 2, 3, 4, 5, 6, 7, 8};
+
+  SUBCASE("one-report request repeated: one message, no answer to the repeat") {
+    const auto r = encode_message(dev.cid, kCmdSetClock, clock, 3);
+    CHECK(feed(r[0]).kind == lockfw::RxResult::kMessage);
+    CHECK(feed(r[0]).kind == lockfw::RxResult::kNothing);
+    CHECK(feed(r[0]).kind == lockfw::RxResult::kNothing);
+    // the next request has the next number and is taken, even with the same bytes
+    CHECK(feed(encode_message(dev.cid, kCmdSetClock, clock, 4)[0]).kind == lockfw::RxResult::kMessage);
+    // after INIT on the channel every number is new again
+    CHECK(feed(encode_message(dev.cid, kCmdInit, pattern(8, 1))[0]).kind == lockfw::RxResult::kMessage);
+    CHECK(feed(encode_message(dev.cid, kCmdSetClock, clock, 4)[0]).kind == lockfw::RxResult::kMessage);
+  }
+  SUBCASE("unnumbered (a 1.0 host): a repeat is a second request, as in 1.0") {
+    const auto r = encode_message(dev.cid, kCmdSetClock, clock);
+    CHECK(feed(r[0]).kind == lockfw::RxResult::kMessage);
+    CHECK(feed(r[0]).kind == lockfw::RxResult::kMessage);
+  }
+  SUBCASE("numbers are per channel") {
+    const uint32_t other = dev.channels.allocate(7);
+    CHECK(feed(encode_message(dev.cid, kCmdSetClock, clock, 5)[0]).kind == lockfw::RxResult::kMessage);
+    CHECK(feed(encode_message(other, kCmdSetClock, clock, 5)[0]).kind == lockfw::RxResult::kMessage);
+  }
+  SUBCASE("multi-report request: a repeated init, continuation, and last continuation") {
+    const auto payload = pattern(200, 9);  // init + 3 continuations
+    const auto r = encode_message(dev.cid, kCmdPing, payload, 6);
+    REQUIRE(r.size() == 4);
+    CHECK(feed(r[0]).kind == lockfw::RxResult::kNothing);
+    CHECK(feed(r[0]).kind == lockfw::RxResult::kNothing);  // dropped, the message goes on
+    CHECK(feed(r[1]).kind == lockfw::RxResult::kNothing);
+    CHECK(feed(r[1]).kind == lockfw::RxResult::kNothing);  // dropped
+    CHECK(feed(r[2]).kind == lockfw::RxResult::kNothing);
+    const auto done = feed(r[3]);
+    REQUIRE(done.kind == lockfw::RxResult::kMessage);
+    CHECK(done.frame.length == payload.size());
+    CHECK(std::equal(payload.begin(), payload.end(), done.frame.payload));
+    CHECK(feed(r[3]).kind == lockfw::RxResult::kNothing);  // after completion: dropped, not INVALID_SEQ
+    // but a continuation out of order is still an error
+    const auto stray = feed(r[2]);
+    CHECK(stray.kind == lockfw::RxResult::kError);
+    CHECK(stray.err_code == kErrInvalidSequence);
+  }
+  SUBCASE("a refused request's repeat is not refused again (one answer per request)") {
+    const uint32_t other = dev.channels.allocate(7);
+    const auto big = encode_message(dev.cid, kCmdPing, pattern(200, 1), 1);
+    REQUIRE(feed(big[0]).kind == lockfw::RxResult::kNothing);
+    const auto rb = encode_message(other, kCmdSetClock, clock, 2);
+    CHECK(feed(rb[0]).err_code == kErrChannelBusy);
+    CHECK(feed(rb[0]).kind == lockfw::RxResult::kNothing);
+  }
+  SUBCASE("the length bits still bound the message") {
+    Report r = encode_message(dev.cid, kCmdPing, {}, 7)[0];
+    r[5] = 0xFF;  // length 0x1FFF with transaction 7
+    r[6] = 0xFF;
+    const auto res = feed(r);
+    CHECK(res.kind == lockfw::RxResult::kError);
+    CHECK(res.err_code == kErrInvalidLength);
+  }
+}

@@ -42,25 +42,36 @@ bool get(const uint8_t* req, uint16_t len, T& v) {
 FakeLock::FakeLock(FakeLockConfig config) : session_open(config.session_open), config_(config) {
   Rng rng{config_.seed * 0x9E3779B97F4A7C15ull + 1};
   slots_.resize(config_.slot_count);
-  for (uint16_t i = 0; i < config_.occupied && i < config_.slot_count; ++i) {
+  const uint32_t stride = config_.stride ? config_.stride : 1;
+  for (uint32_t n = 0, i = 0; n < config_.occupied && i < config_.slot_count; ++n, i += stride) {
     Slot& s = slots_[i];
     s.occupied = true;
     s.enabled = rng.below(10) != 0;
     s.role = i == 0 ? uint8_t{kRoleAdmin} : static_cast<uint8_t>(1 + rng.below(3));
-    s.kind = rng.below(100) < static_cast<uint32_t>(config_.scheduled_percent) ? static_cast<uint8_t>(1 + rng.below(4))
-                                                                              : uint8_t{kKindPersistent};
-    s.created = 1700000000u + rng.below(20000000);
-    s.last_used = rng.below(4) ? s.created + rng.below(1000000) : 0;
-    s.use_count = static_cast<uint16_t>(rng.below(5000));
+    const bool scheduled = rng.below(100) < static_cast<uint32_t>(config_.scheduled_percent);
+    const uint8_t kind = config_.only_kind >= 0 ? static_cast<uint8_t>(config_.only_kind) : static_cast<uint8_t>(1 + rng.below(4));
+    s.kind = scheduled ? kind : uint8_t{kKindPersistent};
+    // Enrolled over a year or so, used for weeks after; some never used, a few made while the
+    // clock was not set (created unknown).
+    s.created = rng.below(40) ? 1700000000u + rng.below(30000000) : 0;
+    s.last_used = rng.below(4) ? s.created + rng.below(3000000) : 0;
+    s.use_count = s.last_used ? static_cast<uint16_t>(1 + rng.below(5000)) : 0;
+    s.retained = rng.below(50) == 0;
     drivers::Schedule sch;
     sch.kind = static_cast<drivers::CodeKind>(s.kind);
-    sch.end_time = s.created + 86400u * (1 + rng.below(30));
-    sch.start_time = s.created;
+    const uint32_t base = s.created ? s.created : 1700000000u;
+    sch.end_time = base + 3600u * (1 + rng.below(24 * 90));  // an hour to three months
+    sch.start_time = base + 3600u * rng.below(24 * 60);      // starts up to two months later
     sch.first_use_minutes = static_cast<uint16_t>(1 + rng.below(2880));
     sch.days_mask = static_cast<uint8_t>(1 + rng.below(127));
     sch.start_minute = static_cast<uint16_t>(rng.below(720));
     sch.end_minute = static_cast<uint16_t>(sch.start_minute + 1 + rng.below(700));
-    if (s.kind == kKindDateRange) sch.end_time = sch.start_time + 86400u * (1 + rng.below(30));
+    if (s.kind == kKindDateRange) sch.end_time = sch.start_time + 3600u * (1 + rng.below(24 * 90));
+    if (s.kind == kKindTemporaryFirstUse && s.last_used) {
+      s.first_use_started = true;
+      sch.first_used_at = s.last_used - rng.below(600);
+    }
+    s.expired = (s.kind == kKindTemporaryUntil || s.kind == kKindDateRange) && rng.below(5) == 0;
     const auto block = drivers::encode_schedule(sch);
     std::memcpy(s.schedule, block.data(), 8);
   }
@@ -99,6 +110,7 @@ FakeLock::FakeLock(FakeLockConfig config) : session_open(config.session_open), c
 
 Reply FakeLock::handle(uint8_t cmd, const uint8_t* req, uint16_t len, uint8_t* out, uint16_t cap) {
   ++handled;
+  ++handled_by_cmd[cmd];
   if (needs_session(cmd) && !session_open) return Reply::fail(kErrSessionRequired);
   switch (cmd) {
     case kCmdGetIdentity: {
@@ -236,37 +248,63 @@ Reply FakeLock::handle(uint8_t cmd, const uint8_t* req, uint16_t len, uint8_t* o
   }
 }
 
+SlotRecordFields FakeLock::fields(uint16_t i) const {
+  const Slot& s = slots_[i];
+  SlotRecordFields f{};
+  f.index = i;
+  f.flags = static_cast<uint8_t>(kSlotOccupied | (s.enabled ? kSlotEnabled : 0) | (s.expired ? kSlotExpired : 0) |
+                                 (s.first_use_started ? kSlotFirstUseStarted : 0) |
+                                 (s.retained ? kSlotRetainedAcrossReset : 0));
+  f.role_kind = pack_role_kind(s.role, s.kind);
+  f.created = s.created;
+  f.last_used = s.last_used;
+  f.use_count = s.use_count;
+  if (s.kind != kKindPersistent) std::memcpy(f.schedule.b, s.schedule, 8);
+  return f;
+}
+
 Reply FakeLock::read_slots(const uint8_t* req, uint16_t len, uint8_t* out, uint16_t cap) {
-  ReadSlotsRequest q;
-  if (!get(req, len, q)) return Reply::fail(kErrInvalidLength);
+  if (len < kReadSlotsRequestMinSize) return Reply::fail(kErrInvalidLength);
+  ReadSlotsRequest q{};
+  std::memcpy(&q, req, std::min<size_t>(len, sizeof q));
+  if (q.start_index >= config_.slot_count) return Reply::fail(kErrSlotOutOfRange, q.start_index);
+  const bool compact = q.format == kSlotFormatCompact && !config_.v1_0_slots;
   const uint16_t budget = q.max_bytes && q.max_bytes < cap ? q.max_bytes : cap;
-  ReadSlotsResponseHead h{q.start_index, kNoMoreSlots, 0, 0};
+  if (budget < sizeof(ReadSlotsResponseHead) + (compact ? kMaxCompactSlotRecord : kMaxFixedSlotRecord))
+    return Reply::fail(kErrInvalidParameter);
+  ReadSlotsResponseHead h{q.start_index, kNoMoreSlots, 0, compact ? kSlotFormatCompact : kSlotFormatFixed};
   size_t off = sizeof h;
+  CompactSlotCursor cursor{q.start_index, 0};
   for (uint32_t i = q.start_index; i < config_.slot_count; ++i) {
-    const Slot& s = slots_[i];
-    if (!s.occupied) continue;
-    const size_t need = sizeof(SlotRecordHead) + (s.kind == kKindPersistent ? 0 : 8);
-    if (off + need > budget || h.count == 255) {
+    if (!slots_[i].occupied) continue;
+    const SlotRecordFields f = fields(static_cast<uint16_t>(i));
+    uint8_t rec[kMaxCompactSlotRecord + kMaxFixedSlotRecord];
+    size_t n = 0;
+    CompactSlotCursor next = cursor;
+    if (compact) {
+      n = put_compact_slot(rec, f, next);
+      if (n == 0) return Reply::fail(kErrStorageFailure, static_cast<uint16_t>(i));
+    } else {
+      SlotRecordHead r{f.index, f.flags, f.role_kind, f.created, f.last_used, f.use_count, 0, 0};
+      r.schedule_len = slots_[i].kind == kKindPersistent ? 0 : 8;
+      std::memcpy(rec, &r, sizeof r);
+      n = sizeof r;
+      if (r.schedule_len) {
+        std::memcpy(rec + n, f.schedule.b, 8);
+        n += 8;
+      }
+    }
+    if (off + n > budget || h.count == 255) {
       h.next_index = static_cast<uint16_t>(i);
       break;
     }
-    SlotRecordHead r{};
-    r.index = static_cast<uint16_t>(i);
-    r.flags = static_cast<uint8_t>(kSlotOccupied | (s.enabled ? kSlotEnabled : 0));
-    r.role_kind = pack_role_kind(s.role, s.kind);
-    r.created = s.created;
-    r.last_used = s.last_used;
-    r.use_count = s.use_count;
-    r.schedule_len = s.kind == kKindPersistent ? 0 : 8;
-    std::memcpy(out + off, &r, sizeof r);
-    off += sizeof r;
-    if (r.schedule_len) {
-      std::memcpy(out + off, s.schedule, 8);
-      off += 8;
-    }
+    std::memcpy(out + off, rec, n);
+    off += n;
+    cursor = next;
     ++h.count;
   }
   std::memcpy(out, &h, sizeof h);
+  slot_record_bytes += off - sizeof h;
   return Reply::ok(static_cast<uint16_t>(off));
 }
 
@@ -322,6 +360,9 @@ std::vector<drivers::SlotRecord> FakeLock::expected_slots() const {
     drivers::SlotRecord r;
     r.index = static_cast<int>(i);
     r.enabled = s.enabled;
+    r.expired = s.expired;
+    r.first_use_started = s.first_use_started;
+    r.retained_across_reset = s.retained;
     r.role = static_cast<drivers::Role>(s.role);
     r.kind = static_cast<drivers::CodeKind>(s.kind);
     r.created = s.created;

@@ -10,6 +10,7 @@
 
 #include "core/command_handler.h"
 #include "lockdiag/drivers/types.h"
+#include "lockfw/wire.h"
 
 namespace lockdiag::testkit {
 
@@ -18,6 +19,9 @@ struct FakeLockConfig {
   uint16_t slot_count = 250;
   uint16_t occupied = 250;         // the first `occupied` slots hold codes
   int scheduled_percent = 30;      // share of occupied slots with a schedule block
+  int only_kind = -1;              // >= 0: every scheduled slot has this wire::Kind (else a mix of 1-4)
+  uint16_t stride = 1;             // occupied slots are 0, stride, 2*stride, ... (gaps between records)
+  bool v1_0_slots = false;         // answer READ_SLOTS as a 1.0 lock: fixed records, whatever is asked
   uint32_t event_capacity = 10000;
   uint32_t events_stored = 10000;  // events in the ring
   uint32_t head_seq = 12345;       // the next event's sequence number (the ring has wrapped)
@@ -48,10 +52,12 @@ class FakeLock final : public lockfw::CommandHandler {
   drivers::LockoutPolicy policy;
   bool session_open;
   int handled = 0;
+  int handled_by_cmd[256] = {};  // requests the service layer saw, by command
+  size_t slot_record_bytes = 0;  // record bytes (heads excluded) of every READ_SLOTS page answered
 
  private:
   struct Slot {
-    bool occupied = false, enabled = true;
+    bool occupied = false, enabled = true, expired = false, first_use_started = false, retained = false;
     uint8_t role = 1, kind = 0;
     uint32_t created = 0, last_used = 0;
     uint16_t use_count = 0;
@@ -65,6 +71,7 @@ class FakeLock final : public lockfw::CommandHandler {
     bool clock_not_set;
   };
   lockfw::Reply read_slots(const uint8_t* req, uint16_t len, uint8_t* out, uint16_t cap);
+  lockfw::wire::SlotRecordFields fields(uint16_t index) const;
   lockfw::Reply read_events(const uint8_t* req, uint16_t len, uint8_t* out, uint16_t cap);
   size_t encode_event(const Ev& e, uint32_t prev_time, uint8_t* p) const;
 

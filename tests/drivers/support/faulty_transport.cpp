@@ -9,8 +9,9 @@ using drivers::fail;
 
 std::string FaultPlan::describe() const {
   char b[256];
-  std::snprintf(b, sizeof b, "seed=%llu drop=%.3f dup=%.3f trunc=%.3f delay=%.3f reorder=%.3f drop_out=%.3f disconnect_at=%lld",
-                static_cast<unsigned long long>(seed), drop, duplicate, truncate, delay, reorder, drop_out,
+  std::snprintf(b, sizeof b,
+                "seed=%llu drop=%.3f dup=%.3f trunc=%.3f delay=%.3f reorder=%.3f drop_out=%.3f dup_out=%.3f disconnect_at=%lld",
+                static_cast<unsigned long long>(seed), drop, duplicate, truncate, delay, reorder, drop_out, duplicate_out,
                 static_cast<long long>(disconnect_at));
   return b;
 }
@@ -37,7 +38,13 @@ drivers::Result<void> FaultyTransport::write(const drivers::Report& report) {
     ++counts_.dropped_out;
     return {};
   }
-  return inner_->write(report);
+  auto r = inner_->write(report);
+  if (r && roll(plan_.duplicate_out)) {
+    ++counts_.duplicated_out;
+    if (count_report()) return {};  // the cable went with the copy; the original got through
+    return inner_->write(report);
+  }
+  return r;
 }
 
 drivers::Result<drivers::Report> FaultyTransport::read(int timeout_ms) {

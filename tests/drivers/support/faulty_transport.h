@@ -1,5 +1,5 @@
-// A fault-injecting transport: drops, duplicates, truncates, delays and reorders reports, and
-// pulls the cable at report k, all decided by a seeded generator so a failing run replays.
+// A fault-injecting transport: drops, duplicates, truncates, delays and reorders IN reports,
+// drops and duplicates OUT reports, and pulls the cable at report k, all decided by a seeded generator so a failing run replays.
 #pragma once
 
 #include <cstdint>
@@ -16,17 +16,18 @@ struct FaultPlan {
   uint64_t seed = 1;
   // per IN report (lock -> host)
   double drop = 0, duplicate = 0, truncate = 0, delay = 0, reorder = 0;
-  // per OUT report (host -> lock): lost on the way
-  double drop_out = 0;
+  // per OUT report (host -> lock): lost on the way, or delivered twice (a request or a piece
+  // of one repeated right after itself)
+  double drop_out = 0, duplicate_out = 0;
   int delay_ms = 40;
   int64_t disconnect_at = -1;  // the cable goes at this report (both directions counted)
   std::string describe() const;
 };
 
 struct FaultCounts {
-  int dropped = 0, duplicated = 0, truncated = 0, delayed = 0, reordered = 0, dropped_out = 0;
+  int dropped = 0, duplicated = 0, truncated = 0, delayed = 0, reordered = 0, dropped_out = 0, duplicated_out = 0;
   bool disconnected = false;
-  int total() const { return dropped + duplicated + truncated + delayed + reordered + dropped_out; }
+  int total() const { return dropped + duplicated + truncated + delayed + reordered + dropped_out + duplicated_out; }
 };
 
 class FaultyTransport final : public drivers::Transport {

@@ -113,6 +113,8 @@ class Client {
   std::unique_ptr<std::recursive_mutex> mu_;
   uint32_t cid_ = 0;
   bool dirty_ = false;  // a stray or partial message was seen: resync before the next call
+  bool number_requests_ = false;  // the lock speaks 1.1+: requests carry a transaction number
+  uint8_t txn_ = 0;               // the last number sent (1..7)
   std::string uri_;     // the transport's URI at open(), for reopen_by_serial
   bool in_reconnect_ = false;
   Identity identity_;
@@ -129,5 +131,15 @@ TransportFactory reopen_by_serial(std::string uri, std::string serial);
 // Schedules on the wire (8-byte block, meaning by kind).
 std::array<uint8_t, 8> encode_schedule(const Schedule& s);
 Schedule decode_schedule(uint8_t kind, const uint8_t* block8);
+
+// One READ_SLOTS answer, decoded (docs/protocol.md 5.6; fixed 1.0 or compact 1.1 records, as
+// its head says). Strict: a record cut short, a damaged or out-of-order record, a count that
+// does not match the bytes, or an unknown format is ErrorKind::kProtocol, never part of a page.
+struct SlotPage {
+  uint16_t next_index = 0;  // wire::kNoMoreSlots at the end of the table
+  uint8_t format = 0;       // wire::SlotFormat the records came in
+  std::vector<SlotRecord> records;
+};
+Result<SlotPage> decode_slot_page(std::span<const uint8_t> payload, uint16_t start, int slot_count);
 
 }  // namespace lockdiag::drivers

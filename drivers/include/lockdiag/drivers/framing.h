@@ -11,8 +11,9 @@
 
 namespace lockdiag::drivers {
 
-// Reports for one message; payload must be at most wire::kMaxMessageSize bytes.
-std::vector<Report> encode_message(uint32_t cid, uint8_t cmd, std::span<const uint8_t> payload);
+// Reports for one message; payload must be at most wire::kMaxMessageSize bytes. `txn` (1..7,
+// 0 = none) numbers a request for a 1.1 lock, which then drops a repeat of its reports.
+std::vector<Report> encode_message(uint32_t cid, uint8_t cmd, std::span<const uint8_t> payload, uint8_t txn = 0);
 
 struct Message {
   uint8_t cmd = 0;
