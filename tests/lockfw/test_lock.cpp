@@ -251,13 +251,13 @@ TEST_CASE("a temporary code's end time is the lock's local time, like a date ran
   const uint32_t local_now = t0() - 7200;
   ScheduleUntil until{local_now + 1800, 0};
   REQUIRE(rig.enroll(2, kRoleGuest, "202020", kKindTemporaryUntil, &until) == kEnrollCommitted);
+  ScheduleUntil past_local{local_now - 60, 0};
+  CHECK(rig.open_enrollment(3, kRoleGuest, kKindTemporaryUntil, &past_local) == kErrInvalidSchedule);
   rig.type("202020#");
   CHECK(rig.unlocks() == 1);
   rig.advance_s(1801);
   rig.type("202020#");
   CHECK(rig.unlocks() == 1);  // past its local end time
-  ScheduleUntil past_local{local_now - 60, 0};
-  CHECK(rig.open_enrollment(3, kRoleGuest, kKindTemporaryUntil, &past_local) == kErrInvalidSchedule);
 }
 
 TEST_CASE("schedules: weekday windows, date ranges, expiry, first use, and the clock-not-set reason") {
