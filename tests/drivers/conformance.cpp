@@ -166,7 +166,9 @@ TEST_CASE("conformance: many round trips, with their latency") {
   for (int i = 0; i < n; ++i) REQUIRE(c->status());
   const double ms = std::chrono::duration<double, std::milli>(SteadyClock::now() - t0).count();
   std::printf("conformance %s: %d status round trips, %.2f ms each\n", target_uri().c_str(), n, ms / n);
-  CHECK(ms / n < 50.0);
+  // A bound against stalls (a lost wake-up costs a whole timeout), not a benchmark: loaded CI
+  // machines and sanitizers are slow. bench_link measures the link.
+  CHECK(ms / n < 200.0);
 }
 
 TEST_CASE("conformance: a read with nothing pending times out on time") {
@@ -178,7 +180,7 @@ TEST_CASE("conformance: a read with nothing pending times out on time") {
   REQUIRE_FALSE(r);
   CHECK(r.error().kind == ErrorKind::kTimeout);
   CHECK(took >= std::chrono::milliseconds(90));
-  CHECK(took < std::chrono::milliseconds(1000));
+  CHECK(took < std::chrono::milliseconds(2000));  // returned, did not hang (generous for loaded machines)
 }
 
 TEST_CASE("conformance: stray and damaged traffic does not derail the client") {
