@@ -25,6 +25,20 @@ void draw_connect_view(GuiModel& m) {
       ImGui::TableNextColumn();
       ui::TextUnformatted(dev.label);
       if (!dev.problem.empty()) ui::TextColored(ui::kWarn, "%s", dev.problem.c_str());
+      const bool connected_here = d.uri == dev.uri && d.link == app::LinkState::kConnected;
+      for (const auto& job : dev.unfinished) {
+        // A job cut short by a pulled cable or a power cut waits for this lock: say so where
+        // the locksmith plugs it in.
+        const std::string id = std::to_string(job.id);
+        ui::TextColored(ui::kWarn, "Job %s (%s, %s) did not finish on this lock.", id.c_str(), job.kind.c_str(),
+                        job.site.c_str());
+        if (connected_here) {
+          ImGui::SameLine();
+          if (ui::SmallButton(("Resume job " + id).c_str())) m.resume_job(job.id);
+        } else {
+          ui::TextDisabled("Connect to resume it.");
+        }
+      }
       ImGui::TableNextColumn();
       ui::TextDisabled("%s", dev.uri.c_str());
       ImGui::TableNextColumn();

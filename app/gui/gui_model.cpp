@@ -279,6 +279,17 @@ void GuiModel::rescan_devices() {
   }
   if (snap_.link != app::LinkState::kNone && !snap_.uri.empty()) add(snap_.uri, "Lock");
   devices_ = std::move(out);
+  annotate_unfinished_jobs();
+}
+
+void GuiModel::annotate_unfinished_jobs() {
+  for (auto& d : devices_) {
+    d.unfinished.clear();
+    if (!store_ || d.serial.empty()) continue;
+    if (auto jobs = store_->jobs(d.serial))
+      for (auto& j : *jobs)
+        if (j.state == app::JobState::kInterrupted || j.state == app::JobState::kRunning) d.unfinished.push_back(std::move(j));
+  }
 }
 
 void GuiModel::connect(const std::string& uri) {
@@ -593,6 +604,7 @@ void GuiModel::refresh_jobs() {
           last_job_findings_.push_back({f.severity, f.title + " (job " + std::to_string(latest->id) + ")", f.next_step});
     }
   }
+  annotate_unfinished_jobs();
 }
 
 void GuiModel::select_job(int64_t id) {

@@ -35,6 +35,7 @@ struct DeviceEntry {
   bool started_here = false;
   std::string serial;
   std::string problem;     // present but not usable (permissions): what to do
+  std::vector<app::JobRecord> unfinished;  // this lock's interrupted jobs in the job store
 };
 
 struct Settings {
@@ -116,6 +117,8 @@ class GuiModel {
   // ---- Connect
   const std::vector<DeviceEntry>& devices() const { return devices_; }
   void rescan_devices();
+  // Marks each listed lock with its unfinished jobs (after a rescan or a change to the jobs).
+  void annotate_unfinished_jobs();
   void connect(const std::string& uri);
   void disconnect();
   // Starts lockfw-sim with a scenario (empty: a fresh lock) and connects to it.

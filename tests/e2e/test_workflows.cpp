@@ -131,7 +131,8 @@ TEST_CASE("reset + onboarding: old codes gone, new admin and users enrolled at t
     CAPTURE(scenario);
     Visit v(scenario);
     auto r = v.workflow("reset", {"--json", "--ownership", "deed seen; numbers not recorded", "--present", "new owner",
-                                  "--enroll", "new-user:user", "--enroll", "new-guest:guest:days=mon,tue,wed,thu,fri,sat,sun@00:00-24:00"});
+                                  "--enroll", "new-user:user", "--enroll", "new-guest:guest:days=mon,tue,wed,thu,fri,sat,sun@00:00-24:00",
+                                  "--enroll", "Anna (tenant):user"});  // not a scenario person: a visitor at the sim
     REQUIRE_MESSAGE(r.exit_code == 0, r.err);
     const auto outcome = json::parse(r.out);
     check_report_verifies(v, outcome);
@@ -139,7 +140,7 @@ TEST_CASE("reset + onboarding: old codes gone, new admin and users enrolled at t
     CHECK(has(codes, "old_codes_removed"));
     if (scenario == "retained-after-reset") CHECK(has(codes, "codes_retained_after_reset"));
     const auto after = v.slots();
-    CHECK(after.size() == 3);
+    CHECK(after.size() == 4);
     CHECK(slots_where(after, [](const json& s) { return s.at("role") == "admin"; }).size() == 1);
     for (const auto& s : after) CHECK(s.at("retained_across_reset") == false);
     bool reset_confirmed = false;
@@ -147,7 +148,7 @@ TEST_CASE("reset + onboarding: old codes gone, new admin and users enrolled at t
     for (const auto& s : job.at("steps"))
       if (s.at("name") == "factory_reset") reset_confirmed = s.at("confirmed_at_lock");
     CHECK(reset_confirmed);
-    check_no_code_leaks(v);
+    check_no_code_leaks(v, {"Anna-tenant"});
   }
 }
 

@@ -91,10 +91,14 @@ int64_t job_id_of(const ProcessResult& r) {
   return j.at("job_id").get<int64_t>();
 }
 
-void check_no_code_leaks(Visit& v) {
+void check_no_code_leaks(Visit& v, const std::vector<std::string>& visitors) {
   namespace fs = std::filesystem;
-  const auto codes = lockfw::host::scenario_code_values(v.scenario());
+  auto codes = lockfw::host::scenario_code_values(v.scenario());
   REQUIRE(!codes.empty());
+  for (const auto& name : visitors) {
+    codes.push_back(lockfw::host::scenario_person_code(v.scenario(), name));
+    REQUIRE(codes.back().size() == 7);
+  }
   std::vector<LeakHit> hits;
   auto scan = [&](const std::string& bytes, const std::string& where) {
     auto h = scan_for_codes(bytes, codes, where);

@@ -497,6 +497,58 @@ TEST_CASE("Connect: a virtual lock appears when it starts and disappears when it
   unsetenv("XDG_RUNTIME_DIR");
 }
 
+TEST_CASE("Connect: a lock plugged in with an interrupted job says so, and offers to resume it once connected") {
+  if (!std::getenv("LOCKDIAG_BIN_DIR")) return;
+  test::TempDir dir;
+  setenv("XDG_RUNTIME_DIR", dir.path().c_str(), 1);  // where lockfw-sim announces itself
+  auto sim = app::SimProcess::start({dir.path() / "lock", {"--scenario", "occupied-rental"}, test::bin_dir() / "lockfw-sim"});
+  REQUIRE_MESSAGE(sim.has_value(), (sim ? "" : sim.error()));
+  std::string serial;
+  {
+    auto c = app::connect(sim->uri());
+    REQUIRE(c.has_value());
+    serial = c->serial();
+  }
+  // An earlier visit's audit on this lock was cut short.
+  const auto store_path = dir.path() / "jobs.sqlite";
+  int64_t job_id = 0;
+  {
+    auto store = app::JobStore::open(store_path);
+    REQUIRE(store.has_value());
+    REQUIRE(store->upsert_lock({serial, "LD-100", "1.0.0", std::nullopt}).has_value());
+    app::JobRecord job;
+    job.kind = "handoff_audit";
+    job.lock_serial = serial;
+    job.site = "Flat 3";
+    job.customer = "Harbour Lettings";
+    job.technician = "Pat Example";
+    job.params_json = "{}";
+    auto id = store->create_job(job);
+    REQUIRE(id.has_value());
+    job_id = *id;
+    REQUIRE(store->set_job_state(job_id, app::JobState::kInterrupted).has_value());
+  }
+  gui::GuiModel::Options o;
+  o.job_store = store_path;
+  o.settings = "-";
+  o.discover = true;
+  gui::GuiModel m(std::move(o));
+  HeadlessGui g(m);
+  const std::string line = "Job " + std::to_string(job_id) + " (handoff_audit, Flat 3) did not finish on this lock.";
+  CHECK(g.run_until([&] { return g.drawn(line); }, 5000));
+  CHECK(g.drawn("Connect to resume it."));
+  bool marked = false;
+  for (const auto& d : m.devices())
+    if (d.serial == serial) marked = d.unfinished.size() == 1 && d.unfinished[0].id == job_id;
+  CHECK(marked);
+  m.connect(sim->uri());
+  CHECK(g.run_until([&] { return m.device().link == app::LinkState::kConnected; }, 5000));
+  m.view = gui::View::kConnect;  // connecting switched to the dashboard
+  CHECK(g.run_until([&] { return g.drawn("Resume job " + std::to_string(job_id)); }, 5000));
+  CHECK_FALSE(g.drawn("Connect to resume it."));
+  unsetenv("XDG_RUNTIME_DIR");
+}
+
 TEST_CASE("script 'assist yes' acts at the virtual lock and answers while the script waits") {
   test::FakeLockState lock;
   test::fill_fake_lock(lock);

@@ -551,6 +551,46 @@ TEST_CASE("control interface: errors, physical world, enrollment by a person, pe
   fs::remove_all(dir);
 }
 
+TEST_CASE("visitors: a name the scenario does not have enrolls with a code of its own") {
+  using lockfw::host::is_visitor_name;
+  using lockfw::host::scenario_person_code;
+  CHECK(is_visitor_name("occupied-rental", "Anna-tenant"));
+  CHECK_FALSE(is_visitor_name("occupied-rental", "alice"));  // a scenario person
+  CHECK_FALSE(is_visitor_name("occupied-rental", "Anna tenant"));
+  CHECK_FALSE(is_visitor_name("occupied-rental", "a-name-far-too-long"));
+  CHECK_FALSE(is_visitor_name("no-such-scenario", "anna"));
+  const std::string anna = scenario_person_code("occupied-rental", "anna");
+  CHECK(anna.size() == 7);
+  CHECK(anna == scenario_person_code("occupied-rental", "anna"));  // the same at every run
+  CHECK(anna != scenario_person_code("occupied-rental", "bert"));
+  for (const auto& c : lockfw::host::scenario_code_values("occupied-rental")) {
+    CHECK(c.find(anna) == std::string::npos);
+    CHECK(anna.find(c) == std::string::npos);
+  }
+
+  const fs::path dir = scratch("visitor");
+  Sim sim(dir, {"--scenario", "fresh"});
+  Port port(sim.sock(), sim.outputs);
+  OpenEnrollmentRequest rq{};
+  rq.slot = 0;
+  rq.role = kRoleAdmin;
+  uint8_t err = 1;
+  port.call(kCmdOpenEnrollment, rq, &err);
+  REQUIRE(err == 0);
+  sim.ctl_ok("enroll-person owner");
+  rq.slot = 4;
+  rq.role = kRoleUser;
+  port.call(kCmdOpenEnrollment, rq, &err);
+  REQUIRE(err == 0);
+  std::string o;
+  CHECK(sim.ctl("enroll-person Anna(tenant)", &o) == 1);
+  CHECK(o.find("visitor's name") != std::string::npos);
+  CHECK(sim.ctl_ok("enroll-person anna").find("slot 4") != std::string::npos);
+  CHECK(sim.ctl_ok("type-code 4").find("bolt unlocked") != std::string::npos);
+  CHECK(sim.ctl_ok("type-person anna").find("bolt unlocked") != std::string::npos);
+  CHECK(sim.ctl_ok("persons").find(" anna=4") != std::string::npos);
+}
+
 TEST_CASE("a wet keypad garbles entries; a graceful restart keeps the clock and the log") {
   const fs::path dir = scratch("wet");
   Sim sim(dir, {"--scenario", "occupied-rental"});

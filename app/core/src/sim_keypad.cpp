@@ -8,10 +8,23 @@ SimKeypadOperator::SimKeypadOperator(Operator& inner, std::filesystem::path sim_
                                      std::map<std::string, std::string> persons)
     : inner_(inner), binary_(std::move(sim_binary)), socket_(std::move(socket)), persons_(std::move(persons)) {}
 
+std::string sim_person_name(const std::string& label) {
+  std::string out;
+  for (char c : label) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+                    c == '-';
+    if (ok) out += c;
+    else if (!out.empty() && out.back() != '-') out += '-';
+    if (out.size() == 16) break;
+  }
+  while (!out.empty() && out.back() == '-') out.pop_back();
+  return out.empty() ? "visitor" : out;
+}
+
 std::vector<std::string> sim_actions_for(const LockPrompt& p, const std::map<std::string, std::string>& persons) {
   auto who = [&](const std::string& name) {
     const auto it = persons.find(name);
-    return it == persons.end() ? name : it->second;
+    return it == persons.end() ? sim_person_name(name) : it->second;
   };
   switch (p.action) {
     case LockPrompt::Action::kOpenSession: return {"open-session"};

@@ -89,8 +89,18 @@ class SimControl {
   bool known_person(const std::string& name) {
     for (const auto& p : scenario_persons(state_.header().scenario))
       if (p.name == name) return true;
-    return false;
+    return is_visitor_name(state_.header().scenario, name);
   }
+  // The state file's header keeps slot owners by name; a bounded number of visitors fits it.
+  bool room_for_visitor(const std::string& name) {
+    if (!is_visitor_name(state_.header().scenario, name)) return true;
+    size_t visitors = 0;
+    for (const auto& [slot, owner] : state_.header().owners)
+      if (owner == name) return true;
+      else if (is_visitor_name(state_.header().scenario, owner)) ++visitors;
+    return visitors < kMaxVisitors;
+  }
+  static constexpr size_t kMaxVisitors = 64;
   void type_person(const std::string& person, const std::string& suffix) {
     std::string keys = scenario_person_code(state_.header().scenario, person) + suffix;
     vl_.keypad(keys);
@@ -137,7 +147,10 @@ class SimControl {
     }
     if (c == "enroll-person") {
       if (w.size() < 2 || (w.size() > 2 && w[2] != "once")) return "error usage: enroll-person NAME [once]";
-      if (!known_person(w[1])) return "error no person " + w[1] + " in scenario " + state_.header().scenario;
+      if (!known_person(w[1]))
+        return "error no person " + w[1] + " in scenario " + state_.header().scenario +
+               " (a visitor's name is 1 to 16 letters, digits, '.', '_' or '-')";
+      if (!room_for_visitor(w[1])) return "error this virtual lock already has " + std::to_string(kMaxVisitors) + " visitors";
       const uint8_t st = vl_.lock().enroll_state();
       if (st != wire::kEnrollWaitFirst && st != wire::kEnrollWaitSecond)
         return "error the lock is not waiting for an enrollment";
@@ -247,6 +260,8 @@ class SimControl {
           if (name == p.name) slot = s;
         r += " " + p.name + "=" + (slot >= 0 ? std::to_string(slot) : std::string("-"));
       }
+      for (const auto& [s, name] : state_.header().owners)  // visitors, by the slot they hold
+        if (is_visitor_name(state_.header().scenario, name)) r += " " + name + "=" + std::to_string(s);
       return r;
     }
     return "error unknown command '" + c + "'; " + kHelp;

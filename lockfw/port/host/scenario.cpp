@@ -335,11 +335,30 @@ std::vector<std::string> scenario_code_values(std::string_view name) {
   return out;
 }
 
+bool is_visitor_name(std::string_view scenario, std::string_view name) {
+  if (name.empty() || name.size() > 16) return false;
+  for (char c : name)
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
+      return false;
+  for (const auto& p : kPersons)
+    if (p.name == name) return false;
+  return is_scenario(scenario);
+}
+
 std::string scenario_person_code(std::string_view scenario, std::string_view person) {
   if (!is_scenario(scenario)) return {};
   auto codes = all_codes(scenario);
-  auto it = codes.find(std::string(person));
-  return it == codes.end() ? std::string() : it->second;
+  if (auto it = codes.find(std::string(person)); it != codes.end()) return it->second;
+  if (!is_visitor_name(scenario, person)) return {};
+  // Seven digits, so a visitor's code is never one of the scenario's six- or eight-digit codes,
+  // nor inside or around one of them (leak scans look for substrings).
+  for (int c = 0;; ++c) {
+    std::string code = derive(scenario, std::string("visitor|") + std::string(person), c, 7);
+    bool clash = code[0] == '0';
+    for (const auto& [p, u] : codes)
+      if (u.find(code) != std::string::npos || code.find(u) != std::string::npos) clash = true;
+    if (!clash) return code;
+  }
 }
 
 bool build_scenario(std::string_view name, VirtualLock& vl, std::map<uint16_t, std::string>& owners,

@@ -43,8 +43,13 @@ DeviceConfig scenario_config(std::string_view name);
 std::vector<std::string> scenario_code_values(std::string_view name);
 
 // ---- lockfw-sim internals ------------------------------------------------------------------
-// The code a person types. Never print, log or send the result.
+// The code a person types. Never print, log or send the result. A person the scenario does not
+// know but whose name is a visitor name (is_visitor_name) gets a code of their own too, derived
+// from the scenario and the name, so a trainee can enroll "anna" at a virtual lock.
 std::string scenario_person_code(std::string_view scenario, std::string_view person);
+
+// 1 to 16 letters, digits, '.', '_' or '-', and not one of the scenario's own persons.
+bool is_visitor_name(std::string_view scenario, std::string_view name);
 // Plays the scenario's history into a freshly booted virtual lock (factory state). owners
 // receives slot -> person. False with a reason when the firmware refused a step.
 bool build_scenario(std::string_view name, VirtualLock& vl, std::map<uint16_t, std::string>& owners,

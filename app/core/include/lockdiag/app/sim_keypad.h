@@ -41,6 +41,11 @@ class SimKeypadOperator final : public Operator {
   std::string last_reply_;
 };
 
+// The name a virtual lock knows a person by: the label with anything but letters, digits, '.',
+// '_' and '-' turned into '-', at most 16 characters ("Anna (tenant)" -> "Anna-tenant").
+// A name the scenario does not have is a visitor, who gets a code of their own at the sim.
+std::string sim_person_name(const std::string& label);
+
 // The lockfw-sim control arguments that carry out a prompt (empty when there is nothing to do).
 std::vector<std::string> sim_actions_for(const LockPrompt& p, const std::map<std::string, std::string>& persons);
 
