@@ -244,12 +244,12 @@ void GuiModel::rescan_devices() {
   std::vector<DeviceEntry> out;
   for (size_t i = 0; i < sims_.size(); ++i) {
     const auto& sc = sim_scenarios_[i];
-    out.push_back({sims_[i]->uri(), "Virtual lock (" + (sc.empty() ? std::string("fresh") : sc) + ")", true, true, "", ""});
+    out.push_back({sims_[i]->uri(), "Virtual lock (" + (sc.empty() ? std::string("fresh") : sc) + ")", true, true, "", "", {}});
   }
   auto add = [&](const std::string& uri, const std::string& label) -> DeviceEntry* {
     for (auto& d : out)
       if (d.uri == uri) return nullptr;
-    out.push_back({uri, label, is_virtual(uri), false, "", ""});
+    out.push_back({uri, label, is_virtual(uri), false, "", "", {}});
     return &out.back();
   };
   for (const auto& u : options_.device_uris) add(u, is_virtual(u) ? "Virtual lock" : "Lock");

@@ -583,7 +583,7 @@ TEST_CASE("visitors: a name the scenario does not have enrolls with a code of it
   port.call(kCmdOpenEnrollment, rq, &err);
   REQUIRE(err == 0);
   std::string o;
-  CHECK(sim.ctl("enroll-person Anna(tenant)", &o) == 1);
+  CHECK(sim.ctl("enroll-person Anna+tenant", &o) == 1);
   CHECK(o.find("visitor's name") != std::string::npos);
   CHECK(sim.ctl_ok("enroll-person anna").find("slot 4") != std::string::npos);
   CHECK(sim.ctl_ok("type-code 4").find("bolt unlocked") != std::string::npos);
