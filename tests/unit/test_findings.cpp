@@ -96,11 +96,14 @@ TEST_CASE("slots: expired temporary codes, stale codes, no admin, codes retained
   auto expired = slot(5, drivers::Role::kGuest, drivers::CodeKind::kTemporaryUntil);
   expired.expired = true;
   s.slots.push_back(expired);
+  auto ended = slot(8, drivers::Role::kGuest, drivers::CodeKind::kDateRange);
+  ended.expired = true;
+  s.slots.push_back(ended);
   s.slots.push_back(slot(6, drivers::Role::kUser, drivers::CodeKind::kPersistent, kNow - 100 * 86400));
   s.slots.push_back(slot(7, drivers::Role::kUser, drivers::CodeKind::kPersistent, kNow - 10 * 86400));
   auto f = analyze(s, {});
   REQUIRE(find(f, "expired_codes_present"));
-  CHECK(find(f, "expired_codes_present")->detail_json == R"({"slots":[5]})");
+  CHECK(find(f, "expired_codes_present")->detail_json == R"({"slots":[5,8]})");
   REQUIRE(find(f, "stale_codes"));
   CHECK(find(f, "stale_codes")->detail_json == R"({"slots":[6]})");
   CHECK_FALSE(find(f, "no_admin"));

@@ -58,7 +58,8 @@ void slot_findings(const LockState& s, const AnalysisContext& c, std::vector<Fin
   const int64_t stale_s = int64_t{c.stale_days} * 86400;
   for (const auto& slot : s.slots) {
     if (slot.role == Role::kAdmin) ++admins;
-    if (slot.expired && is_temporary(slot.kind)) expired.push_back(slot.index);
+    // A date range that has ended is as dead as a temporary code past its end: both still sit there.
+    if (slot.expired && (is_temporary(slot.kind) || slot.kind == drivers::CodeKind::kDateRange)) expired.push_back(slot.index);
     if (slot.retained_across_reset) retained.push_back(slot.index);
     const uint32_t last = slot.last_used ? slot.last_used : slot.created;
     if (slot.role != Role::kAdmin && slot.kind == drivers::CodeKind::kPersistent && last != 0 &&
@@ -70,7 +71,7 @@ void slot_findings(const LockState& s, const AnalysisContext& c, std::vector<Fin
         "Enroll an admin code (reset + onboarding); without one nobody can open a service session.");
   if (!expired.empty())
     add(out, "expired_codes_present", "warning",
-        std::to_string(expired.size()) + " temporary code(s) past expiry still present (slots " + slot_list(expired) + ")",
+        std::to_string(expired.size()) + " code(s) past their end date still present (slots " + slot_list(expired) + ")",
         "Delete them: they no longer open the door but still occupy slots and confuse audits.", {{"slots", expired}});
   if (!stale.empty())
     add(out, "stale_codes", "info",
