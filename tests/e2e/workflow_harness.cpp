@@ -20,6 +20,10 @@ std::unique_ptr<app::SimProcess> start(const std::filesystem::path& dir, const s
 
 Visit::Visit(const std::string& scenario) : scenario_(scenario) {
   sim_ = start(dir_.path() / "lock", {"--scenario", scenario});
+  // Below 4.2 V the keypad drops about one key in sixteen, drawn from the lock's own entropy:
+  // a run of failed entries then locks the keypad out, at random. The workflows are tested on
+  // the battery being low (4.3 V is still LOW), the brown-out itself in tests/lockfw.
+  if (scenario == "marginal-battery") ctl({"battery", "4300"});
 }
 
 Visit::~Visit() = default;
@@ -61,8 +65,7 @@ std::string Visit::ctl(const std::vector<std::string>& words) {
 
 nlohmann::json Visit::slots() {
   auto r = lockdiag({"--json", "slots"});
-  // A keypad on low batteries drops keys: the owner tries again, as at a real door.
-  for (int tries = 0; r.exit_code == 5 && tries < 5; ++tries) {
+  if (r.exit_code == 5) {
     ctl({"open-session"});
     r = lockdiag({"--json", "slots"});
   }
