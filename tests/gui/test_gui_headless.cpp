@@ -33,6 +33,13 @@ gui::GuiModel::Options fake_options(test::FakeLockState& s, test::FakeWorkflows*
   return o;
 }
 
+// The first lines of a wizard script on the fake lock: connect, open a wizard, fill the form's
+// site and customer.
+std::string start_wizard_script(const std::string& wizard) {
+  return "connect sim:/fake/lock.sock\nwait_connected 5\nview wizard\nclick \"" + wizard +
+         "\"\nset site \"Bench\"\nset customer \"Test\"\n";
+}
+
 }  // namespace
 
 TEST_CASE("connect, dashboard, slots and the full event log, by clicks") {
@@ -196,13 +203,7 @@ TEST_CASE("a wizard pauses when the lock is unplugged and resumes when it comes 
   m.settings.company = "Example Locks";
   m.simulator = wf.simulator();
   HeadlessGui g(m);
-  CHECK(g.run_script(R"S(
-    connect sim:/fake/lock.sock
-    wait_connected 5
-    view wizard
-    click "Diagnose"
-    set site "Bench"
-    set customer "Test"
+  CHECK(g.run_script(start_wizard_script("Diagnose") + R"S(
     click "Start"
     wait_prompt 10
   )S") == "");
@@ -242,13 +243,7 @@ TEST_CASE("reset form: a schedule the lock would refuse keeps Start disabled and
   m.settings.technician = "Pat Example";
   m.settings.company = "Example Locks";
   HeadlessGui g(m);
-  CHECK(g.run_script(R"S(
-    connect sim:/fake/lock.sock
-    wait_connected 5
-    view wizard
-    click "Reset + onboarding"
-    set site "Bench"
-    set customer "Test"
+  CHECK(g.run_script(start_wizard_script("Reset + onboarding") + R"S(
     set ownership_evidence "deed shown"
     click "Add a person"
     set enroll.1.label "Cleaner"
@@ -299,13 +294,7 @@ TEST_CASE("cancel stops a wizard and leaves the job resumable") {
   m.settings.technician = "Pat Example";
   m.settings.company = "Example Locks";
   HeadlessGui g(m);
-  CHECK(g.run_script(R"S(
-    connect sim:/fake/lock.sock
-    wait_connected 5
-    view wizard
-    click "Diagnose"
-    set site "Bench"
-    set customer "Test"
+  CHECK(g.run_script(start_wizard_script("Diagnose") + R"S(
     click "Start"
     wait_prompt 10
     click "Cancel##wizard"

@@ -279,6 +279,16 @@ std::vector<SlotRecordFields> read_slots(Port& port) {
   return out;
 }
 
+// Opens an enrollment for `slot` with `role`; the test stops if the lock refuses.
+void open_enrollment(Port& port, uint16_t slot, uint8_t role) {
+  OpenEnrollmentRequest rq{};
+  rq.slot = slot;
+  rq.role = role;
+  uint8_t err = 1;
+  port.call(kCmdOpenEnrollment, rq, &err);
+  REQUIRE(err == 0);
+}
+
 StatusResponse status(Port& port) {
   StatusResponse s{};
   auto r = port.call(kCmdGetStatus);
@@ -508,12 +518,7 @@ TEST_CASE("control interface: errors, physical world, enrollment by a person, pe
   {
     Port port(sim.sock(), sim.outputs);
     sim.ctl_ok("open-session");
-    OpenEnrollmentRequest rq{};
-    rq.slot = 5;
-    rq.role = kRoleGuest;
-    uint8_t err = 1;
-    port.call(kCmdOpenEnrollment, rq, &err);
-    REQUIRE(err == 0);
+    open_enrollment(port, 5, kRoleGuest);
     sim.ctl_ok("enroll-person new-guest once");
     sim.ctl_ok("power-cut-after 1");  // the next flash write (the commit) loses power
     CHECK(sim.ctl("enroll-person new-guest once") != 0);
@@ -571,17 +576,9 @@ TEST_CASE("visitors: a name the scenario does not have enrolls with a code of it
   const fs::path dir = scratch("visitor");
   Sim sim(dir, {"--scenario", "fresh"});
   Port port(sim.sock(), sim.outputs);
-  OpenEnrollmentRequest rq{};
-  rq.slot = 0;
-  rq.role = kRoleAdmin;
-  uint8_t err = 1;
-  port.call(kCmdOpenEnrollment, rq, &err);
-  REQUIRE(err == 0);
+  open_enrollment(port, 0, kRoleAdmin);
   sim.ctl_ok("enroll-person owner");
-  rq.slot = 4;
-  rq.role = kRoleUser;
-  port.call(kCmdOpenEnrollment, rq, &err);
-  REQUIRE(err == 0);
+  open_enrollment(port, 4, kRoleUser);
   std::string o;
   CHECK(sim.ctl("enroll-person Anna+tenant", &o) == 1);
   CHECK(o.find("visitor's name") != std::string::npos);
