@@ -40,6 +40,23 @@ std::string start_wizard_script(const std::string& wizard) {
          "\"\nset site \"Bench\"\nset customer \"Test\"\n";
 }
 
+// A filled fake lock, its stand-in workflows, and a model with a technician profile that can
+// act at the lock: what the wizard tests start from.
+struct FilledFakeLock {
+  test::FakeLockState lock;
+  FilledFakeLock() { test::fill_fake_lock(lock); }
+};
+struct WizardRig : FilledFakeLock {
+  test::FakeWorkflows wf{lock};
+  gui::GuiModel m{fake_options(lock, &wf)};
+  HeadlessGui g{m};
+  WizardRig() {
+    m.settings.technician = "Pat Example";
+    m.settings.company = "Example Locks";
+    m.simulator = wf.simulator();
+  }
+};
+
 }  // namespace
 
 TEST_CASE("connect, dashboard, slots and the full event log, by clicks") {
@@ -124,15 +141,7 @@ TEST_CASE("connect, dashboard, slots and the full event log, by clicks") {
   }
 }
 
-TEST_CASE("diagnose wizard to completion: prompt at the lock, simulate, question, findings") {
-  test::FakeLockState lock;
-  test::fill_fake_lock(lock);
-  test::FakeWorkflows wf{lock};
-  gui::GuiModel m(fake_options(lock, &wf));
-  m.settings.technician = "Pat Example";
-  m.settings.company = "Example Locks";
-  m.simulator = wf.simulator();
-  HeadlessGui g(m);
+TEST_CASE_FIXTURE(WizardRig, "diagnose wizard to completion: prompt at the lock, simulate, question, findings") {
   CHECK(g.run_script(R"S(
     connect sim:/fake/lock.sock
     wait_connected 5
@@ -162,15 +171,7 @@ TEST_CASE("diagnose wizard to completion: prompt at the lock, simulate, question
   CHECK(m.wizard.view().steps.size() == 5);
 }
 
-TEST_CASE("handoff audit wizard to completion with the confirmation at the lock") {
-  test::FakeLockState lock;
-  test::fill_fake_lock(lock);
-  test::FakeWorkflows wf{lock};
-  gui::GuiModel m(fake_options(lock, &wf));
-  m.settings.technician = "Pat Example";
-  m.settings.company = "Example Locks";
-  m.simulator = wf.simulator();
-  HeadlessGui g(m);
+TEST_CASE_FIXTURE(WizardRig, "handoff audit wizard to completion with the confirmation at the lock") {
   CHECK(g.run_script(R"S(
     connect sim:/fake/lock.sock
     wait_connected 5
@@ -194,15 +195,7 @@ TEST_CASE("handoff audit wizard to completion with the confirmation at the lock"
   CHECK(wf.confirmed_at_lock);
 }
 
-TEST_CASE("a wizard pauses when the lock is unplugged and resumes when it comes back") {
-  test::FakeLockState lock;
-  test::fill_fake_lock(lock);
-  test::FakeWorkflows wf{lock};
-  gui::GuiModel m(fake_options(lock, &wf));
-  m.settings.technician = "Pat Example";
-  m.settings.company = "Example Locks";
-  m.simulator = wf.simulator();
-  HeadlessGui g(m);
+TEST_CASE_FIXTURE(WizardRig, "a wizard pauses when the lock is unplugged and resumes when it comes back") {
   CHECK(g.run_script(start_wizard_script("Diagnose") + R"S(
     click "Start"
     wait_prompt 10
@@ -286,14 +279,7 @@ TEST_CASE("reset form: a schedule the lock would refuse keeps Start disabled and
   CHECK(gui::enroll_spec(started[0].enroll[0]) == "Cleaner:guest:days=tue@08:00-12:30");
 }
 
-TEST_CASE("cancel stops a wizard and leaves the job resumable") {
-  test::FakeLockState lock;
-  test::fill_fake_lock(lock);
-  test::FakeWorkflows wf{lock};
-  gui::GuiModel m(fake_options(lock, &wf));
-  m.settings.technician = "Pat Example";
-  m.settings.company = "Example Locks";
-  HeadlessGui g(m);
+TEST_CASE_FIXTURE(WizardRig, "cancel stops a wizard and leaves the job resumable") {
   CHECK(g.run_script(start_wizard_script("Diagnose") + R"S(
     click "Start"
     wait_prompt 10
@@ -538,15 +524,7 @@ TEST_CASE("Connect: a lock plugged in with an interrupted job says so, and offer
   unsetenv("XDG_RUNTIME_DIR");
 }
 
-TEST_CASE("script 'assist yes' acts at the virtual lock and answers while the script waits") {
-  test::FakeLockState lock;
-  test::fill_fake_lock(lock);
-  test::FakeWorkflows wf{lock};
-  gui::GuiModel m(fake_options(lock, &wf));
-  m.settings.technician = "Pat Example";
-  m.settings.company = "Example Locks";
-  m.simulator = wf.simulator();
-  HeadlessGui g(m);
+TEST_CASE_FIXTURE(WizardRig, "script 'assist yes' acts at the virtual lock and answers while the script waits") {
   CHECK(g.run_script(R"S(
     connect sim:/fake/lock.sock
     wait_connected 5
