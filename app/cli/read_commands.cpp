@@ -22,31 +22,6 @@ drivers::Result<drivers::Client> connect(const GlobalOptions& g) {
   return app::connect(g.device, {.call_timeout_ms = g.timeout_ms});
 }
 
-std::string describe_schedule(const drivers::Schedule& s) {
-  static const char* days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-  auto hhmm = [](int m) {
-    char b[8];
-    std::snprintf(b, sizeof b, "%02d:%02d", m / 60, m % 60);
-    return std::string(b);
-  };
-  switch (s.kind) {
-    case drivers::CodeKind::kPersistent: return "always";
-    case drivers::CodeKind::kTemporaryUntil: return "until " + app::format_lock_time(s.end_time);
-    case drivers::CodeKind::kTemporaryFirstUse:
-      return std::to_string(s.first_use_minutes) + " min after first use" +
-             (s.first_used_at ? " (first used " + app::format_lock_time(s.first_used_at) + ")" : "");
-    case drivers::CodeKind::kWeekday: {
-      std::string d;
-      for (int i = 0; i < 7; ++i)
-        if (s.days_mask & (1u << i)) d += (d.empty() ? "" : ",") + std::string(days[i]);
-      return d + " " + hhmm(s.start_minute) + "-" + hhmm(s.end_minute);
-    }
-    case drivers::CodeKind::kDateRange:
-      return app::format_lock_time(s.start_time) + " .. " + app::format_lock_time(s.end_time);
-  }
-  return "";
-}
-
 // A progress bar for long reads, on a terminal only.
 drivers::ProgressFn progress_bar(const std::string& what) {
   if (!isatty(STDERR_FILENO)) return {};
@@ -113,7 +88,7 @@ int run_slots(const GlobalOptions& g) {
       out.push_back({{"index", s.index}, {"role", app::role_name(s.role)}, {"kind", app::kind_name(s.kind)},
                      {"enabled", s.enabled}, {"expired", s.expired}, {"retained_across_reset", s.retained_across_reset},
                      {"created", s.created}, {"last_used", s.last_used}, {"use_count", s.use_count},
-                     {"schedule", describe_schedule(s.schedule)}});
+                     {"schedule", app::describe_schedule(s.schedule)}});
     print_json(out);
     return kExitOk;
   }
@@ -122,7 +97,7 @@ int run_slots(const GlobalOptions& g) {
   for (const auto& s : *slots)
     std::cout << std::setw(6) << s.index << std::setw(9) << app::role_name(s.role) << std::setw(21)
               << app::kind_name(s.kind) << std::setw(9) << (s.enabled ? "yes" : "NO") << std::setw(18)
-              << app::format_lock_time(s.last_used) << std::setw(6) << s.use_count << describe_schedule(s.schedule)
+              << app::format_lock_time(s.last_used) << std::setw(6) << s.use_count << app::describe_schedule(s.schedule)
               << (s.expired ? "  EXPIRED" : "") << (s.retained_across_reset ? "  RETAINED ACROSS RESET" : "") << "\n";
   std::cout << slots->size() << " occupied slot(s)\n";
   return kExitOk;

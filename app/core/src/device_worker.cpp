@@ -27,21 +27,6 @@ namespace {
 
 uint32_t system_now() { return static_cast<uint32_t>(std::time(nullptr)); }
 
-std::string two(int v) {
-  char b[8];
-  std::snprintf(b, sizeof b, "%02d", v);
-  return b;
-}
-
-std::string date_time(uint32_t t) {
-  std::time_t tt = t;
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char b[32];
-  std::strftime(b, sizeof b, "%Y-%m-%d %H:%M", &tm);
-  return b;
-}
-
 SlotView to_view(const drivers::SlotRecord& r) {
   SlotView v;
   v.index = r.index;
@@ -138,30 +123,6 @@ class ClientBackend final : public DeviceBackend {
 }  // namespace
 
 std::unique_ptr<DeviceBackend> make_client_backend() { return std::make_unique<ClientBackend>(); }
-
-std::string describe_schedule(const drivers::Schedule& s) {
-  switch (s.kind) {
-    case drivers::CodeKind::kPersistent: return "always";
-    case drivers::CodeKind::kTemporaryUntil: return "until " + date_time(s.end_time);
-    case drivers::CodeKind::kTemporaryFirstUse:
-      return std::to_string(s.first_use_minutes) + " min after first use" +
-             (s.first_used_at ? " (first used " + date_time(s.first_used_at) + ")" : "");
-    case drivers::CodeKind::kWeekday: {
-      static const char* days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-      std::string d;
-      if (s.days_mask == 0x3E) d = "Mon-Fri";
-      else if (s.days_mask == 0x7F) d = "every day";
-      else if (s.days_mask == 0x41) d = "Sat-Sun";
-      else
-        for (int i = 0; i < 7; ++i)
-          if (s.days_mask & (1u << i)) d += (d.empty() ? "" : ",") + std::string(days[i]);
-      const int a = s.start_minute, b = s.end_minute;
-      return d + " " + two(a / 60) + ":" + two(a % 60) + "-" + two(b / 60) + ":" + two(b % 60);
-    }
-    case drivers::CodeKind::kDateRange: return date_time(s.start_time) + " to " + date_time(s.end_time);
-  }
-  return "?";
-}
 
 // ---- TaskContext -----------------------------------------------------------------------------
 

@@ -1,5 +1,6 @@
 #include "lockdiag/app/lock_state.h"
 
+#include <cstdio>
 #include <ctime>
 
 #include "lockdiag/app/job_store.h"
@@ -16,6 +17,32 @@ std::string format_lock_time(uint32_t t) {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
   return buf;
+}
+
+std::string describe_schedule(const drivers::Schedule& s) {
+  switch (s.kind) {
+    case drivers::CodeKind::kPersistent: return "always";
+    case drivers::CodeKind::kTemporaryUntil: return "until " + format_lock_time(s.end_time);
+    case drivers::CodeKind::kTemporaryFirstUse:
+      return std::to_string(s.first_use_minutes) + " min after first use" +
+             (s.first_used_at ? " (first used " + format_lock_time(s.first_used_at) + ")" : "");
+    case drivers::CodeKind::kWeekday: {
+      static const char* days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+      std::string d;
+      if (s.days_mask == 0x3E) d = "Mon-Fri";
+      else if (s.days_mask == 0x7F) d = "every day";
+      else if (s.days_mask == 0x41) d = "Sat-Sun";
+      else
+        for (int i = 0; i < 7; ++i)
+          if (s.days_mask & (1u << i)) d += (d.empty() ? "" : ",") + std::string(days[i]);
+      char window[16];
+      std::snprintf(window, sizeof window, "%02d:%02d-%02d:%02d", s.start_minute / 60, s.start_minute % 60,
+                    s.end_minute / 60, s.end_minute % 60);
+      return d + " " + window;
+    }
+    case drivers::CodeKind::kDateRange: return format_lock_time(s.start_time) + " to " + format_lock_time(s.end_time);
+  }
+  return "?";
 }
 
 drivers::Result<LockState> read_lock_state(drivers::Client& client, uint32_t events_from, uint32_t (*now_utc)(),

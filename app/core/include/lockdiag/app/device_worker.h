@@ -25,6 +25,7 @@
 #include <thread>
 #include <vector>
 
+#include "lockdiag/app/lock_state.h"
 #include "lockdiag/drivers/client.h"
 
 namespace lockdiag::app {
@@ -99,9 +100,6 @@ class DeviceBackend {
 };
 
 std::unique_ptr<DeviceBackend> make_client_backend();
-
-// A slot's schedule in words for the Slots table ("Mon-Fri 08:00-18:00", "until ...").
-std::string describe_schedule(const drivers::Schedule& s);
 
 class DeviceWorker;
 

@@ -39,5 +39,8 @@ uint32_t system_utc();
 
 // Local time for a lock time value, as the technician reads it ("2026-11-21 08:30").
 std::string format_lock_time(uint32_t t);
+// A slot's schedule in words, for the CLI's and the GUI's slot tables ("Mon-Fri 08:00-18:00",
+// "until 2026-12-24 18:00", "2026-12-01 00:00 to 2026-12-31 23:59").
+std::string describe_schedule(const drivers::Schedule& s);
 
 }  // namespace lockdiag::app
