@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "lock_text.h"
+#include "lockdiag/app/lock_presence.h"
 #include "lockdiag/app/settings.h"
 #include "lockdiag/reports/io.h"
 #include "lockdiag/reports/reports.h"
@@ -284,11 +285,7 @@ void GuiModel::rescan_devices() {
 
 void GuiModel::annotate_unfinished_jobs() {
   for (auto& d : devices_) {
-    d.unfinished.clear();
-    if (!store_ || d.serial.empty()) continue;
-    if (auto jobs = store_->jobs(d.serial))
-      for (auto& j : *jobs)
-        if (j.state == app::JobState::kInterrupted || j.state == app::JobState::kRunning) d.unfinished.push_back(std::move(j));
+    d.unfinished = store_ ? app::unfinished_jobs(*store_, d.serial) : std::vector<app::JobRecord>{};
   }
 }
 

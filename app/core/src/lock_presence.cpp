@@ -7,7 +7,12 @@ std::vector<JobRecord> unfinished_jobs(const std::filesystem::path& store_path, 
   if (serial.empty() || store_path.empty() || !std::filesystem::exists(store_path, ec)) return {};
   auto store = JobStore::open(store_path);
   if (!store) return {};
-  auto jobs = store->jobs(serial);
+  return unfinished_jobs(*store, serial);
+}
+
+std::vector<JobRecord> unfinished_jobs(JobStore& store, const std::string& serial) {
+  if (serial.empty()) return {};
+  auto jobs = store.jobs(serial);
   if (!jobs) return {};
   std::vector<JobRecord> out;
   for (auto& j : *jobs)

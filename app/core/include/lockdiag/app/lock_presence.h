@@ -26,6 +26,8 @@ struct PresenceEvent {
 // The jobs in the store at `store_path` on `serial` that are not finished. A store that does
 // not exist yet (or cannot be read) has none; looking never creates or changes it.
 std::vector<JobRecord> unfinished_jobs(const std::filesystem::path& store_path, const std::string& serial);
+// The same in a store already open (the GUI's).
+std::vector<JobRecord> unfinished_jobs(JobStore& store, const std::string& serial);
 
 PresenceEvent presence_event(const drivers::DeviceEvent& e, const std::filesystem::path& store_path);
 
