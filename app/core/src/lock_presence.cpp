@@ -60,6 +60,4 @@ LockPresence::LockPresence(Callback callback, std::filesystem::path store_path, 
 
 LockPresence::~LockPresence() { watcher_.reset(); }  // joins the watcher before the callback goes
 
-std::vector<drivers::DeviceInfo> LockPresence::current() const { return watcher_->current(); }
-
 }  // namespace lockdiag::app

@@ -45,8 +45,6 @@ class LockPresence {
   LockPresence(const LockPresence&) = delete;
   LockPresence& operator=(const LockPresence&) = delete;
 
-  std::vector<drivers::DeviceInfo> current() const;
-
  private:
   Callback callback_;
   std::filesystem::path store_path_;
