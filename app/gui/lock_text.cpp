@@ -41,6 +41,7 @@ const char* event_type_label(uint8_t type) {
     case w::kEvConfirmDenied: return "Confirmation denied";
     case w::kEvConfirmTimeout: return "Confirmation timed out";
     case w::kEvBatteryOk: return "Battery back to normal";
+    case w::kEvDailyCapReached: return "Daily wrong-code limit reached";
     default: return "Unknown event";
   }
 }
@@ -56,6 +57,7 @@ const char* reason_label(uint8_t reason) {
     case w::kReasonBatteryCritical: return "the battery is critical";
     case w::kReasonNotYetValid: return "the code is not valid yet";
     case w::kReasonFactoryState: return "the lock is in factory state";
+    case w::kReasonDailyCap: return "too many wrong codes today: admin code only";
     case w::kReasonMismatch: return "the two entries did not match";
     case w::kReasonTimeout: return "nobody typed in time";
     case w::kReasonDuplicate: return "the code is already used by another slot";
@@ -100,7 +102,8 @@ EventClass classify(uint8_t type) {
     case w::kEvKeyOverride: return EventClass::kUnlock;
     case w::kEvWrongCode: return EventClass::kWrongCode;
     case w::kEvLockoutStart:
-    case w::kEvLockoutEnd: return EventClass::kLockout;
+    case w::kEvLockoutEnd:
+    case w::kEvDailyCapReached: return EventClass::kLockout;
     case w::kEvRejected: return EventClass::kRejected;
     case w::kEvCodeAdded: case w::kEvCodeChanged: case w::kEvCodeDeleted: case w::kEvCodeEnabled:
     case w::kEvCodeDisabled: case w::kEvScheduleChanged: case w::kEvEnrollStarted: case w::kEvEnrollCommitted:

@@ -828,9 +828,14 @@ Result<LockoutPolicy> Client::get_lockout_policy() {
   std::lock_guard lock(*mu_);
   auto m = transact({kCmdGetLockoutPolicy, {}, true, {}, nullptr});
   if (!m) return std::unexpected(m.error());
-  auto r = decode<lockfw::wire::LockoutPolicy>(m->payload, "LOCKOUT_POLICY");
-  if (!r) return std::unexpected(r.error());
-  return drivers::LockoutPolicy{r->wrong_code_limit, r->doubling != 0, r->disable_s, r->max_disable_s};
+  // A 1.1 lock answers the first 8 bytes; 1.2 appended the daily cap and the quiet period.
+  if (m->payload.size() < lockfw::wire::kLockoutPolicyV11Size)
+    return fail(ErrorKind::kProtocol, "LOCKOUT_POLICY answer is " + std::to_string(m->payload.size()) +
+                                          " bytes, expected at least " + std::to_string(lockfw::wire::kLockoutPolicyV11Size));
+  lockfw::wire::LockoutPolicy r{};
+  std::memcpy(&r, m->payload.data(), std::min(m->payload.size(), sizeof r));
+  return drivers::LockoutPolicy{r.wrong_code_limit, r.doubling != 0, r.disable_s, r.max_disable_s, r.daily_wrong_cap,
+                                r.level_quiet_h};
 }
 
 Result<void> Client::set_lockout_policy(const LockoutPolicy& policy) {
@@ -838,9 +843,16 @@ Result<void> Client::set_lockout_policy(const LockoutPolicy& policy) {
   if (policy.wrong_code_limit < 1 || policy.wrong_code_limit > 255 || policy.disable_s < 0 || policy.disable_s > 0xFFFF ||
       policy.max_disable_s < 0 || policy.max_disable_s > 0xFFFF)
     return fail(ErrorKind::kBadAddress, "lockout policy out of range (1-255 tries, 0-65535 s)");
+  if (policy.daily_wrong_cap < 0 || policy.daily_wrong_cap > lockfw::wire::kMaxDailyWrongCap || policy.level_quiet_h < 0 ||
+      policy.level_quiet_h > lockfw::wire::kMaxLevelQuietH)
+    return fail(ErrorKind::kBadAddress, "lockout policy out of range (daily cap 1-200 wrong entries, quiet period 1-24 h)");
   lockfw::wire::LockoutPolicy req{static_cast<uint8_t>(policy.wrong_code_limit), static_cast<uint8_t>(policy.doubling ? 1 : 0),
-                                  static_cast<uint16_t>(policy.disable_s), static_cast<uint16_t>(policy.max_disable_s), 0};
-  auto m = transact({kCmdSetLockoutPolicy, bytes_of(req), false, {}, nullptr});
+                                  static_cast<uint16_t>(policy.disable_s), static_cast<uint16_t>(policy.max_disable_s), 0,
+                                  static_cast<uint8_t>(policy.daily_wrong_cap), static_cast<uint8_t>(policy.level_quiet_h), 0};
+  // Only what the lock knows: a 1.1 lock gets its 8-byte layout (it ignores longer ones anyway).
+  std::span<const uint8_t> body = bytes_of(req);
+  if (policy.daily_wrong_cap == 0 && policy.level_quiet_h == 0) body = body.first(lockfw::wire::kLockoutPolicyV11Size);
+  auto m = transact({kCmdSetLockoutPolicy, body, false, {}, nullptr});
   if (!m) return std::unexpected(m.error());
   return {};
 }

@@ -133,6 +133,7 @@ const char* event_type_name(uint8_t type) {
     case kEvConfirmDenied: return "confirm_denied";
     case kEvConfirmTimeout: return "confirm_timeout";
     case kEvBatteryOk: return "battery_ok";
+    case kEvDailyCapReached: return "daily_cap_reached";
     default: return "unknown";
   }
 }
@@ -148,6 +149,7 @@ const char* reason_name(uint8_t reason) {
     case kReasonBatteryCritical: return "battery_critical";
     case kReasonNotYetValid: return "not_yet_valid";
     case kReasonFactoryState: return "factory_state";
+    case kReasonDailyCap: return "daily_cap";
     case kReasonMismatch: return "mismatch";
     case kReasonTimeout: return "timeout";
     case kReasonDuplicate: return "duplicate";

@@ -45,6 +45,8 @@ Settings Lock::default_settings() {
   s.doubling = 1;
   s.disable_s = config_.default_disable_s;
   s.max_disable_s = config_.default_max_disable_s;
+  s.daily_cap = kDefaultDailyWrongCap;
+  s.quiet_h = kDefaultLevelQuietH;
   return s;
 }
 
@@ -66,6 +68,14 @@ bool Lock::boot() {
     }
   }
   recount_admins();
+  // A 1.1 image: the 1.2 policy fields read as zero; give them their defaults and write the
+  // settings back in today's layout (docs/firmware.md, "Migration").
+  if (store_.settings_upgraded() || store_.settings().daily_cap == 0 || store_.settings().quiet_h == 0) {
+    Settings s = store_.settings();
+    if (s.daily_cap == 0) s.daily_cap = kDefaultDailyWrongCap;
+    if (s.quiet_h == 0) s.quiet_h = kDefaultLevelQuietH;
+    commit_settings(s, nullptr);
+  }
   log(kEvPowerOn);
   battery_last_ = battery_state();
   if (battery_last_ == kBatteryLow) log(kEvBatteryLow);
@@ -361,10 +371,64 @@ void Lock::submit() {
     wrong_code(kNoSlot);
 }
 
+// ---- rolling 24 h count of wrong entries and the decay of the lockout level ----------------
+// wrong_hours[h % 25] counts the wrong entries of hour h (RTC seconds / 3600); the 25 buckets
+// cover every 24 h span, so "at most daily_cap per 24 h" holds for any span, not only for
+// hour-aligned ones. A clock that goes back (lost, set back) keeps the counts: they age out
+// as hours pass, never early.
+void Lock::roll_hours(Settings& s) {
+  const uint32_t h = now_s() / 3600u;
+  if (h <= s.wrong_hour) return;
+  if (h - s.wrong_hour >= 25) {
+    zero_bytes(s.wrong_hours, sizeof s.wrong_hours);
+  } else {
+    for (uint32_t k = s.wrong_hour + 1; k <= h; ++k) s.wrong_hours[k % 25] = 0;
+  }
+  s.wrong_hour = h;
+}
+
+uint16_t Lock::wrong_today(const Settings& s) const {
+  uint16_t n = 0;
+  for (uint8_t c : s.wrong_hours) n = static_cast<uint16_t>(n + c);
+  return n;
+}
+
+bool Lock::daily_capped() {
+  Settings s = store_.settings();
+  roll_hours(s);
+  return wrong_today(s) >= s.daily_cap;
+}
+
+void Lock::decay_level(Settings& s) {
+  // Hours since the newest wrong entry (25 or more when the window holds none).
+  uint32_t quiet = 25;
+  for (uint32_t back = 0; back < 25; ++back) {
+    if (s.wrong_hours[(s.wrong_hour + 25 - back) % 25] != 0) {
+      quiet = back;
+      break;
+    }
+  }
+  if (quiet >= s.quiet_h) s.lockout_level = 0;
+}
+
 void Lock::wrong_code(uint16_t slot_hint) {
   Settings s = store_.settings();
+  roll_hours(s);
+  decay_level(s);
+  uint8_t& bucket = s.wrong_hours[s.wrong_hour % 25];
+  if (bucket < 255) ++bucket;
+  const uint16_t today = wrong_today(s);
+  const bool cap_reached = today == s.daily_cap;
   if (s.wrong_attempts < 255) ++s.wrong_attempts;
-  if (s.wrong_attempts >= s.wrong_limit) {
+  if (today > s.daily_cap) {
+    // Past the daily cap only the admin code is still tried, and every miss costs the
+    // longest disable time: about one admin-code guess per max_disable_s.
+    s.wrong_attempts = 0;
+    s.locked_out = 1;
+    const OpEvents ev = ops(kEvWrongCode, slot_hint, 0, kEvLockoutStart, kNoSlot, kReasonDailyCap);
+    commit_settings(s, &ev);
+    start_lockout_timer();
+  } else if (s.wrong_attempts >= s.wrong_limit) {
     s.wrong_attempts = 0;
     if (s.lockout_level < kMaxLockoutLevel) ++s.lockout_level;
     s.locked_out = 1;
@@ -375,6 +439,7 @@ void Lock::wrong_code(uint16_t slot_hint) {
     const OpEvents ev = ops(kEvWrongCode, slot_hint, 0);
     commit_settings(s, &ev);
   }
+  if (cap_reached) log(kEvDailyCapReached, kNoSlot, kReasonDailyCap);
 }
 
 void Lock::start_lockout_timer() {
@@ -384,6 +449,9 @@ void Lock::start_lockout_timer() {
     for (uint8_t i = 1; i < s.lockout_level && d < s.max_disable_s; ++i) d *= 2;
   }
   if (d > s.max_disable_s) d = s.max_disable_s;
+  Settings rolled = s;
+  roll_hours(rolled);
+  if (wrong_today(rolled) > rolled.daily_cap) d = s.max_disable_s;
   locked_out_ = true;
   lockout_until_ms_ = hal_.ticks.now_ms() + d * 1000u;
 }
@@ -402,9 +470,19 @@ void Lock::unlock_attempt(const char* d, uint8_t n) {
     wrong_code(kNoSlot);
     return;
   }
-  const uint16_t idx = static_cast<uint16_t>(slot);
+  unlock_slot(static_cast<uint16_t>(slot));
+}
+
+// A code that matched slot idx: unlock if the slot is valid now, else say why it is refused.
+void Lock::unlock_slot(uint16_t idx) {
   SlotData s;
   read_slot(idx, s);
+  if (role_of(s.role_kind) != kRoleAdmin && daily_capped()) {
+    // Not counted as wrong: a tenant who comes home during the capped period is refused,
+    // but does not extend it (and does not lock the admin out).
+    log(kEvRejected, idx, kReasonDailyCap);
+    return;
+  }
   const uint32_t now = now_s();
   const bool set = hal_.rtc.is_set();
   uint8_t reason = kReasonNone;
@@ -430,30 +508,53 @@ void Lock::unlock_attempt(const char* d, uint8_t n) {
   s.last_used = set ? now : 0;
   if (s.use_count < 0xFFFF) ++s.use_count;
   commit_slot(idx, s, ops(kEvUnlockCode, idx, 0));
+  // A valid code ends the run of wrong entries in a row (Matter's WrongCodeEntryLimit); the
+  // lockout level only decays after a quiet period, and the daily count stays, so a guest
+  // who types their own code between guesses gains nothing. The admin code clears both:
+  // whoever knows it owns the lock already.
   Settings st = store_.settings();
-  if (st.wrong_attempts || st.lockout_level) {
+  const bool admin = role_of(s.role_kind) == kRoleAdmin;
+  if (st.wrong_attempts || (admin && (st.lockout_level || wrong_today(st)))) {
     st.wrong_attempts = 0;
-    st.lockout_level = 0;
+    if (admin) {
+      st.lockout_level = 0;
+      zero_bytes(st.wrong_hours, sizeof st.wrong_hours);
+    }
     commit_settings(st, nullptr);
   }
 }
 
-void Lock::service_attempt(const char* d, uint8_t n) {
-  const int slot = (n >= config_.min_code_len && n <= config_.max_code_len) ? match(d, n, true) : -1;
+// The admin slot a keypad entry proves presence with: an enabled admin code that its
+// schedule allows now. Returns the slot, or -1 after logging why (a refused known code is
+// logged, not counted as wrong; an unknown code is counted).
+int Lock::admin_presence(const char* d, uint8_t n) {
+  const int slot = (n >= config_.min_code_len && n <= config_.max_code_len) ? match(d, n, false) : -1;
   SlotData s;
-  if (slot < 0 || !read_slot(static_cast<uint16_t>(slot), s)) {
+  if (slot < 0 || !read_slot(static_cast<uint16_t>(slot), s)) return -1;
+  const uint16_t idx = static_cast<uint16_t>(slot);
+  if (role_of(s.role_kind) != kRoleAdmin) return -2 - idx;
+  uint8_t reason = (s.flags & kSlotEnabled) ? schedule_reason(s, now_s(), hal_.rtc.is_set()) : uint8_t{kReasonDisabled};
+  if (reason != kReasonNone) {
+    log(kEvRejected, idx, reason);
+    return kRefusedAdmin;
+  }
+  return slot;
+}
+
+void Lock::service_attempt(const char* d, uint8_t n) {
+  const int slot = admin_presence(d, n);
+  if (slot == kRefusedAdmin) return;  // a disabled or expired admin code opens nothing
+  if (slot < 0) {
+    // A non-admin code (slot -2 - index) or no code at all: not a way into the service menu.
     wrong_code(kNoSlot);
     return;
   }
   const uint16_t idx = static_cast<uint16_t>(slot);
-  if (!(s.flags & kSlotEnabled)) {
-    log(kEvRejected, idx, kReasonDisabled);
-    return;
-  }
   Settings st = store_.settings();
   ++st.session_counter;
   st.wrong_attempts = 0;
   st.lockout_level = 0;
+  zero_bytes(st.wrong_hours, sizeof st.wrong_hours);
   const OpEvents ev = ops(kEvSessionOpened, idx, 0);
   if (!commit_settings(st, &ev)) return;
   session_open_ = 1;
@@ -475,6 +576,9 @@ void Lock::enroll_entry(const char* d, uint8_t n) {
     if (match(d, n, false, enroll_.slot) >= 0) {
       wipe(h, sizeof h);
       enroll_abort(kReasonDuplicate);
+      // "Already in use" says the typed code opens this lock: without a cost it would be a
+      // guessing oracle. It counts as a wrong entry (lockout, daily cap).
+      wrong_code(kNoSlot);
       return;
     }
     copy_bytes(enroll_.first_hash, h, sizeof h);
@@ -541,12 +645,18 @@ void Lock::confirm_entry(const char* d, uint8_t n, bool cancel) {
     if (!cancel) wrong_code(kNoSlot);
     return;
   }
-  const int slot = (n >= config_.min_code_len && n <= config_.max_code_len) ? match(d, n, true) : -1;
-  SlotData s;
-  if (slot < 0 || !read_slot(static_cast<uint16_t>(slot), s) || !(s.flags & kSlotEnabled)) {
+  const int slot = admin_presence(d, n);
+  if (slot == kRefusedAdmin || slot == -1) {
     confirm_.state = kConfirmDenied;
     log(kEvConfirmDenied, kNoSlot, action_reason);
-    wrong_code(kNoSlot);
+    if (slot == -1) wrong_code(kNoSlot);  // a disabled or expired admin code is logged as refused
+    return;
+  }
+  if (slot < 0) {
+    // A tenant's own code while the lock waits for the admin: the lock still works as a lock
+    // (unlock if the code is valid now, logged as usual); the confirmation keeps waiting.
+    // Not a wrong entry.
+    unlock_slot(static_cast<uint16_t>(-2 - slot));
     return;
   }
   execute_confirmed();
@@ -680,7 +790,7 @@ Reply Lock::handle(uint8_t cmd, const uint8_t* req, uint16_t len, uint8_t* out, 
     case kCmdFactoryReset: return factory_reset(req, len, out);
     case kCmdGetLockoutPolicy: {
       const Settings& s = store_.settings();
-      LockoutPolicy p{s.wrong_limit, s.doubling, s.disable_s, s.max_disable_s, 0};
+      LockoutPolicy p{s.wrong_limit, s.doubling, s.disable_s, s.max_disable_s, 0, s.daily_cap, s.quiet_h, 0};
       copy_bytes(out, &p, sizeof p);
       return Reply::ok(sizeof p);
     }
@@ -1066,12 +1176,21 @@ Reply Lock::set_schedule(const uint8_t* req, uint16_t len) {
 }
 
 Reply Lock::set_policy(const uint8_t* req, uint16_t len) {
-  LockoutPolicy p;
-  if (!read_struct(req, len, p)) return Reply::fail(kErrInvalidLength);
-  if (p.wrong_code_limit < 1 || p.doubling > 1 || p.disable_s < 1 || p.disable_s > 3600 ||
-      p.max_disable_s < p.disable_s || p.max_disable_s > 3600)
-    return Reply::fail(kErrInvalidPolicy);
+  // A 1.1 host sends the first 8 bytes: the 1.2 fields keep their current values.
+  if (len < kLockoutPolicyV11Size) return Reply::fail(kErrInvalidLength);
   Settings s = store_.settings();
+  LockoutPolicy p{};
+  p.daily_wrong_cap = s.daily_cap;
+  p.level_quiet_h = s.quiet_h;
+  copy_bytes(&p, req, len < sizeof p ? len : sizeof p);
+  if (p.daily_wrong_cap == 0) p.daily_wrong_cap = s.daily_cap;  // 0: keep
+  if (p.level_quiet_h == 0) p.level_quiet_h = s.quiet_h;
+  if (p.wrong_code_limit < 1 || p.doubling > 1 || p.disable_s < 1 || p.disable_s > 3600 ||
+      p.max_disable_s < p.disable_s || p.max_disable_s > 3600 || p.daily_wrong_cap < 1 ||
+      p.daily_wrong_cap > kMaxDailyWrongCap || p.level_quiet_h < 1 || p.level_quiet_h > kMaxLevelQuietH)
+    return Reply::fail(kErrInvalidPolicy);
+  s.daily_cap = p.daily_wrong_cap;
+  s.quiet_h = p.level_quiet_h;
   s.wrong_limit = p.wrong_code_limit;
   s.doubling = p.doubling;
   s.disable_s = p.disable_s;

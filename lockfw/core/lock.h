@@ -86,6 +86,13 @@ class Lock final : public CommandHandler {
   // keypad flows
   void submit();
   void unlock_attempt(const char* d, uint8_t n);
+  void unlock_slot(uint16_t idx);
+  static constexpr int kRefusedAdmin = -0x10000;  // below every -2 - slot
+  int admin_presence(const char* d, uint8_t n);
+  void roll_hours(Settings& s);
+  uint16_t wrong_today(const Settings& s) const;
+  bool daily_capped();
+  void decay_level(Settings& s);
   void service_attempt(const char* d, uint8_t n);
   void enroll_entry(const char* d, uint8_t n);
   void confirm_entry(const char* d, uint8_t n, bool cancel);

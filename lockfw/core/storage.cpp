@@ -29,6 +29,7 @@ constexpr uint32_t rec_size(bool ev, uint32_t len) { return (4 + (ev ? sizeof(Op
 static_assert(rec_size(true, sizeof(Settings)) <= kMaxRecord && rec_size(true, sizeof(SlotData)) <= kMaxRecord);
 static_assert(sizeof(OpEvents) == 20);
 static_assert(sizeof(SlotData) == 60);
+static_assert(sizeof(Settings) == 100 && offsetof(Settings, wrong_hour) == kSettingsV11Size);
 
 enum class Rd { kOk, kEnd, kBad };
 }  // namespace
@@ -286,11 +287,16 @@ bool StateStore::mount(hal::Flash& flash, uint32_t first_block, uint32_t blocks,
   ring_.init(flash, first_block, blocks, kMagicState);
   slot_count_ = slot_count;
   const uint32_t usable = ring_.block_size() - kBlockDataStart;
-  const uint32_t per_block = usable / rec_size(false, sizeof(Settings) > sizeof(SlotData) ? sizeof(Settings) : sizeof(SlotData));
-  if (per_block == 0) return false;
-  ckpt_blocks_ = (slot_count_ + 3 + per_block - 1) / per_block + 1;
+  // Checkpoint room in slot-record units: the slots, the begin and end markers (each smaller
+  // than a slot record) and the settings record counted twice (it is larger than one slot
+  // record but smaller than two, and only one block holds it).
+  static_assert(rec_size(false, sizeof(Settings)) <= 2 * rec_size(false, sizeof(SlotData)));
+  const uint32_t per_block = usable / rec_size(false, sizeof(SlotData));
+  if (per_block < 2) return false;
+  ckpt_blocks_ = (slot_count_ + 4 + per_block - 1) / per_block + 1;
   if (blocks < 2 * ckpt_blocks_ + 3) return false;
   formatted_ = false;
+  settings_upgraded_ = false;
   if (replay()) return true;
   return format(defaults);
 }
@@ -349,8 +355,11 @@ bool StateStore::replay() {
       const uint8_t tag = buf[0] & 0x7F;
       const uint8_t* body = buf + body_offset(buf[0]);
       if (partial && bseq_[i] == pb_seq && off == pb_off) in_partial = true;
-      if (tag == kTagSettings && buf[1] == sizeof(Settings)) {
-        copy_bytes(&settings_, body, sizeof settings_);
+      if (tag == kTagSettings && (buf[1] == sizeof(Settings) || buf[1] == kSettingsV11Size)) {
+        // A 1.1 record is the prefix of today's layout: the appended fields read as zero.
+        zero_bytes(&settings_, sizeof settings_);
+        copy_bytes(&settings_, body, buf[1]);
+        settings_upgraded_ = buf[1] != sizeof(Settings);
         have_settings = true;
         settings_covered = in_partial;
       } else if (tag == kTagSlot && buf[1] == sizeof(SlotData)) {

@@ -120,8 +120,17 @@ struct Settings {
   uint8_t wrong_attempts;
   uint8_t lockout_level;
   uint8_t locked_out;
-  uint8_t reserved[3];
+  // 1.2 (issue 11). These three bytes were reserved (zero) in 1.1 images: 0 means "not set",
+  // and boot fills in the policy's default.
+  uint8_t daily_cap;           // wrong entries per rolling 24 h before only the admin code works
+  uint8_t quiet_h;             // the lockout level decays to 0 after this many hours without a wrong entry
+  uint8_t reserved;
+  // 1.2, appended (a 1.1 record is shorter; StateStore reads it and zero-fills these).
+  uint32_t wrong_hour;         // hour (RTC seconds / 3600) that wrong_hours[wrong_hour % 25] counts
+  uint8_t wrong_hours[25];     // wrong entries per hour over the last 25 hours (a 24 h window fits)
+  uint8_t reserved2[3];
 };
+inline constexpr size_t kSettingsV11Size = 68;  // the 1.1 layout: everything before wrong_hour
 
 struct EventStub {
   uint8_t type;
@@ -152,6 +161,9 @@ class StateStore {
   // The events of the last operation found at mount (for the boot-time repair), or null.
   const OpEvents* last_op() const { return has_last_op_ ? &last_op_ : nullptr; }
   bool formatted() const { return formatted_; }
+  // True when the settings were read from an older, shorter record (see kSettingsV11Size):
+  // the lock fills in the new fields' defaults and writes them back.
+  bool settings_upgraded() const { return settings_upgraded_; }
   uint32_t checkpoints() const { return checkpoints_; }
 
  private:
@@ -178,6 +190,7 @@ class StateStore {
   uint32_t ckpt_id_ = 0;
   uint32_t checkpoints_ = 0;
   bool formatted_ = false;
+  bool settings_upgraded_ = false;
 };
 
 }  // namespace lockfw

@@ -421,9 +421,11 @@ TEST_CASE("delete needs a keypad confirmation: confirm, deny, timeout, cancel") 
   CHECK(rig.lock().read_slot(1, d));
 
   REQUIRE(rig.call(kCmdDeleteSlot, SlotRequest{1, 0}).error == kErrNone);
-  rig.type("2222#");  // a user code does not confirm (and does not unlock)
+  rig.type("2222#");  // a tenant's code does not confirm; the lock still lets them in (1.2)
+  CHECK(+rig.session().confirm_state == kConfirmWaiting);
+  CHECK(rig.unlocks() == 1);
+  rig.type("*#");
   CHECK(+rig.session().confirm_state == kConfirmDenied);
-  CHECK(rig.unlocks() == 0);
 
   REQUIRE(rig.call(kCmdDeleteSlot, SlotRequest{1, 0}).error == kErrNone);
   rig.advance_s(61);
@@ -437,10 +439,10 @@ TEST_CASE("delete needs a keypad confirmation: confirm, deny, timeout, cancel") 
   REQUIRE(rig.call(kCmdDeleteSlot, SlotRequest{1, 0}).error == kErrNone);
   rig.type(kAdmin + "#");
   CHECK(+rig.session().confirm_state == kConfirmDone);
-  CHECK(rig.unlocks() == 0);  // confirming does not unlock
+  CHECK(rig.unlocks() == 1);  // confirming does not unlock
   CHECK_FALSE(rig.lock().read_slot(1, d));
   rig.type("1111#");
-  CHECK(rig.unlocks() == 0);
+  CHECK(rig.unlocks() == 1);  // the deleted code opens nothing
   auto ev = read_all_events(rig);
   CHECK(count_type(ev, kEvCodeDeleted) == 1);
   CHECK(count_type(ev, kEvConfirmRequested) == 5);

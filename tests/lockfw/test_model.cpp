@@ -39,6 +39,31 @@ struct Ref {
   uint64_t now = 0;
   int commits = 0, lockouts = 0, resets = 0, deletes = 0;
   size_t max_slots = 0;
+  // 1.2: wrong entries per hour over the last 25 hours of the lock's RTC (docs/firmware.md,
+  // "Lockout"), the daily cap and the quiet period that decays the lockout level.
+  uint32_t rtc_s = 0, whour = 0;
+  int hours[25] = {};
+  int cap = 20, quiet_h = 24;
+  int capped_refusals = 0;
+
+  void roll() {
+    const uint32_t h = rtc_s / 3600;
+    if (h <= whour) return;
+    if (h - whour >= 25)
+      for (int& c : hours) c = 0;
+    else
+      for (uint32_t k = whour + 1; k <= h; ++k) hours[k % 25] = 0;
+    whour = h;
+  }
+  int today() const {
+    int n = 0;
+    for (int c : hours) n += c;
+    return n;
+  }
+  bool capped() {
+    roll();
+    return today() >= cap;
+  }
 
   int admins() const {
     int n = 0;
@@ -55,8 +80,21 @@ struct Ref {
   }
 
   void wrong_code() {
+    roll();
+    int quiet = 25;
+    for (int back = 0; back < 25; ++back)
+      if (hours[(whour + 25 - back) % 25]) {
+        quiet = back;
+        break;
+      }
+    if (quiet >= quiet_h) level = 0;
+    if (hours[whour % 25] < 255) ++hours[whour % 25];
     if (attempts < 255) ++attempts;
-    if (attempts >= limit) {
+    if (today() > cap) {
+      attempts = 0;
+      start_lockout();
+      ++lockouts;
+    } else if (attempts >= limit) {
       attempts = 0;
       if (level < 15) ++level;
       start_lockout();
@@ -68,6 +106,8 @@ struct Ref {
     if (doubling && level > 1)
       for (int i = 1; i < level && d < static_cast<uint32_t>(maxd); ++i) d *= 2;
     if (d > static_cast<uint32_t>(maxd)) d = static_cast<uint32_t>(maxd);
+    roll();
+    if (today() > cap) d = static_cast<uint32_t>(maxd);
     locked = true;
     lock_until = now + d * 1000ull;
   }
@@ -93,6 +133,7 @@ struct Ref {
       if (enroll == kEnrollWaitFirst) {
         if (match(digits, false, enroll_slot) >= 0) {
           enroll = kEnrollAborted;
+          wrong_code();  // a duplicate is a wrong entry (issue 11, item 5)
           return;
         }
         first = digits;
@@ -119,10 +160,15 @@ struct Ref {
         if (!cancel) wrong_code();
         return;
       }
-      const int s = len_ok(digits) ? match(digits, true) : -1;
-      if (s < 0 || !slots[s].enabled) {
+      const int s = len_ok(digits) ? match(digits, false) : -1;
+      if (s < 0) {
         confirm = kConfirmDenied;
         wrong_code();
+        return;
+      }
+      if (slots[s].role != kRoleAdmin) return unlock(s);  // a tenant: the lock still unlocks
+      if (!slots[s].enabled) {
+        confirm = kConfirmDenied;  // a disabled admin code: refused, not counted
         return;
       }
       session_last = now;
@@ -135,6 +181,8 @@ struct Ref {
         attempts = level = 0;
         locked = false;
         limit = 5, disable = 60, maxd = 3600, doubling = true;
+        cap = 20, quiet_h = 24, whour = 0;
+        for (int& c : hours) c = 0;
         session = false;
       }
       confirm = kConfirmDone;
@@ -148,23 +196,37 @@ struct Ref {
         if (admins() == 0) return;
         return wrong_code();
       }
-      if (!slots[s].enabled) return;
-      ++unlocks;
-      attempts = level = 0;
-      return;
+      return unlock(s);
     }
     if (service) {
-      const int s = len_ok(digits) ? match(digits, true) : -1;
-      if (s < 0) return wrong_code();
+      const int s = len_ok(digits) ? match(digits, false) : -1;
+      if (s < 0 || slots[s].role != kRoleAdmin) return wrong_code();
       if (!slots[s].enabled) return;
       session = true;
       session_last = now;
       attempts = level = 0;
+      for (int& c : hours) c = 0;
       enroll = kEnrollIdle;
       confirm = kConfirmNone;
       return;
     }
     wrong_code();
+  }
+
+  // A known code: unlocks when valid; a valid code ends the run of wrong entries in a row, only
+  // the admin code also clears the level and the daily count.
+  void unlock(int s) {
+    if (slots[s].role != kRoleAdmin && capped()) {
+      ++capped_refusals;
+      return;
+    }
+    if (!slots[s].enabled) return;
+    ++unlocks;
+    attempts = 0;
+    if (slots[s].role == kRoleAdmin) {
+      level = 0;
+      for (int& c : hours) c = 0;
+    }
   }
 
   void poll() {
@@ -239,6 +301,7 @@ TEST_CASE("model-based: keypad, service commands, time and power against a refer
           e = pick(4) ? "*" : "12*34";
         }
         what = "keypad " + std::to_string(e.size());
+        ref.rtc_s = rig.vl.rtc().now();
         ref.entry(e);
         rig.type(e + "#");
       } else if (r < 83) {
@@ -371,6 +434,7 @@ TEST_CASE("model-based: keypad, service commands, time and power against a refer
       } else {
         what = "power cycle";
         REQUIRE(rig.vl.power_cycle());
+        ref.rtc_s = rig.vl.rtc().now();
         ref.power_cycle();
       }
       INFO(what);

@@ -1,5 +1,7 @@
 #include "control.h"
 
+#include "unix_listen.h"
+
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -16,24 +18,14 @@ ControlServer::~ControlServer() {
   for (auto& [fd, buf] : clients_) ::close(fd);
   if (listen_fd_ >= 0) {
     ::close(listen_fd_);
-    ::unlink(path_.c_str());
+    unlink_socket(path_);
   }
 }
 
 std::expected<void, std::string> ControlServer::listen(const std::string& path) {
-  sockaddr_un addr{};
-  if (path.size() >= sizeof addr.sun_path) return std::unexpected("control socket path is too long: " + path);
-  addr.sun_family = AF_UNIX;
-  std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
-  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return std::unexpected(std::string("cannot create control socket: ") + std::strerror(errno));
-  ::unlink(path.c_str());
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(fd, 8) != 0) {
-    const std::string why = std::strerror(errno);
-    ::close(fd);
-    return std::unexpected("cannot listen on " + path + ": " + why);
-  }
-  listen_fd_ = fd;
+  auto fd = listen_unix(path, SOCK_STREAM, "control socket");
+  if (!fd) return std::unexpected(fd.error());
+  listen_fd_ = *fd;
   path_ = path;
   return {};
 }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "lockfw/wire.h"
+#include "unix_listen.h"
 
 namespace lockfw::host {
 
@@ -18,33 +19,14 @@ SocketServer::~SocketServer() {
   for (int fd : port_.clients()) ::close(fd);
   if (listen_fd_ >= 0) {
     ::close(listen_fd_);
-    ::unlink(path_.c_str());
+    unlink_socket(path_);
   }
 }
 
 std::expected<void, std::string> SocketServer::listen(const std::string& path) {
-  sockaddr_un addr{};
-  if (path.size() >= sizeof addr.sun_path)
-    return std::unexpected("socket path is too long (" + std::to_string(path.size()) + " bytes, at most " +
-                           std::to_string(sizeof addr.sun_path - 1) + "): " + path);
-  addr.sun_family = AF_UNIX;
-  std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
-
-  const int fd = ::socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-  if (fd < 0) return std::unexpected(std::string("cannot create socket: ") + std::strerror(errno));
-  // A socket file left by a crashed simulator is replaced; a live one is not.
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
-    ::close(fd);
-    return std::unexpected("another virtual lock is already serving " + path);
-  }
-  ::unlink(path.c_str());
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(fd, 8) != 0) {
-    const std::string why = std::strerror(errno);
-    ::close(fd);
-    return std::unexpected("cannot listen on " + path + ": " + why);
-  }
-  ::chmod(path.c_str(), 0600);
-  listen_fd_ = fd;
+  auto fd = listen_unix(path, SOCK_SEQPACKET, "service socket");
+  if (!fd) return std::unexpected(fd.error());
+  listen_fd_ = *fd;
   path_ = path;
   return {};
 }
@@ -72,14 +54,17 @@ void SocketServer::run(const std::function<void(const uint8_t*)>& on_report, con
       for (size_t i = 1; i < own; ++i) {
         if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
         uint8_t report[wire::kReportSize];
-        const ssize_t got = ::recv(fds[i].fd, report, sizeof report, MSG_DONTWAIT);
-        if (got == 0 || (got < 0 && errno != EAGAIN && errno != EINTR)) {
+        // MSG_TRUNC: the datagram's real length, so a longer one is refused, not cut to 64.
+        const ssize_t got = ::recv(fds[i].fd, report, sizeof report, MSG_DONTWAIT | MSG_TRUNC);
+        // An empty datagram also reads as 0 bytes: only a hung-up peer ends the connection.
+        const bool hung_up = got == 0 && (fds[i].revents & (POLLHUP | POLLERR));
+        if (hung_up || (got < 0 && errno != EAGAIN && errno != EINTR)) {
           ::close(fds[i].fd);
           port_.remove_client(fds[i].fd);
           continue;
         }
-        // A report is exactly 64 bytes; anything else never reaches the firmware, as a
-        // USB controller would not deliver it either.
+        // A report is exactly 64 bytes; anything else (shorter, empty, longer) never reaches
+        // the firmware, as a USB controller would not deliver it either.
         if (got == static_cast<ssize_t>(wire::kReportSize)) on_report(report);
       }
     }

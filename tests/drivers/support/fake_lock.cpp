@@ -220,14 +220,17 @@ Reply FakeLock::handle(uint8_t cmd, const uint8_t* req, uint16_t len, uint8_t* o
     }
     case kCmdGetLockoutPolicy: {
       lockfw::wire::LockoutPolicy p{static_cast<uint8_t>(policy.wrong_code_limit), static_cast<uint8_t>(policy.doubling),
-                                    static_cast<uint16_t>(policy.disable_s), static_cast<uint16_t>(policy.max_disable_s), 0};
+                                    static_cast<uint16_t>(policy.disable_s), static_cast<uint16_t>(policy.max_disable_s), 0,
+                                    static_cast<uint8_t>(policy.daily_wrong_cap), static_cast<uint8_t>(policy.level_quiet_h), 0};
       return put(out, cap, p);
     }
     case kCmdSetLockoutPolicy: {
-      lockfw::wire::LockoutPolicy q;
-      if (!get(req, len, q)) return Reply::fail(kErrInvalidLength);
+      lockfw::wire::LockoutPolicy q{};
+      if (len < lockfw::wire::kLockoutPolicyV11Size) return Reply::fail(kErrInvalidLength);
+      std::memcpy(&q, req, std::min<size_t>(len, sizeof q));
       if (q.wrong_code_limit == 0 || q.disable_s == 0 || q.max_disable_s < q.disable_s) return Reply::fail(kErrInvalidPolicy);
-      policy = {q.wrong_code_limit, q.doubling != 0, q.disable_s, q.max_disable_s};
+      policy = {q.wrong_code_limit, q.doubling != 0, q.disable_s, q.max_disable_s,
+                q.daily_wrong_cap ? q.daily_wrong_cap : policy.daily_wrong_cap, q.level_quiet_h ? q.level_quiet_h : policy.level_quiet_h};
       return Reply::ok(0);
     }
     case kCmdFactoryReset: {

@@ -176,6 +176,10 @@ struct LockoutPolicy {
   bool doubling = true;
   int disable_s = 60;
   int max_disable_s = 3600;
+  // Protocol 1.2. Reading: 0 when the lock is older (it has neither). Writing: 0 keeps the
+  // lock's value (and a 1.1 lock never sees the fields).
+  int daily_wrong_cap = 0;  // wrong entries per rolling 24 h, then only the admin code works
+  int level_quiet_h = 0;    // hours without a wrong entry before the lockout level decays
   bool operator==(const LockoutPolicy&) const = default;
 };
 

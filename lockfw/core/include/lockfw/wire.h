@@ -30,7 +30,8 @@ inline constexpr uint8_t kHidUsage = 0x01;
 inline constexpr size_t kReportSize = 64;          // IN and OUT, no report IDs
 
 inline constexpr uint8_t kProtocolMajor = 1;
-inline constexpr uint8_t kProtocolMinor = 1;  // 1.1: compact READ_SLOTS records (kSlotFormatCompact)
+inline constexpr uint8_t kProtocolMinor = 2;  // 1.1: compact READ_SLOTS records (kSlotFormatCompact)
+                                              // 1.2: lockfw security (docs/protocol.md, "1.2")
 
 // ---- Framing (CTAPHID-like) ----------------------------------------------------------------
 // init packet:         cid u32 | cmd|0x80 u8 | bcnt u16 | 57 data bytes
@@ -579,6 +580,8 @@ enum EventType : uint8_t {
   kEvConfirmDenied = 27,
   kEvConfirmTimeout = 28,
   kEvBatteryOk = 29,
+  // 1.2
+  kEvDailyCapReached = 30,  // the rolling-24 h wrong-entry cap was reached: admin code only
 };
 inline constexpr uint8_t kEventTypeMax = 63;
 
@@ -593,6 +596,7 @@ enum Reason : uint8_t {
   kReasonBatteryCritical = 6,
   kReasonNotYetValid = 7,
   kReasonFactoryState = 8,
+  kReasonDailyCap = 9,          // 1.2: the daily wrong-entry cap is reached; only the admin code works
   // why an enrollment was aborted (kEvEnrollAborted, SessionResponse.enroll_reason)
   kReasonMismatch = 16,
   kReasonTimeout = 17,
@@ -690,7 +694,17 @@ struct LOCKFW_PACKED LockoutPolicy {
   uint16_t disable_s;        // base temporary disable time
   uint16_t max_disable_s;    // ceiling for doubling
   uint16_t reserved;
+  // 1.2: appended. A 1.1 host sends and reads only the 8 bytes above (kLockoutPolicyV11Size);
+  // SET_LOCKOUT_POLICY without them, or with 0 in one, keeps the lock's current value.
+  uint8_t daily_wrong_cap = 0;  // wrong entries per rolling 24 h, then only the admin code works (1..200)
+  uint8_t level_quiet_h = 0;    // lockout level decays to 0 after this many quiet hours (1..24)
+  uint16_t reserved2 = 0;
 };
+inline constexpr size_t kLockoutPolicyV11Size = 8;
+inline constexpr uint8_t kDefaultDailyWrongCap = 20;
+inline constexpr uint8_t kMaxDailyWrongCap = 200;
+inline constexpr uint8_t kDefaultLevelQuietH = 24;
+inline constexpr uint8_t kMaxLevelQuietH = 24;
 
 // ---- Destructive commands: two-phase ------------------------------------------------------
 enum ResetFlags : uint8_t { kResetFullWipe = 1u << 0 };
@@ -727,7 +741,7 @@ static_assert(sizeof(OpenEnrollmentRequest) == 12);
 static_assert(sizeof(SlotRequest) == 4);
 static_assert(sizeof(SetSlotEnabledRequest) == 4);
 static_assert(sizeof(SetScheduleRequest) == 12);
-static_assert(sizeof(LockoutPolicy) == 8);
+static_assert(sizeof(LockoutPolicy) == 12);
 static_assert(sizeof(FactoryResetRequest) == 4);
 static_assert(sizeof(PendingConfirmation) == 4);
 
