@@ -7,7 +7,6 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -638,68 +637,3 @@ TEST_CASE("lockfw-sim refuses a state file from another scenario and a file that
   fs::remove_all(dir);
 }
 
-// ---- issue 11, item 8: the simulator's sockets -------------------------------------------------
-namespace {
-
-int raw_connect(const std::string& path) {
-  const int fd = ::socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-  sockaddr_un a{};
-  a.sun_family = AF_UNIX;
-  std::memcpy(a.sun_path, path.c_str(), path.size() + 1);
-  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-  return fd;
-}
-// A 64-byte broadcast INIT report, optionally followed by `extra` more bytes in one datagram.
-bool send_init(int fd, size_t extra = 0) {
-  std::vector<uint8_t> rep(kReportSize + extra, 0xAB);
-  const uint32_t cid = kBroadcastCid;
-  std::memcpy(rep.data(), &cid, 4);
-  rep[4] = kCmdInit | kInitFlag;
-  rep[5] = 8;
-  rep[6] = 0;
-  return ::send(fd, rep.data(), rep.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(rep.size());
-}
-// True when an INIT answer arrives within `ms`.
-bool init_answered(int fd, int ms) {
-  pollfd p{fd, POLLIN, 0};
-  if (::poll(&p, 1, ms) != 1 || !(p.revents & POLLIN)) return false;
-  uint8_t in[kReportSize];
-  return ::recv(fd, in, sizeof in, 0) == static_cast<ssize_t>(kReportSize) && (in[4] & 0x7F) == kCmdInit;
-}
-
-}  // namespace
-
-TEST_CASE("lockfw-sim sockets: 0600 both, a non-socket path is never deleted, odd datagrams refused") {
-  const fs::path dir = scratch("sockets");
-  fs::create_directories(dir);
-  {
-    Sim sim(dir, {"--scenario", "fresh"});
-    struct stat st{};
-    REQUIRE(::stat(sim.sock().c_str(), &st) == 0);
-    CHECK((st.st_mode & 0777) == 0600);
-    REQUIRE(::stat((sim.sock() + ".ctl").c_str(), &st) == 0);
-    CHECK((st.st_mode & 0777) == 0600);  // today: created with the umask's mode
-
-    const int fd = raw_connect(sim.sock());
-    // 65 bytes is not a report: refused whole, never truncated to a valid-looking INIT.
-    REQUIRE(send_init(fd, 1));
-    CHECK_FALSE(init_answered(fd, 300));
-    // An empty datagram is ignored; the connection stays up.
-    REQUIRE(::send(fd, "", 0, MSG_NOSIGNAL) == 0);
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    REQUIRE(send_init(fd));
-    CHECK(init_answered(fd, 2000));
-    ::close(fd);
-  }
-  // A file where a socket would go is a user's file: refused, left alone (service and control).
-  const std::string exe = (bin_dir() / "lockfw-sim").string();
-  std::ofstream(dir / "mine.sock") << "keep me\n";
-  CHECK(std::system((exe + " --socket " + (dir / "mine.sock").string() + " --state " + (dir / "a.state").string() +
-                     " >/dev/null 2>&1").c_str()) != 0);
-  CHECK(slurp(dir / "mine.sock") == "keep me\n");
-  std::ofstream(dir / "other.sock.ctl") << "keep me too\n";
-  CHECK(std::system((exe + " --socket " + (dir / "other.sock").string() + " --state " + (dir / "b.state").string() +
-                     " >/dev/null 2>&1").c_str()) != 0);
-  CHECK(slurp(dir / "other.sock.ctl") == "keep me too\n");
-  fs::remove_all(dir);
-}
