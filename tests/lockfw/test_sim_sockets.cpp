@@ -45,8 +45,8 @@ std::string slurp(const fs::path& p) {
 }
 
 // Runs lockfw-sim until it serves both sockets (or exits: returns -1).
-pid_t start_sim(const std::string& sock, const std::string& state) {
-  std::vector<std::string> args{sim_exe().string(), "--socket", sock, "--state", state, "--scenario", "fresh"};
+pid_t start_sim(const std::string& sock, const std::string& state, const char* scenario = "fresh") {
+  std::vector<std::string> args{sim_exe().string(), "--socket", sock, "--state", state, "--scenario", scenario};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -141,5 +141,42 @@ TEST_CASE("lockfw-sim never deletes a file that is not a socket where its socket
   std::ofstream(dir / "other.sock.ctl") << "keep me too\n";
   CHECK(start_sim((dir / "other.sock").string(), (dir / "b.state").string()) == -1);
   CHECK(slurp(dir / "other.sock.ctl") == "keep me too\n");
+  fs::remove_all(dir);
+}
+
+// ---- migration of a 1.1 state image ------------------------------------------------------------
+namespace {
+std::string ctl(const std::string& sock, const std::string& words) {
+  const std::string cmd = sim_exe().string() + " ctl --socket " + sock + " " + words + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  REQUIRE(p != nullptr);
+  std::string o;
+  char buf[512];
+  while (size_t n = fread(buf, 1, sizeof buf, p)) o.append(buf, n);
+  pclose(p);
+  return o;
+}
+}  // namespace
+
+TEST_CASE("a state image written by the 1.1 firmware mounts, keeps its codes and gains the 1.2 settings") {
+  // tests/lockfw/data/occupied-rental-1.1.state: lockfw-sim 1.1 (main before issue 11),
+  // scenario occupied-rental, alice unlocked once.
+  const fs::path dir = fs::temp_directory_path() / ("lockfw-sim-upgrade-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  fs::copy_file(fs::path(LOCKFW_TEST_DATA) / "occupied-rental-1.1.state", dir / "lock.state");
+  fs::permissions(dir / "lock.state", fs::perms::owner_read | fs::perms::owner_write);
+  const std::string sock = (dir / "lock.sock").string();
+  pid_t pid = start_sim(sock, (dir / "lock.state").string(), "occupied-rental");
+  REQUIRE(pid > 0);
+  CHECK(ctl(sock, "status").find("storage=ok") != std::string::npos);
+  CHECK(ctl(sock, "type-person alice").find("(bolt unlocked)") != std::string::npos);
+  CHECK(ctl(sock, "open-session").find("ok session open") != std::string::npos);
+  stop_sim(pid);
+  // Once more: the settings were written back in the 1.2 layout and still mount.
+  pid = start_sim(sock, (dir / "lock.state").string(), "occupied-rental");
+  REQUIRE(pid > 0);
+  CHECK(ctl(sock, "type-person bob").find("(bolt unlocked)") != std::string::npos);
+  stop_sim(pid);
   fs::remove_all(dir);
 }
