@@ -599,19 +599,19 @@ Result<EventPage> decode_event_page(const Message& m) {
   const uint8_t* p = m.payload.data() + sizeof(ReadEventsResponseHead);
   const uint8_t* const begin = p;
   const uint8_t* end = m.payload.data() + m.payload.size();
-  int64_t time = head->base_time;
+  // Times add modulo 2^32: a 1.1 lock wraps a delta of 2^31 s or more (a clock set far
+  // ahead or back), and modular arithmetic undoes exactly that. A 1.2 lock re-anchors instead.
+  uint32_t time = head->base_time;
   page.events.reserve(head->count);
   for (uint32_t i = 0; i < head->count; ++i) {
     if (p >= end) return fail(ErrorKind::kProtocol, "READ_EVENTS page holds fewer events than it announces");
     const uint8_t b0 = *p++;
     uint32_t zz = 0;
     if (!read_leb128(p, end, zz)) return fail(ErrorKind::kProtocol, "READ_EVENTS page has a damaged timestamp");
-    const int64_t delta = zigzag_decode(zz);
-    time += delta;
-    if (time < 0 || time > 0xFFFFFFFFll) return fail(ErrorKind::kProtocol, "READ_EVENTS page has an event time out of range");
+    time += static_cast<uint32_t>(zigzag_decode(zz));
     Event e;
     e.seq = head->first_seq + i;
-    e.time = static_cast<uint32_t>(time);
+    e.time = time;
     e.type = b0 & 0x3F;
     if (b0 & kEvHasSlot) {
       uint32_t slot = 0;

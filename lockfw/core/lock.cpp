@@ -27,6 +27,7 @@ void wipe(void* p, size_t n) {
 }
 
 constexpr uint32_t kMinValidUtc = 1577836800u;  // 2020-01-01: anything earlier is a wrong clock
+constexpr uint32_t kMaxValidUtc = 4102444799u;  // 2099-12-31 23:59:59: 2100 and later are refused (1.2)
 constexpr uint8_t kMaxLockoutLevel = 15;
 
 }  // namespace
@@ -1002,6 +1003,11 @@ Reply Lock::read_events(const uint8_t* req, uint16_t len, uint8_t* out, uint16_t
       prev = ev.time;
       first = false;
     }
+    // 1.2: a delta is a signed 32-bit number; two times further apart than that (a clock set
+    // far ahead or back) end the page, and the next page's base_time re-anchors at the event's
+    // absolute time. Every decoder, a 1.1 one included, reads every time exactly.
+    const int64_t gap = static_cast<int64_t>(ev.time) - static_cast<int64_t>(prev);
+    if (gap > INT32_MAX || gap < INT32_MIN) break;
     uint8_t tmp[kMaxEncodedEvent];
     size_t k = 0;
     const bool has_slot = ev.slot != kNoSlot;
@@ -1053,7 +1059,7 @@ Reply Lock::fingerprint(uint8_t* out) {
 Reply Lock::set_clock(const uint8_t* req, uint16_t len, uint8_t* out) {
   SetClockRequest rq;
   if (!read_struct(req, len, rq)) return Reply::fail(kErrInvalidLength);
-  if (rq.utc < kMinValidUtc || rq.utc_offset_min < -720 || rq.utc_offset_min > 840) return Reply::fail(kErrInvalidTime);
+  if (rq.utc < kMinValidUtc || rq.utc > kMaxValidUtc || rq.utc_offset_min < -720 || rq.utc_offset_min > 840) return Reply::fail(kErrInvalidTime);
   SetClockResponse r{};
   r.was_set = hal_.rtc.is_set() ? 1 : 0;
   r.previous_utc = r.was_set ? now_s() : 0;

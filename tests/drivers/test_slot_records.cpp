@@ -337,7 +337,7 @@ TEST_CASE("round trip: the firmware's encoder, the client's decoder, every kind"
   auto lock = std::make_shared<LoopbackLock>(rig.lock());
   auto c = Client::open(std::make_unique<LoopbackTransport>(lock));
   REQUIRE(c);
-  CHECK(c->identity()->protocol_minor == 1);
+  CHECK(c->identity()->protocol_minor == wire::kProtocolMinor);
   auto slots = c->read_slots();
   REQUIRE(slots);
   CHECK(*slots == reference->records);

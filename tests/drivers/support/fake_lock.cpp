@@ -77,6 +77,7 @@ FakeLock::FakeLock(FakeLockConfig config) : session_open(config.session_open), c
   }
   // An event log as a lock in daily use writes it: mostly unlocks by code, some wrong codes
   // and refusals, now and then a configuration change; minutes to hours apart.
+  if (!config_.event_times.empty()) config_.events_stored = static_cast<uint32_t>(config_.event_times.size());
   events_.reserve(config_.events_stored);
   uint32_t t = 1710000000u;
   for (uint32_t i = 0; i < config_.events_stored; ++i) {
@@ -104,6 +105,7 @@ FakeLock::FakeLock(FakeLockConfig config) : session_open(config.session_open), c
       e.clock_not_set = rng.below(2);
       e.reason = kReasonNone;
     }
+    if (!config_.event_times.empty()) e.time = config_.event_times[i];
     events_.push_back(e);
   }
 }
@@ -315,9 +317,9 @@ size_t FakeLock::encode_event(const Ev& e, uint32_t prev_time, uint8_t* p) const
   size_t n = 0;
   const bool extra = e.reason != 0 || e.clock_not_set;
   p[n++] = static_cast<uint8_t>(e.type | (e.slot >= 0 ? kEvHasSlot : 0) | (extra ? kEvHasExtra : 0));
-  const int64_t d = static_cast<int64_t>(e.time) - static_cast<int64_t>(prev_time);
-  const uint32_t zz = static_cast<uint32_t>((d << 1) ^ (d >> 63));
-  n += put_leb128(p + n, zz);
+  // As the 1.1 firmware encodes it: the difference as a signed 32-bit number (it wraps when the
+  // times are 2^31 s or more apart).
+  n += put_leb128(p + n, zigzag_encode(static_cast<int32_t>(e.time - prev_time)));
   if (e.slot >= 0) n += put_leb128(p + n, static_cast<uint32_t>(e.slot));
   if (extra) p[n++] = static_cast<uint8_t>((e.reason & kReasonMask) | (e.clock_not_set ? kExtraClockNotSet : 0));
   return n;

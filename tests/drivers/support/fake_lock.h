@@ -25,6 +25,7 @@ struct FakeLockConfig {
   uint32_t event_capacity = 10000;
   uint32_t events_stored = 10000;  // events in the ring
   uint32_t head_seq = 12345;       // the next event's sequence number (the ring has wrapped)
+  std::vector<uint32_t> event_times;  // non-empty: the stored events' times, in order (events_stored follows)
   bool session_open = true;
   uint64_t seed = 1;
 };
