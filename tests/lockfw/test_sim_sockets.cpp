@@ -73,6 +73,19 @@ void stop_sim(pid_t pid) {
   waitpid(pid, &st, 0);
 }
 
+// CPU time (user + system, clock ticks) the process has used so far.
+long cpu_ticks(pid_t pid) {
+  std::string stat = slurp("/proc/" + std::to_string(pid) + "/stat");
+  std::istringstream in(stat.substr(stat.rfind(')') + 2));
+  std::string field;
+  long utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && in >> field; ++i) {
+    if (i == 14) utime = std::stol(field);
+    if (i == 15) stime = std::stol(field);
+  }
+  return utime + stime;
+}
+
 int raw_connect(const std::string& path) {
   const int fd = ::socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
   sockaddr_un a{};
@@ -126,6 +139,18 @@ TEST_CASE("lockfw-sim sockets: 0600 both, odd datagrams refused, empty ones harm
   REQUIRE(send_init(fd));
   CHECK(init_answered(fd, 2000));
   ::close(fd);
+  // A client that shuts down its sending side is dropped (not polled forever); the lock
+  // keeps serving others.
+  const int half = raw_connect(sock);
+  ::shutdown(half, SHUT_WR);
+  const long before = cpu_ticks(pid);
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  CHECK(cpu_ticks(pid) - before < sysconf(_SC_CLK_TCK) / 5);  // under 200 ms of CPU in 600 ms: no spin
+  const int next = raw_connect(sock);
+  REQUIRE(send_init(next));
+  CHECK(init_answered(next, 2000));
+  ::close(next);
+  ::close(half);
   stop_sim(pid);
   CHECK_FALSE(fs::exists(sock));  // its own sockets are removed at exit
   fs::remove_all(dir);

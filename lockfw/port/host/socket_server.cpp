@@ -39,7 +39,7 @@ void SocketServer::run(const std::function<void(const uint8_t*)>& on_report, con
   while (!stop_flag) {
     fds.clear();
     fds.push_back({listen_fd_, POLLIN, 0});
-    for (int c : port_.clients()) fds.push_back({c, POLLIN, 0});
+    for (int c : port_.clients()) fds.push_back({c, POLLIN | POLLRDHUP, 0});
     const size_t own = fds.size();
     if (add_fds) add_fds(fds);
     const int n = ::poll(fds.data(), fds.size(), tick_ms);
@@ -52,12 +52,13 @@ void SocketServer::run(const std::function<void(const uint8_t*)>& on_report, con
       for (size_t i = own; i < fds.size(); ++i)
         if (fds[i].revents && on_fd) on_fd(fds[i]);
       for (size_t i = 1; i < own; ++i) {
-        if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+        if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR | POLLRDHUP))) continue;
         uint8_t report[wire::kReportSize];
         // MSG_TRUNC: the datagram's real length, so a longer one is refused, not cut to 64.
         const ssize_t got = ::recv(fds[i].fd, report, sizeof report, MSG_DONTWAIT | MSG_TRUNC);
-        // An empty datagram also reads as 0 bytes: only a hung-up peer ends the connection.
-        const bool hung_up = got == 0 && (fds[i].revents & (POLLHUP | POLLERR));
+        // An empty datagram also reads as 0 bytes: only a peer that hung up (or shut down its
+        // sending side) ends the connection.
+        const bool hung_up = got == 0 && (fds[i].revents & (POLLHUP | POLLERR | POLLRDHUP));
         if (hung_up || (got < 0 && errno != EAGAIN && errno != EINTR)) {
           ::close(fds[i].fd);
           port_.remove_client(fds[i].fd);
