@@ -636,4 +636,3 @@ TEST_CASE("lockfw-sim refuses a state file from another scenario and a file that
   CHECK(std::system((exe + " --list-scenarios >/dev/null").c_str()) == 0);
   fs::remove_all(dir);
 }
-
