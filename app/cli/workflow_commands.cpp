@@ -226,7 +226,7 @@ int run_job_list(const GlobalOptions& g, const std::string& store_path, const st
   // Listing never creates a job database: a path that is not there is said, not made.
   if (!fs::exists(path)) {
     if (!store_path.empty()) return report_error(g, kExitUsage, "no job database at " + path.string());
-    if (g.json) print_json(json::array());
+    if (g.json) print_json({{"jobs", json::array()}});
     else std::cout << "No jobs yet (no job database at " << path.string() << ").\n";
     return kExitOk;
   }
@@ -245,7 +245,7 @@ int run_job_list(const GlobalOptions& g, const std::string& store_path, const st
       out.push_back({{"id", j.id}, {"kind", j.kind}, {"state", app::to_string(j.state)}, {"lock", j.lock_serial},
                      {"site", j.site}, {"customer", j.customer}, {"technician", j.technician},
                      {"created_at", j.created_at}, {"updated_at", j.updated_at}});
-    print_json(out);
+    print_json({{"jobs", out}});
     return kExitOk;
   }
   if (jobs->empty()) std::cout << "No jobs yet.\n";

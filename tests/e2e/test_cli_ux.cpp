@@ -73,7 +73,8 @@ TEST_CASE("job list never creates a store; an unknown --lock is said to be unkno
   CHECK(r.exit_code == 0);
   CHECK_FALSE(fs::exists(home.path() / "data" / "lockdiag" / "jobs.sqlite"));
   r = run(home, {"--json", "job", "list"});
-  CHECK(json::parse(r.out) == json::array());
+  CHECK(json::parse(r.out).at("jobs") == json::array());
+  CHECK(json::parse(r.out).at("schema_version") == 1);
   // An existing store and a serial it does not know.
   {
     std::ofstream(home.path() / "empty.sqlite");  // SQLite takes an empty file as an empty database
