@@ -23,7 +23,8 @@ ExitCode exit_code_for(drivers::ErrorKind kind) {
 
 int report_error(const GlobalOptions& g, ExitCode code, const std::string& message) {
   if (g.json) {
-    nlohmann::json j{{"error", {{"message", message}, {"exit_code", static_cast<int>(code)}}}};
+    nlohmann::json j{{"error", {{"message", message}, {"exit_code", static_cast<int>(code)}}},
+                     {"schema_version", kJsonSchemaVersion}};
     std::cerr << j.dump() << "\n";
   } else {
     std::cerr << "lockdiag: " << message << "\n";
@@ -35,6 +36,15 @@ int report_error(const GlobalOptions& g, const drivers::Error& e) {
   return report_error(g, exit_code_for(e.kind), e.message);
 }
 
-void print_json(const nlohmann::json& j) { std::cout << j.dump(2) << "\n"; }
+void print_json(const nlohmann::json& j) {
+  // Every --json object says which version of its shape it is (docs/cli-json.md).
+  if (j.is_object() && !j.contains("schema_version")) {
+    nlohmann::json v = j;
+    v["schema_version"] = kJsonSchemaVersion;
+    std::cout << v.dump(2) << "\n";
+    return;
+  }
+  std::cout << j.dump(2) << "\n";
+}
 
 }  // namespace lockdiag::cli

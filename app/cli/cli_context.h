@@ -22,6 +22,9 @@ int report_error(const GlobalOptions& g, const drivers::Error& e);
 int report_error(const GlobalOptions& g, ExitCode code, const std::string& message);
 ExitCode exit_code_for(drivers::ErrorKind kind);
 
+// Version of the shape of every --json output (docs/cli-json.md); print_json adds it as
+// "schema_version" to every object it prints.
+inline constexpr int kJsonSchemaVersion = 1;
 void print_json(const nlohmann::json& j);
 
 }  // namespace lockdiag::cli

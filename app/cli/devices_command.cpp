@@ -101,7 +101,8 @@ int run_devices(const GlobalOptions& g, const std::filesystem::path& store, bool
           std::cout << nlohmann::json{{"event", added ? "added" : "removed"},
                                       {"device", to_json(e.device)},
                                       {"unfinished_jobs", to_json(e.unfinished)},
-                                      {"text", e.text}}
+                                      {"text", e.text},
+                                      {"schema_version", kJsonSchemaVersion}}
                            .dump()
                     << std::endl;
         } else {

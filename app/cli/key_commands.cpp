@@ -23,7 +23,8 @@ int show(const CLI::App& sub, bool json) {
   auto info = technician_key_info(&created);
   if (!info) return fail_with(info.error());
   if (json_requested(sub, json)) {
-    const nlohmann::json j = {{"key_id", info->key_id},
+    const nlohmann::json j = {{"schema_version", 1},
+                              {"key_id", info->key_id},
                               {"alg", "ed25519"},
                               {"public_key", info->public_key.hex()},
                               {"sealed", info->sealed},

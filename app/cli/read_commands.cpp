@@ -89,7 +89,7 @@ int run_slots(const GlobalOptions& g) {
                      {"enabled", s.enabled}, {"expired", s.expired}, {"retained_across_reset", s.retained_across_reset},
                      {"created", s.created}, {"last_used", s.last_used}, {"use_count", s.use_count},
                      {"schedule", app::describe_schedule(s.schedule)}});
-    print_json(out);
+    print_json({{"slots", out}});
     return kExitOk;
   }
   std::cout << std::left << std::setw(6) << "Slot" << std::setw(9) << "Role" << std::setw(21) << "Kind" << std::setw(9)

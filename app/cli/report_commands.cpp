@@ -36,7 +36,7 @@ struct VerifyArgs {
 int verify_failed(const r::VerifyError& e, bool json) {
   std::cerr << "lockdiag: report does not verify (" << r::reason_id(e.reason) << "): " << e.message << "\n";
   if (json)
-    std::cout << nlohmann::json{{"valid", false}, {"reason", r::reason_id(e.reason)}, {"message", e.message}}
+    std::cout << nlohmann::json{{"schema_version", 1}, {"valid", false}, {"reason", r::reason_id(e.reason)}, {"message", e.message}}
                      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
               << "\n";
   return e.reason == r::VerifyReason::unreadable ? kExitDataError : kExitInvalid;
@@ -78,7 +78,7 @@ int verify(const CLI::App& sub, const VerifyArgs& a) {
     std::size_t counts[3] = {0, 0, 0};
     for (const auto& f : summary->report.findings) ++counts[static_cast<int>(f.severity)];
     const auto& rep = summary->report;
-    std::cout << nlohmann::json{{"valid", true},
+    std::cout << nlohmann::json{{"schema_version", 1}, {"valid", true},
                                 {"report_id", rep.id},
                                 {"job_kind", r::to_string(rep.kind)},
                                 {"technician", rep.technician.name},

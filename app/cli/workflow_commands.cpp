@@ -204,16 +204,39 @@ int run_resume(const GlobalOptions& g, const WorkflowOptions& o, int64_t job_id)
   auto s = open_session(g, o, *answers);
   if (!s) return s.error();
   app::WorkflowEnv env{*s->client, *s->store, *s->active, nullptr, o.wait_timeout_s};
-  auto out = app::resume_job(job_id, env);
+  // The fields given on the command line correct the job's (a report that refused one).
+  app::InputFixes fixes;
+  const auto given = [](const std::string& v) { return v.empty() ? std::nullopt : std::optional<std::string>(v); };
+  fixes.technician = given(o.technician);
+  fixes.company = given(o.company);
+  fixes.licence = given(o.licence);
+  fixes.site = given(o.site);
+  fixes.customer = given(o.customer);
+  fixes.notes = given(o.notes);
+  fixes.present = given(o.present);
+  fixes.ownership_evidence = given(o.ownership);
+  auto out = app::resume_job(job_id, env, fixes);
   if (!out) return report_workflow_error(g, out.error());
   print_outcome(g, *out);
   return kExitOk;
 }
 
 int run_job_list(const GlobalOptions& g, const std::string& store_path, const std::string& serial) {
-  auto store = app::JobStore::open(store_path.empty() ? app::JobStore::default_path() : fs::path(store_path));
+  const fs::path path = store_path.empty() ? app::JobStore::default_path() : fs::path(store_path);
+  // Listing never creates a job database: a path that is not there is said, not made.
+  if (!fs::exists(path)) {
+    if (!store_path.empty()) return report_error(g, kExitUsage, "no job database at " + path.string());
+    if (g.json) print_json({{"jobs", json::array()}});
+    else std::cout << "No jobs yet (no job database at " << path.string() << ").\n";
+    return kExitOk;
+  }
+  auto store = app::JobStore::open(path);
   if (!store) return report_error(g, kExitDataError, store.error().message);
   if (store->read_only()) std::cerr << "lockdiag: warning: " << store->warning() << "\n";
+  if (!serial.empty())
+    if (auto known = store->find_lock(serial); known && !*known)
+      return report_error(g, kExitUsage, "no lock with serial '" + serial + "' in " + path.string() +
+                                             "; 'lockdiag job list' shows the locks it knows");
   auto jobs = store->jobs(serial);
   if (!jobs) return report_error(g, kExitDataError, jobs.error().message);
   if (g.json) {
@@ -222,7 +245,7 @@ int run_job_list(const GlobalOptions& g, const std::string& store_path, const st
       out.push_back({{"id", j.id}, {"kind", j.kind}, {"state", app::to_string(j.state)}, {"lock", j.lock_serial},
                      {"site", j.site}, {"customer", j.customer}, {"technician", j.technician},
                      {"created_at", j.created_at}, {"updated_at", j.updated_at}});
-    print_json(out);
+    print_json({{"jobs", out}});
     return kExitOk;
   }
   if (jobs->empty()) std::cout << "No jobs yet.\n";
@@ -233,7 +256,9 @@ int run_job_list(const GlobalOptions& g, const std::string& store_path, const st
 }
 
 int run_job_show(const GlobalOptions& g, const std::string& store_path, int64_t id) {
-  auto store = app::JobStore::open(store_path.empty() ? app::JobStore::default_path() : fs::path(store_path));
+  const fs::path path = store_path.empty() ? app::JobStore::default_path() : fs::path(store_path);
+  if (!fs::exists(path)) return report_error(g, kExitUsage, "no job database at " + path.string());
+  auto store = app::JobStore::open(path);
   if (!store) return report_error(g, kExitDataError, store.error().message);
   auto job = store->job(id);
   if (!job) return report_error(g, kExitUsage, job.error().message);

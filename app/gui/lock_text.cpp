@@ -67,6 +67,7 @@ const char* reason_label(uint8_t reason) {
     case w::kReasonPowerLost: return "power was lost";
     case w::kReasonSessionEnded: return "the service session ended";
     case w::kReasonStorage: return "the lock could not store it";
+    case w::kReasonSameCode: return "the new code is the same as the old one: choose a different code";
     case w::kReasonResetKeepLog: return "event log kept";
     case w::kReasonResetFullWipe: return "full wipe";
     case w::kReasonActionDelete: return "delete a slot";

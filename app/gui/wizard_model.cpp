@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "lockdiag/app/enroll_spec.h"
+#include "lockdiag/app/input_check.h"
 
 namespace lockdiag::gui {
 
@@ -134,6 +135,25 @@ std::expected<app::EnrollPlan, std::string> enroll_plan(const EnrollLine& e, uin
 }
 
 std::string invalid_input(const WizardInputs& in, uint32_t now_local) {
+  // What the signed report would refuse, checked by app/core's validator as the CLI does.
+  const struct {
+    const std::string& value;
+    const char* label;
+    size_t max;
+    bool multiline;
+  } fields[] = {{in.site, "the site", app::kMaxShortField, false},
+                {in.customer, "the customer", app::kMaxShortField, false},
+                {in.present, "who is present", app::kMaxShortField, false},
+                {in.ownership_evidence, "what proved ownership", app::kMaxLongField, true},
+                {in.notes, "the notes", app::kMaxLongField, true},
+                {in.technician, "your name (Settings)", app::kMaxShortField, false},
+                {in.company, "your company (Settings)", app::kMaxShortField, false},
+                {in.licence, "your licence (Settings)", app::kMaxShortField, false}};
+  for (const auto& f : fields)
+    if (auto bad = app::check_text_field(f.value, f.label, f.max, f.multiline)) return *bad;
+  for (size_t i = 0; i < in.enroll.size(); ++i)
+    if (auto bad = app::check_text_field(in.enroll[i].label, "the name of person " + std::to_string(i + 1), app::kMaxShortField))
+      return *bad;
   if (in.kind != WizardKind::kResetOnboarding) return "";
   for (size_t i = 0; i < in.enroll.size(); ++i)
     if (auto p = enroll_plan(in.enroll[i], now_local); !p)

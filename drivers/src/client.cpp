@@ -557,6 +557,9 @@ Result<SlotPage> decode_slot_page(std::span<const uint8_t> payload, uint16_t sta
                                           ", asked for " + std::to_string(start));
   if (head->next_index != kNoMoreSlots && head->next_index <= start)
     return fail(ErrorKind::kProtocol, "READ_SLOTS page from slot " + std::to_string(start) + " made no progress");
+  if (head->next_index != kNoMoreSlots && slot_count > 0 && head->next_index > slot_count)
+    return fail(ErrorKind::kProtocol, "READ_SLOTS page points to slot " + std::to_string(head->next_index) +
+                                          " past the " + std::to_string(slot_count) + " slots the lock announced");
   const uint8_t* p = payload.data() + sizeof(ReadSlotsResponseHead);
   const uint8_t* end = payload.data() + payload.size();
   std::vector<SlotRecordFields> fields;
@@ -602,6 +605,13 @@ Result<EventPage> decode_event_page(const Message& m) {
   // Times add modulo 2^32: a 1.1 lock wraps a delta of 2^31 s or more (a clock set far
   // ahead or back), and modular arithmetic undoes exactly that. A 1.2 lock re-anchors instead.
   uint32_t time = head->base_time;
+  // Every event takes at least two bytes: a count the page cannot hold is refused before
+  // anything is allocated for it.
+  if (static_cast<size_t>(head->count) * 2 > static_cast<size_t>(end - p))
+    return fail(ErrorKind::kProtocol, "READ_EVENTS page announces " + std::to_string(head->count) +
+                                          " events but holds only " + std::to_string(end - p) + " bytes");
+  if (static_cast<uint64_t>(head->first_seq) + head->count > 0xFFFFFFFFull)
+    return fail(ErrorKind::kProtocol, "READ_EVENTS page runs past the largest sequence number (a faulty lock)");
   page.events.reserve(head->count);
   for (uint32_t i = 0; i < head->count; ++i) {
     if (p >= end) return fail(ErrorKind::kProtocol, "READ_EVENTS page holds fewer events than it announces");
@@ -635,14 +645,33 @@ Result<EventPage> decode_event_page(const Message& m) {
 
 }  // namespace
 
+uint32_t event_read_limit(uint32_t announced_capacity) {
+  // Events logged while the read runs may push a full ring past its capacity: allow a margin.
+  const uint64_t cap = announced_capacity ? announced_capacity : kMaxEventsPerRead;
+  return static_cast<uint32_t>(std::min<uint64_t>(cap + cap / 8 + 256, kMaxEventsPerRead));
+}
+
+namespace {
+std::unexpected<Error> read_took_too_long(const char* what, int total_ms, size_t pages) {
+  return fail(ErrorKind::kProtocol, std::string("reading the ") + what + " took longer than " +
+                                        std::to_string(total_ms / 1000) + " s (" + std::to_string(pages) +
+                                        " pages); stopped. The lock keeps answering without finishing: a faulty "
+                                        "or hostile lock");
+}
+}  // namespace
+
 Result<std::vector<SlotRecord>> Client::read_slots(ProgressFn progress, const CancelToken* cancel) {
   std::lock_guard lock(*mu_);
+  const int64_t read_deadline = transport_->now_ms() + options_.read_total_ms;
+  size_t pages = 0;
   std::vector<SlotRecord> out;
   Progress p;
   p.total = static_cast<size_t>(identity_.slot_count);
   uint16_t start = 0;
   for (;;) {
     if (cancelled(cancel)) return cancelled_error();
+    if (transport_->now_ms() > read_deadline) return read_took_too_long("slot table", options_.read_total_ms, pages);
+    ++pages;
     ReadSlotsRequest req{start, 0, kSlotFormatCompact, 0};  // a 1.0 lock ignores the format: fixed records
     auto m = transact({kCmdReadSlots, bytes_of(req), true,
                        [start](const Message& msg) {
@@ -662,6 +691,9 @@ Result<std::vector<SlotRecord>> Client::read_slots(ProgressFn progress, const Ca
     }
     auto page = decode_slot_page(m->payload, start, identity_.slot_count);
     if (!page) return std::unexpected(page.error());
+    if (identity_.slot_count > 0 && out.size() + page->records.size() > static_cast<size_t>(identity_.slot_count))
+      return fail(ErrorKind::kProtocol, "the lock announced " + std::to_string(identity_.slot_count) +
+                                            " slots but sent more records; stopped reading (a faulty or hostile lock)");
     out.insert(out.end(), page->records.begin(), page->records.end());
     if (page->next_index == kNoMoreSlots) break;
     start = page->next_index;
@@ -706,8 +738,12 @@ Result<EventBatch> Client::read_events(uint32_t from_seq, ProgressFn progress, c
   Progress p;
   p.next_seq = from_seq;
   bool first = true;
+  const int64_t read_deadline = transport_->now_ms() + options_.read_total_ms;
+  const uint32_t limit = event_read_limit(identity_.event_capacity);
   for (;;) {
     if (cancelled(cancel)) return cancelled_error();
+    if (transport_->now_ms() > read_deadline)
+      return read_took_too_long("event log", options_.read_total_ms, static_cast<size_t>(b.pages));
     auto page = event_page_locked(b.next_seq, 0, cancel, first);
     if (!page) {
       if (page.error().kind == ErrorKind::kDisconnected && options_.reconnect_timeout_ms > 0) {
@@ -728,6 +764,10 @@ Result<EventBatch> Client::read_events(uint32_t from_seq, ProgressFn progress, c
       return fail(ErrorKind::kProtocol, "READ_EVENTS skipped from " + std::to_string(b.next_seq) + " to " +
                                             std::to_string(page->first_seq));
     }
+    if (b.events.size() + page->events.size() > limit)
+      return fail(ErrorKind::kProtocol, "the lock announced an event log of " + std::to_string(identity_.event_capacity) +
+                                            " events but sent more than " + std::to_string(limit) +
+                                            " in one read; stopped reading (a faulty or hostile lock)");
     b.head_seq = page->head_seq;
     b.events.insert(b.events.end(), page->events.begin(), page->events.end());
     b.next_seq = page->next_seq;

@@ -159,6 +159,7 @@ const char* reason_name(uint8_t reason) {
     case kReasonPowerLost: return "power_lost";
     case kReasonSessionEnded: return "session_ended";
     case kReasonStorage: return "storage";
+    case kReasonSameCode: return "same_code";
     case kReasonResetKeepLog: return "reset_keep_log";
     case kReasonResetFullWipe: return "reset_full_wipe";
     case kReasonActionDelete: return "action_delete";

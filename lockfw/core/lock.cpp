@@ -597,6 +597,12 @@ void Lock::enroll_entry(const char* d, uint8_t n) {
   const Settings& st = store_.settings();
   SlotData old{};
   const bool existed = read_slot(enroll_.slot, old);
+  if (existed && ct_equal(old.hash, h, sizeof h)) {  // a rotation that re-types the old code changes nothing
+    wipe(h, sizeof h);
+    wipe(old.hash, sizeof old.hash);
+    enroll_abort(kReasonSameCode);
+    return;
+  }
   SlotData s{};
   s.flags = kSlotOccupied | kSlotEnabled;
   s.role_kind = pack_role_kind(enroll_.role, enroll_.kind);

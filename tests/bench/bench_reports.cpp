@@ -19,7 +19,10 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-void time_it(const char* name, int runs, const std::function<bool()>& op) {
+bool g_ok = true;
+
+// Returns the median in microseconds.
+double time_it(const char* name, int runs, const std::function<bool()>& op) {
   std::vector<double> us;
   for (int i = 0; i < runs; ++i) {
     const auto t0 = Clock::now();
@@ -32,6 +35,15 @@ void time_it(const char* name, int runs, const std::function<bool()>& op) {
   std::sort(us.begin(), us.end());
   std::printf("%-34s runs %4d  median %10.1f us  min %10.1f us  max %10.1f us\n", name, runs,
               us[us.size() / 2], us.front(), us.back());
+  return us[us.size() / 2];
+}
+
+// A target (docs/benchmarks.md, "Reports"): a miss makes the run exit 1, which ./dev bench and
+// the bench_* CTest checks report.
+void target(const char* what, double median_us, double limit_us) {
+  if (median_us <= limit_us) return;
+  std::printf("FAIL: %s median %.0f us, target %.0f us\n", what, median_us, limit_us);
+  g_ok = false;
 }
 
 }  // namespace
@@ -57,7 +69,7 @@ int main(int argc, char** argv) {
   time_it("canonical bytes", 500, [&] { return r::canonical_report(*report).has_value(); });
   time_it("sign (validate+canonical+ed25519)", 500,
           [&] { return r::sign_report(*report, *key).has_value(); });
-  time_it("verify (all checks)", 500, [&] { return r::verify(signed_file, key->public_key()).has_value(); });
+  const double verify_us = time_it("verify (all checks)", 500, [&] { return r::verify(signed_file, key->public_key()).has_value(); });
   std::size_t pdf_bytes = 0;
   time_it("render PDF, A4", 20, [&] {
     auto pdf = r::render_pdf(*report, r::SignatureBlock{key->public_key().key_id(), key->public_key().hex()},
@@ -65,7 +77,7 @@ int main(int argc, char** argv) {
     pdf_bytes = pdf ? pdf->size() : 0;
     return pdf.has_value();
   });
-  time_it("sign + render (a visit's close)", 20, [&] {
+  const double close_us = time_it("sign + render (a visit's close)", 20, [&] {
     auto s = r::sign_report(*report, *key);
     auto pdf = r::render_pdf(*report, r::SignatureBlock{key->public_key().key_id(), key->public_key().hex()},
                              r::Paper::a4);
@@ -78,7 +90,13 @@ int main(int argc, char** argv) {
   if (!mkdtemp(dir.data())) return 1;
   const r::KeyStore store(std::filesystem::path(dir) / "keys");
   if (!store.create("bench passphrase")) return 1;
-  time_it("unlock sealed key (Argon2id)", 5, [&] { return store.load("bench passphrase").has_value(); });
+  const double unlock_us =
+      time_it("unlock sealed key (Argon2id)", 5, [&] { return store.load("bench passphrase").has_value(); });
   std::filesystem::remove_all(dir);
-  return 0;
+  // Targets, with room for a loaded machine (medians move up to 2x under load).
+  target("verify", verify_us, 10'000);
+  target("sign + render", close_us, 250'000);
+  target("unlock sealed key", unlock_us, 2'000'000);
+  std::printf("%s\n", g_ok ? "targets met: verify <= 10 ms, sign + render <= 250 ms, unlock <= 2 s" : "targets missed");
+  return g_ok ? 0 : 1;
 }

@@ -70,7 +70,7 @@ nlohmann::json Visit::slots() {
     r = lockdiag({"--json", "slots"});
   }
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
-  return nlohmann::json::parse(r.out);
+  return nlohmann::json::parse(r.out).at("slots");
 }
 
 nlohmann::json Visit::job(int64_t id) {

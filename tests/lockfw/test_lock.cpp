@@ -794,3 +794,25 @@ TEST_CASE("slot records: created and last-used times, use count, role and kind a
   want[10] = 3;
   CHECK(std::memcmp(r.payload.data() + sizeof(ReadSlotsResponseHead), want, sizeof want) == 0);
 }
+
+TEST_CASE("enrollment: a new code equal to the slot's current one is refused as same_code (issue 12)") {
+  Rig rig;
+  rig.onboard(kAdmin);
+  REQUIRE(rig.enroll(1, kRoleUser, "4444") == kEnrollCommitted);
+  // Rotating slot 1 by typing its current code twice changes nothing: the lock says so.
+  CHECK(rig.enroll(1, kRoleUser, "4444") == kEnrollAborted);
+  CHECK(+rig.session().enroll_reason == kReasonSameCode);
+  rig.type("4444#");
+  CHECK(rig.unlocks() == 1);  // the old code still works, nothing half-written
+  // The admin re-typing the admin code into the admin slot: the same.
+  CHECK(rig.enroll(0, kRoleAdmin, kAdmin) == kEnrollAborted);
+  CHECK(+rig.session().enroll_reason == kReasonSameCode);
+  // A different code rotates: the old one stops working.
+  CHECK(rig.enroll(1, kRoleUser, "5555") == kEnrollCommitted);
+  rig.type("4444#");
+  CHECK(rig.unlocks() == 1);
+  rig.type("5555#");
+  CHECK(rig.unlocks() == 2);
+  auto ev = read_all_events(rig);
+  CHECK(count_type(ev, kEvCodeChanged) == 1);  // the refused rotations logged no change
+}

@@ -144,6 +144,10 @@ struct Ref {
         enroll = kEnrollAborted;
         return;
       }
+      if (auto it = slots.find(enroll_slot); it != slots.end() && it->second.code == digits) {
+        enroll = kEnrollAborted;  // the slot's own code again: nothing changes (kReasonSameCode)
+        return;
+      }
       const bool was_factory = admins() == 0;
       slots[enroll_slot] = RefSlot{digits, enroll_role, true};
       enroll = kEnrollCommitted;

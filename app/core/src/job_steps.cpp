@@ -191,19 +191,32 @@ WorkflowResult<StepDone> step_enroll(JobContext& c, const std::string& name, int
   return c.runner.run(
       name,
       [&]() -> WorkflowResult<StepDone> {
-        auto open = c.env.client.open_enrollment(static_cast<uint16_t>(slot), role, schedule);
-        if (!open && open.error().lock_code == kErrEnrollmentActive) {
-          (void)c.env.client.abort_enrollment();
-          open = c.env.client.open_enrollment(static_cast<uint16_t>(slot), role, schedule);
+        constexpr int kSameCodeTries = 3;  // the lock refused the slot's old code: ask again, a few times
+        std::optional<drivers::SessionInfo> s;
+        for (int attempt = 1;; ++attempt) {
+          auto open = c.env.client.open_enrollment(static_cast<uint16_t>(slot), role, schedule);
+          if (!open && open.error().lock_code == kErrEnrollmentActive) {
+            (void)c.env.client.abort_enrollment();
+            open = c.env.client.open_enrollment(static_cast<uint16_t>(slot), role, schedule);
+          }
+          if (!open) return failed(open.error());
+          auto w = wait_for_enrollment(c.env, slot,
+                                       {LockPrompt::Action::kEnrollCode, slot, person,
+                                        "At the lock: " + person + " types a new code (4 to 10 digits) then #, twice."});
+          if (!w) {
+            (void)c.env.client.abort_enrollment();
+            return std::unexpected(w.error());
+          }
+          s = *w;
+          if (s->enroll_state == kEnrollCommitted || s->enroll_reason != kReasonSameCode || attempt == kSameCodeTries)
+            break;
+          c.env.op.note("The code typed for " + person + " is the one slot " + std::to_string(slot) +
+                        " already has; a new code must differ from the old one. Asking again.");
         }
-        if (!open) return failed(open.error());
-        auto s = wait_for_enrollment(c.env, slot,
-                                     {LockPrompt::Action::kEnrollCode, slot, person,
-                                      "At the lock: " + person + " types a new code (4 to 10 digits) then #, twice."});
-        if (!s) {
-          (void)c.env.client.abort_enrollment();
-          return std::unexpected(s.error());
-        }
+        if (s->enroll_state == kEnrollAborted && s->enroll_reason == kReasonSameCode)
+          return failed("slot " + std::to_string(slot) + " still has its old code: " + person +
+                        " typed the current code again " + std::to_string(kSameCodeTries) +
+                        " times; resume the job to enroll a different code");
         if (s->enroll_state != kEnrollCommitted)
           return failed("the enrollment for " + person + " was aborted at the lock (" +
                         drivers::reason_name(static_cast<uint8_t>(s->enroll_reason)) + "); resume to try again");

@@ -106,6 +106,17 @@ WorkflowResult<reports::Report> build_report(JobStore& store, int64_t job_id) {
   if (r.finished_at < previous) r.finished_at = previous;
   for (const auto& f : *findings) r.findings.push_back({severity_of(f.severity), f.code, f.title, f.next_step});
   if (!inputs.notes.empty()) r.notes.push_back(inputs.notes);
+  // Where, when and how the job was resumed after an interruption (at most the last 20).
+  if (auto resumed = store.resumes(job_id); resumed && !resumed->empty()) {
+    const size_t from = resumed->size() > 20 ? resumed->size() - 20 : 0;
+    for (size_t i = from; i < resumed->size(); ++i) {
+      const auto& x = (*resumed)[i];
+      std::string where = x.step_seq ? "at step " + std::to_string(x.step_seq) + " " + x.step_name + " (" +
+                                           (x.step_state.empty() ? std::string("not begun") : x.step_state) + ")"
+                                     : std::string("after its last step");
+      r.notes.push_back("Interrupted " + where + " (job " + x.previous_state + "); resumed " + x.at + " by " + x.how + ".");
+    }
+  }
   return r;
 }
 

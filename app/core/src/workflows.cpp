@@ -5,6 +5,7 @@
 #include "inputs_json.h"
 #include "job_steps.h"
 #include "lock_waits.h"
+#include "lockdiag/app/input_check.h"
 #include "lockdiag/app/snapshot.h"
 #include "lockdiag/app/workflow.h"
 #include "lockfw/wire.h"
@@ -361,13 +362,45 @@ std::optional<std::string> missing_input(JobKind kind, const JobInputs& in) {
   return std::nullopt;
 }
 
+// One driver per job: the lease is held from before the first step until the program leaves
+// the job (a crash leaves a lease whose holder is gone, which the next driver takes over).
+class JobLeaseGuard {
+ public:
+  JobLeaseGuard(JobStore& store, int64_t job_id) : store_(store), job_id_(job_id) {
+    auto r = store_.take_lease(job_id_);
+    if (r) held_ = true;
+    else error_ = r.error();
+  }
+  ~JobLeaseGuard() {
+    if (held_) (void)store_.release_lease(job_id_);
+  }
+  JobLeaseGuard(const JobLeaseGuard&) = delete;
+  JobLeaseGuard& operator=(const JobLeaseGuard&) = delete;
+  // Why this program may not drive the job; nullopt: it holds the lease.
+  std::optional<WorkflowError> refused() const {
+    if (held_) return std::nullopt;
+    return WorkflowError{error_.message, job_id_, false, drivers::ErrorKind::kIo};
+  }
+
+ private:
+  JobStore& store_;
+  int64_t job_id_;
+  bool held_ = false;
+  StoreError error_{StoreError::kIo, ""};
+};
+
 }  // namespace
 
 WorkflowResult<JobOutcome> run_job(JobKind kind, const JobInputs& inputs, WorkflowEnv& env) {
   if (auto missing = missing_input(kind, inputs))
     return std::unexpected(WorkflowError{"missing " + *missing, 0, false, drivers::ErrorKind::kBadAddress});
+  // Everything the report needs, before the job exists and long before the first change.
+  if (auto bad = check_job_inputs(inputs))
+    return std::unexpected(WorkflowError{*bad, 0, false, drivers::ErrorKind::kBadAddress});
   auto id = env.client.identity();
   if (!id) return std::unexpected(lock_error(id.error()));
+  if (auto bad = check_lock_serial(id->serial))
+    return std::unexpected(WorkflowError{*bad, 0, false, drivers::ErrorKind::kProtocol});
   if (auto r = env.store.upsert_lock({id->serial, id->model, id->firmware, std::nullopt}); !r)
     return std::unexpected(WorkflowError{r.error().message, 0, false, drivers::ErrorKind::kIo});
   JobRecord job;
@@ -379,12 +412,54 @@ WorkflowResult<JobOutcome> run_job(JobKind kind, const JobInputs& inputs, Workfl
   job.params_json = inputs_to_json(inputs).dump();
   auto job_id = env.store.create_job(job);
   if (!job_id) return std::unexpected(WorkflowError{job_id.error().message, 0, false, drivers::ErrorKind::kIo});
+  JobLeaseGuard lease(env.store, *job_id);
+  if (auto refused = lease.refused()) return std::unexpected(*refused);
   auto stored = env.store.job(*job_id);
   if (!stored) return std::unexpected(WorkflowError{stored.error().message, *job_id, false, drivers::ErrorKind::kIo});
   return execute(*stored, env);
 }
 
-WorkflowResult<JobOutcome> resume_job(int64_t job_id, WorkflowEnv& env) {
+namespace {
+
+// Applies the technician's corrections to a job's stored inputs, then checks every field the
+// report needs; a field still bad says which option fixes it.
+WorkflowResult<void> fix_and_check_inputs(JobStore& store, const JobRecord& job, const InputFixes& fixes) {
+  JobInputs in = inputs_from_json(json::parse(job.params_json, nullptr, false));
+  in.technician = job.technician.empty() ? in.technician : job.technician;
+  in.site = job.site.empty() ? in.site : job.site;
+  in.customer = job.customer.empty() ? in.customer : job.customer;
+  const auto apply = [](std::string& field, const std::optional<std::string>& fix) {
+    if (fix) field = *fix;
+  };
+  apply(in.technician, fixes.technician);
+  apply(in.company, fixes.company);
+  apply(in.licence, fixes.licence);
+  apply(in.site, fixes.site);
+  apply(in.customer, fixes.customer);
+  apply(in.notes, fixes.notes);
+  apply(in.present, fixes.present);
+  apply(in.ownership_evidence, fixes.ownership_evidence);
+  if (auto bad = check_job_inputs(in))
+    return std::unexpected(WorkflowError{"job " + std::to_string(job.id) + ": " + *bad + "; correct it with: lockdiag job resume " +
+                                             std::to_string(job.id) + " --OPTION \"new text\"",
+                                         job.id, false, drivers::ErrorKind::kBadAddress});
+  if (fixes.empty()) return {};
+  if (job.state == JobState::kDone)
+    return std::unexpected(WorkflowError{"job " + std::to_string(job.id) + " is finished and signed; its fields cannot change",
+                                         job.id, false, drivers::ErrorKind::kBadAddress});
+  if (auto r = store.amend_job(job.id, in.site, in.customer, in.technician, inputs_to_json(in).dump()); !r)
+    return std::unexpected(WorkflowError{r.error().message, job.id, true, drivers::ErrorKind::kIo});
+  return {};
+}
+
+}  // namespace
+
+WorkflowResult<JobOutcome> resume_job(int64_t job_id, WorkflowEnv& env, const InputFixes& fixes) {
+  // The lease before anything else, even reading the job: what the store says may be about to change.
+  if (auto j = env.store.job(job_id); !j)
+    return std::unexpected(WorkflowError{j.error().message, 0, false, drivers::ErrorKind::kIo});
+  JobLeaseGuard lease(env.store, job_id);
+  if (auto refused = lease.refused()) return std::unexpected(*refused);
   auto job = env.store.job(job_id);
   if (!job) return std::unexpected(WorkflowError{job.error().message, 0, false, drivers::ErrorKind::kIo});
   if (job->state == JobState::kDone)
@@ -396,7 +471,32 @@ WorkflowResult<JobOutcome> resume_job(int64_t job_id, WorkflowEnv& env) {
     return std::unexpected(WorkflowError{"job " + std::to_string(job_id) + " is for lock " + job->lock_serial +
                                              ", but the lock connected is " + id->serial,
                                          job_id, true, drivers::ErrorKind::kBadAddress});
+  if (auto f = fix_and_check_inputs(env.store, *job, fixes); !f) return std::unexpected(f.error());
+  if (!fixes.empty()) {
+    job = env.store.job(job_id);
+    if (!job) return std::unexpected(WorkflowError{job.error().message, job_id, true, drivers::ErrorKind::kIo});
+    env.op.note("Job " + std::to_string(job_id) + ": the corrected fields are saved");
+  }
   env.op.note("Resuming job " + std::to_string(job_id) + " (" + job->kind + ") on lock " + job->lock_serial);
+  // Where it stopped, when and how it goes on: recorded for the report (docs/workflows.md).
+  ResumeRecord rec;
+  rec.at = utc_now_rfc3339();
+  rec.previous_state = to_string(job->state);
+  if (auto steps = env.store.steps(job_id))
+    for (const auto& st : *steps)
+      if (st.state != StepState::kDone && st.state != StepState::kSkipped) {
+        rec.step_seq = st.seq;
+        rec.step_name = st.name;
+        rec.step_state = to_string(st.state);
+        break;
+      }
+  const LeaseHolder me = LeaseHolder::self();
+  rec.how = "lockdiag job resume (pid " + std::to_string(me.pid) + " on " + me.host + ")" +
+            (rec.step_state == "started" ? "; the step cut off in the middle was checked against the lock before "
+                                           "anything was done again"
+                                         : "") +
+            (fixes.empty() ? "" : "; fields corrected by the technician first");
+  (void)env.store.add_resume(job_id, rec);
   (void)env.store.set_job_state(job_id, JobState::kRunning);
   // A session may have ended with the interruption (power cut, timeout): reopen it first.
   if (auto s = env.client.session(); s && s->state == drivers::SessionState::kNone) {

@@ -40,7 +40,16 @@ struct ClientOptions {
   // How to reopen the lock; empty: derived from the transport's URI and the lock's serial
   // (reopen_by_serial).
   TransportFactory reopen = {};
+  // Hard bound on one whole paged read (every page, retry and reconnect): a lock that keeps
+  // answering "more" is stopped here at the latest (ErrorKind::kProtocol).
+  int read_total_ms = 120000;
 };
+
+// Bounds on what one paged read keeps, whatever the lock says (docs/drivers.md, "Bounds"):
+// events up to the capacity the lock announced plus what it may log during the read, never
+// more than kMaxEventsPerRead; slots up to the announced slot count.
+inline constexpr uint32_t kMaxEventsPerRead = 262144;
+uint32_t event_read_limit(uint32_t announced_capacity);
 
 class Client {
  public:

@@ -607,6 +607,7 @@ enum Reason : uint8_t {
   kReasonPowerLost = 22,
   kReasonSessionEnded = 23,
   kReasonStorage = 24,
+  kReasonSameCode = 25,  // the new code equals the slot's current one (a rotation changed nothing)
   // factory reset variants (kEvFactoryReset)
   kReasonResetKeepLog = 32,
   kReasonResetFullWipe = 33,

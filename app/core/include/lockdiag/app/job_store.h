@@ -64,6 +64,32 @@ struct LockRecord {
   std::optional<uint32_t> last_event_seq;  // where the last job's event read ended
 };
 
+// Who drives a job (issue 12, one driver per job): a program on a host, told apart from a
+// later program that got the same pid by its start time (clock ticks since boot).
+struct LeaseHolder {
+  int64_t pid = 0;
+  std::string host;
+  int64_t proc_start = 0;
+  static LeaseHolder self();
+};
+
+struct JobLease {
+  int64_t job_id = 0;
+  LeaseHolder holder;
+  std::string taken_at;      // RFC 3339 UTC
+  int64_t expires_unix = 0;  // a holder that neither finished nor died is given up after this
+};
+
+// A job picked up again after an interruption (issue 12: the report says where, when, how).
+struct ResumeRecord {
+  std::string at;              // RFC 3339 UTC
+  std::string previous_state;  // the job's state when it was resumed (interrupted, running = killed)
+  int step_seq = 0;            // the first step not done then (0: none)
+  std::string step_name;
+  std::string step_state;      // started (cut off in the middle), failed, or "" (not begun)
+  std::string how;             // who resumed it and what was done first
+};
+
 class JobStore {
  public:
   static constexpr int kSchemaVersion = 1;
@@ -109,6 +135,23 @@ class JobStore {
 
   StoreResult<void> add_report(int64_t job_id, const std::string& path, const std::string& sha256_hex,
                                const std::string& key_id);
+
+  // Corrects a job's site, customer, technician and inputs (job_amend.cpp), in one transaction.
+  StoreResult<void> amend_job(int64_t id, const std::string& site, const std::string& customer,
+                              const std::string& technician, const std::string& params_json);
+
+  // Resumptions of a job, oldest first (job_resumes.cpp; table created on first use).
+  StoreResult<void> add_resume(int64_t job_id, const ResumeRecord& r);
+  StoreResult<std::vector<ResumeRecord>> resumes(int64_t job_id);
+
+  // ---- one driver per job (job_lease.cpp) ----
+  // Takes the job's lease for `me` in one transaction. A lease held by another live program is
+  // refused (kConstraint, naming its pid, host and start); a stale one (its program gone from
+  // this host, or expired) is taken over. Taking a lease `me` already holds renews it.
+  StoreResult<void> take_lease(int64_t job_id, const LeaseHolder& me = LeaseHolder::self(), int ttl_s = 12 * 3600);
+  // Releases the lease if `me` holds it; another holder's lease is left alone.
+  StoreResult<void> release_lease(int64_t job_id, const LeaseHolder& me = LeaseHolder::self());
+  StoreResult<std::optional<JobLease>> lease(int64_t job_id);
 
  private:
   JobStore() = default;

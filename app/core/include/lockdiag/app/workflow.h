@@ -78,6 +78,14 @@ template <typename T>
 using WorkflowResult = std::expected<T, WorkflowError>;
 
 WorkflowResult<JobOutcome> run_job(JobKind kind, const JobInputs& inputs, WorkflowEnv& env);
-WorkflowResult<JobOutcome> resume_job(int64_t job_id, WorkflowEnv& env);
+// Fields a technician corrects when resuming a job (`job resume ID --site ...`): a job that
+// stopped because its report refused a field can be finished once the field is fixed.
+struct InputFixes {
+  std::optional<std::string> technician, company, licence, site, customer, notes, present, ownership_evidence;
+  bool empty() const {
+    return !technician && !company && !licence && !site && !customer && !notes && !present && !ownership_evidence;
+  }
+};
+WorkflowResult<JobOutcome> resume_job(int64_t job_id, WorkflowEnv& env, const InputFixes& fixes = {});
 
 }  // namespace lockdiag::app
