@@ -63,7 +63,7 @@ struct Laptop {
     static const reports::Report base = sample();
     for (int i = 0; i < jobs; ++i) {
       reports::Report r = base;
-      r.id = name + "-" + std::to_string(i);
+      r.id = "job-bench-" + std::to_string(fill) + "-" + std::to_string(i);
       r.technician.name = name;
       r.lock.serial = "LD1-" + std::to_string(i % 50);
       (void)store->upsert_lock({r.lock.serial, "LD-100", "1.1.0", std::nullopt});
@@ -71,7 +71,9 @@ struct Laptop {
       j.kind = "diagnose";
       j.lock_serial = r.lock.serial;
       const auto id = *store->create_job(j);
-      const auto bytes = *reports::sign_report(r, *key);
+      const auto signed_file = reports::sign_report(r, *key);
+      if (!signed_file) die("sign: " + signed_file.error().message);
+      const std::string& bytes = *signed_file;
       const auto path = dir.path() / (r.id + ".json");
       std::ofstream(path, std::ios::binary) << bytes;
       (void)store->add_report(id, path.string(), reports::sha256_hex(bytes), key->public_key().key_id());
