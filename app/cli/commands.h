@@ -12,6 +12,7 @@ void add_demo_command(CLI::App& root, GlobalOptions& g);
 void add_workflow_commands(CLI::App& root, GlobalOptions& g);
 void add_settings_command(CLI::App& root, GlobalOptions& g);
 void add_devices_command(CLI::App& root, GlobalOptions& g);
+void add_fleet_commands(CLI::App& root, GlobalOptions& g);
 
 int run_info(const GlobalOptions& g);
 

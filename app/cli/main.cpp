@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
   add_report_commands(app);
   add_key_commands(app);
   add_devices_command(app, g);
+  add_fleet_commands(app, g);
 
   app.parse_complete_callback([&] {
     if (!g.device.empty()) return;

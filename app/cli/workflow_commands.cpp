@@ -10,6 +10,7 @@
 #include "enroll_spec.h"
 #include "lockdiag/app/connection.h"
 #include "lockdiag/app/job_store.h"
+#include "lockdiag/app/last_visit.h"
 #include "lockdiag/app/settings.h"
 #include "lockdiag/app/sim_keypad.h"
 #include "lockdiag/app/sim_process.h"
@@ -117,12 +118,16 @@ json outcome_json(const app::JobOutcome& out) {
           {"report_pdf", out.report_pdf ? json(out.report_pdf->string()) : json(nullptr)}};
 }
 
-void print_outcome(const GlobalOptions& g, const app::JobOutcome& out) {
+// last_visit: the lock's previous visit by anyone, as of the last `lockdiag sync` (docs/fleet.md).
+void print_outcome(const GlobalOptions& g, const app::JobOutcome& out, const std::string& last_visit = {}) {
   if (g.json) {
-    print_json(outcome_json(out));
+    json j = outcome_json(out);
+    if (!last_visit.empty()) j["last_visit"] = last_visit;
+    print_json(j);
     return;
   }
   std::cout << "\nJob " << out.job_id << ": " << out.summary << "\n";
+  if (!last_visit.empty()) std::cout << "  " << last_visit << "\n";
   for (const auto& f : out.findings)
     std::cout << "  [" << f.severity << "] " << f.title << "\n      next: " << f.next_step << "\n";
   if (out.report_json) std::cout << "Signed report: " << out.report_json->string() << "\n";
@@ -194,7 +199,7 @@ int run_workflow(const GlobalOptions& g, const WorkflowOptions& o, app::JobKind 
   app::WorkflowEnv env{*s->client, *s->store, *s->active, nullptr, o.wait_timeout_s};
   auto out = app::run_job(kind, *inputs, env);
   if (!out) return report_workflow_error(g, out.error());
-  print_outcome(g, *out);
+  print_outcome(g, *out, app::last_visit_for_job(*s->store, out->job_id));
   return kExitOk;
 }
 
@@ -289,6 +294,22 @@ int run_job_show(const GlobalOptions& g, const std::string& store_path, int64_t 
   return kExitOk;
 }
 
+// The full integrity check that opening no longer runs (docs/workflows.md, "Job store").
+int run_job_check(const GlobalOptions& g, const std::string& store_path) {
+  auto store = app::JobStore::open(store_path.empty() ? app::JobStore::default_path() : fs::path(store_path));
+  if (!store) return report_error(g, kExitDataError, store.error().message);
+  auto verdict = store->check();
+  if (!verdict) return report_error(g, kExitDataError, verdict.error().message);
+  const bool ok = *verdict == "ok";
+  if (g.json)
+    print_json({{"store", store->path().string()}, {"ok", ok}, {"verdict", *verdict}});
+  else if (ok)
+    std::cout << "The job database " << store->path().string() << " is sound.\n";
+  else
+    std::cout << store->warning() << "\n";
+  return ok ? kExitOk : kExitDataError;
+}
+
 }  // namespace
 
 void add_workflow_commands(CLI::App& root, GlobalOptions& g) {
@@ -324,7 +345,7 @@ void add_workflow_commands(CLI::App& root, GlobalOptions& g) {
     cmd->callback([&g, o, kind] { command_exit_code() = run_workflow(g, *o, kind); });
   }
 
-  auto* job = root.add_subcommand("job", "the job store: list, show and resume jobs");
+  auto* job = root.add_subcommand("job", "the job store: list, show, check and resume jobs");
   job->require_subcommand(1);
   auto store = std::make_shared<std::string>();
   auto serial = std::make_shared<std::string>();
@@ -337,6 +358,9 @@ void add_workflow_commands(CLI::App& root, GlobalOptions& g) {
   show->add_option("ID", *id, "job id")->required();
   show->add_option("--store", *store, "job database");
   show->callback([&g, store, id] { command_exit_code() = run_job_show(g, *store, *id); });
+  auto* check = job->add_subcommand("check", "read every page of the job database and say whether it is sound");
+  check->add_option("--store", *store, "job database");
+  check->callback([&g, store] { command_exit_code() = run_job_check(g, *store); });
   auto* resume = job->add_subcommand("resume", "carry on an interrupted job where it stopped");
   resume->add_option("ID", *id, "job id")->required();
   add_common(resume, *o);

@@ -1,5 +1,7 @@
 #include "gui_model.h"
 
+#include "lockdiag/app/last_visit.h"
+
 #include <algorithm>
 #include <cstdlib>
 #include <ctime>
@@ -591,6 +593,13 @@ void GuiModel::refresh_jobs() {
   const std::string serial = jobs_this_lock_only && snap_.identity ? snap_.identity->serial : "";
   if (auto js = store_->jobs(serial)) jobs_ = std::move(*js);
   if (selected_job) select_job(selected_job);
+  if (auto st = store_->sync_state()) sync_state_ = *st;
+  fleet_history_.clear();
+  last_visit_.clear();
+  if (snap_.identity) {
+    if (auto h = store_->fleet_history(snap_.identity->serial)) fleet_history_ = std::move(*h);
+    last_visit_ = app::last_visit_line(*store_, snap_.identity->serial, {});
+  }
   last_job_findings_.clear();
   if (!history_serial_.empty()) {
     if (auto js = store_->jobs(history_serial_); js && !js->empty()) {

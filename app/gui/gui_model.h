@@ -176,6 +176,11 @@ class GuiModel {
   void select_job(int64_t id);
   const std::vector<app::StepRecord>& job_steps() const { return job_steps_; }
   const std::vector<app::FindingRecord>& job_findings() const { return job_findings_; }
+  // Fleet sync (docs/fleet.md): the outbox and the last sync, and the connected lock's visits
+  // by anyone as pulled by the last `lockdiag sync`. Refreshed with the jobs.
+  const app::SyncState& sync_state() const { return sync_state_; }
+  const std::vector<app::FleetVisit>& fleet_history() const { return fleet_history_; }
+  const std::string& last_visit() const { return last_visit_; }
 
   // ---- Reports (Jobs view): open + verify a signed report file, preview it, export its PDF.
   // File work runs off the UI thread.
@@ -226,6 +231,9 @@ class GuiModel {
   std::vector<app::JobRecord> jobs_;
   std::vector<app::StepRecord> job_steps_;
   std::vector<app::FindingRecord> job_findings_;
+  app::SyncState sync_state_;
+  std::vector<app::FleetVisit> fleet_history_;
+  std::string last_visit_;
   std::vector<Finding> findings_;
   std::vector<Finding> last_job_findings_;
   std::vector<float> battery_history_;

@@ -86,6 +86,20 @@ void job_list(GuiModel& m) {
 
 }
 
+// Thin: every figure comes from app::JobStore (the same the CLI's `lockdiag sync` prints).
+void fleet_panel(GuiModel& m) {
+  ui::SeparatorText("Company server");
+  const auto& st = m.sync_state();
+  ui::Text("%lld waiting to send, %lld awaiting the server's check, %lld rejected", static_cast<long long>(st.waiting),
+           static_cast<long long>(st.pushed), static_cast<long long>(st.rejected));
+  ui::TextDisabled("Last sync: %s (run: lockdiag sync)", st.last_sync.empty() ? "never" : st.last_sync.c_str());
+  if (!st.last_error.empty()) ui::TextColored(ui::kWarn, "Last sync failed: %s", st.last_error.c_str());
+  if (!m.last_visit().empty()) ui::TextUnformatted(m.last_visit());
+  for (const auto& v : m.fleet_history())
+    ui::BulletText("%s  %s  %s  %lld mV", v.finished_at.c_str(), v.technician.c_str(), v.kind.c_str(),
+                   static_cast<long long>(v.battery_mv));
+}
+
 void report_file(GuiModel& m) {
   ui::SeparatorText("Report file");
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 26);
@@ -109,7 +123,10 @@ void report_file(GuiModel& m) {
 void draw_jobs_view(GuiModel& m) {
   ui::Heading("Jobs");
   if (!m.store_problem.empty()) ui::TextColored(ui::kWarn, "%s", m.store_problem.c_str());
-  if (m.store()) job_list(m);
+  if (m.store()) {
+    job_list(m);
+    fleet_panel(m);
+  }
   report_file(m);
 }
 

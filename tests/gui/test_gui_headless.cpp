@@ -579,3 +579,35 @@ TEST_CASE("dashboard: battery across earlier visits comes from the job store's s
   CHECK(m.battery_history()[2] == 5200.f);  // now
   CHECK(m.jobs().size() == 2);
 }
+
+TEST_CASE("jobs view: the sync state and the connected lock's visits by other technicians come from the job store") {
+  test::TempDir dir;
+  const auto db = dir.path() / "jobs.sqlite";
+  {
+    auto store = app::JobStore::open(db);
+    REQUIRE(store.has_value());
+    REQUIRE(store->upsert_lock({"LD1-FAKE0001", "LD-100 Keypad Deadbolt", "1.0.0", std::nullopt}));
+    app::JobRecord j;
+    j.kind = "diagnose";
+    j.lock_serial = "LD1-FAKE0001";
+    auto id = store->create_job(j);
+    REQUIRE(id.has_value());
+    REQUIRE(store->add_report(*id, (dir.path() / "r.json").string(), std::string(64, 'a'), "k").has_value());
+    REQUIRE(store->add_fleet_visits({{std::string(64, 'b'), "LD1-FAKE0001", "2026-10-01T10:00:00Z", "Ana Kowalska",
+                                      "handoff_audit", std::string(64, '1'), std::string(64, '2'), 5900}})
+                .has_value());
+    REQUIRE(store->record_sync("cannot reach the company server").has_value());
+  }
+  test::FakeLockState lock;
+  auto o = fake_options(lock);
+  o.job_store = db;
+  gui::GuiModel m(std::move(o));
+  HeadlessGui g(m);
+  CHECK(g.run_script("connect sim:/fake/lock.sock\nwait_connected 5\nview jobs\nclick \"Refresh##jobs\"\n"
+                     "wait_text \"1 waiting to send\" 5\n"
+                     "expect \"Last sync failed: cannot reach the company server\"\n"
+                     "expect \"last visit: 2026-10-01 by Ana Kowalska\"\n"
+                     "expect \"5900 mV\"\n") == "");
+  CHECK(m.sync_state().waiting == 1);
+  CHECK(m.fleet_history().size() == 1);
+}

@@ -1,6 +1,9 @@
 // The job store: schema, steps before/after acting, and damaged files refused without loss.
 #include <doctest/doctest.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <iterator>
@@ -118,9 +121,9 @@ TEST_CASE("the previous visit's snapshot and event position are found per lock")
   CHECK(s.jobs("A")->size() == 2);
 }
 
-TEST_CASE("a damaged database is refused cleanly, opened read-only, and left byte for byte") {
-  TempDir dir;
-  const auto path = dir.path() / "jobs.sqlite";
+namespace {
+// A store with 40 jobs of 10 steps each, closed cleanly, then scribbled over mid-b-tree.
+std::string damaged_store(const std::filesystem::path& path) {
   {
     auto s = open_ok(path);
     for (int i = 0; i < 40; ++i) {
@@ -133,15 +136,130 @@ TEST_CASE("a damaged database is refused cleanly, opened read-only, and left byt
   REQUIRE(bytes.size() > 16384);
   for (size_t i = 8192; i < 8192 + 2000; ++i) bytes[i] = static_cast<char>(i * 7);
   { std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes; }
+  return bytes;
+}
 
-  auto s = JobStore::open(path);
-  REQUIRE(s.has_value());
-  CHECK(s->read_only());
-  CHECK(s->warning().find("damaged") != std::string::npos);
-  auto w = s->upsert_lock({"X", "m", "f", std::nullopt});
-  REQUIRE_FALSE(w.has_value());
-  CHECK(w.error().kind == StoreError::kReadOnly);
+// A process that opens the store and dies without closing it (a crash, a power cut).
+void crash_with_store_open(const std::filesystem::path& path) {
+  const pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    auto s = JobStore::open(path);
+    ::_exit(s.has_value() ? 0 : 3);
+  }
+  int status = 0;
+  REQUIRE(::waitpid(pid, &status, 0) == pid);
+  REQUIRE(WIFEXITED(status));
+  REQUIRE(WEXITSTATUS(status) == 0);
+}
+
+size_t markers(const std::filesystem::path& dir) {
+  size_t n = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir))
+    if (e.path().filename().string().find("-open.") != std::string::npos) ++n;
+  return n;
+}
+}  // namespace
+
+TEST_CASE("a clean open does not run the full check; `job check` finds damage and the store stays read-only") {
+  TempDir dir;
+  const auto path = dir.path() / "jobs.sqlite";
+  const std::string bytes = damaged_store(path);
+  {
+    auto s = open_ok(path);
+    CHECK_FALSE(s.integrity_checked());  // the last close was clean: no 3 s check on open
+    auto verdict = s.check();
+    REQUIRE(verdict.has_value());
+    CHECK(*verdict != "ok");
+    CHECK(s.integrity_checked());
+    CHECK(s.read_only());
+    CHECK(s.warning().find("damaged") != std::string::npos);
+    auto w = s.upsert_lock({"X", "m", "f", std::nullopt});
+    REQUIRE_FALSE(w.has_value());
+    CHECK(w.error().kind == StoreError::kReadOnly);
+  }
   CHECK(slurp(path) == bytes);
+  // Once found damaged, every later open checks again and refuses to write.
+  auto again = open_ok(path);
+  CHECK(again.integrity_checked());
+  CHECK(again.read_only());
+  CHECK(slurp(path) == bytes);
+}
+
+TEST_CASE("after an unclean shutdown the next open runs the full check and opens a damaged file read-only") {
+  TempDir dir;
+  const auto path = dir.path() / "jobs.sqlite";
+  const std::string bytes = damaged_store(path);
+  crash_with_store_open(path);
+  CHECK(markers(dir.path()) == 1);
+  auto s = open_ok(path);
+  CHECK(s.integrity_checked());
+  CHECK(s.read_only());
+  CHECK(s.warning().find("damaged") != std::string::npos);
+  CHECK_FALSE(s.upsert_lock({"X", "m", "f", std::nullopt}).has_value());
+  CHECK(slurp(path) == bytes);
+}
+
+TEST_CASE("an unclean shutdown of a sound store: one check, then clean opens again; a clean close leaves no marker") {
+  TempDir dir;
+  const auto path = dir.path() / "jobs.sqlite";
+  {
+    auto s = open_ok(path);
+    seed_job(s);
+  }
+  CHECK(markers(dir.path()) == 0);
+  crash_with_store_open(path);
+  {
+    auto s = open_ok(path);
+    CHECK(s.integrity_checked());
+    CHECK_FALSE(s.read_only());
+    CHECK(s.jobs("LD1-0001")->size() == 1);
+    CHECK(markers(dir.path()) == 1);  // its own, not the dead one's
+    auto other = open_ok(path);       // a second process-local open sees a live marker, not a crash
+    CHECK_FALSE(other.integrity_checked());
+  }
+  CHECK(markers(dir.path()) == 0);
+  auto s = open_ok(path);
+  CHECK_FALSE(s.integrity_checked());
+}
+
+TEST_CASE("per-lock history uses the indexes: no full scan of jobs, findings or reports") {
+  TempDir dir;
+  const auto path = dir.path() / "jobs.sqlite";
+  {
+    auto s = open_ok(path);
+    seed_job(s);
+  }
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+  auto plan = [&](const std::string& sql) {
+    std::string out;
+    sqlite3_stmt* st = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db, ("EXPLAIN QUERY PLAN " + sql).c_str(), -1, &st, nullptr) == SQLITE_OK);
+    while (sqlite3_step(st) == SQLITE_ROW) out += std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 3))) + "\n";
+    sqlite3_finalize(st);
+    return out;
+  };
+  for (const char* table : {"findings", "reports"}) {
+    const auto p = plan(std::string("SELECT * FROM ") + table + " WHERE job_id = 7");
+    CHECK_MESSAGE(p.find("USING INDEX") != std::string::npos, p);
+  }
+  const auto p = plan("SELECT jobs.id FROM jobs JOIN locks ON locks.id = jobs.lock_id WHERE locks.serial = 'X' ORDER BY jobs.id");
+  CHECK_MESSAGE(p.find("SCAN jobs") == std::string::npos, p);
+  CHECK_MESSAGE(p.find("jobs_by_lock") != std::string::npos, p);
+  sqlite3_close(db);
+}
+
+TEST_CASE("history of one lock lists its jobs only, and all jobs without a serial") {
+  TempDir dir;
+  auto s = open_ok(dir.path() / "jobs.sqlite");
+  seed_job(s, "A");
+  seed_job(s, "B");
+  seed_job(s, "A");
+  CHECK(s.jobs("A")->size() == 2);
+  CHECK(s.jobs("B")->size() == 1);
+  CHECK(s.jobs("C")->empty());
+  CHECK(s.jobs()->size() == 3);
 }
 
 TEST_CASE("a file that is not a database at all is never overwritten") {

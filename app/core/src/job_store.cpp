@@ -3,6 +3,12 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
 #include <cstdlib>
 #include <ctime>
 
@@ -32,6 +38,38 @@ JobRecord read_job(const Statement& s) {
   j.created_at = s.text(8);
   j.updated_at = s.text(9);
   return j;
+}
+
+// <file>-open.<pid>.<n>: one per open JobStore, removed by its destructor.
+std::string marker_prefix(const fs::path& db) { return db.filename().string() + "-open."; }
+
+bool process_alive(pid_t pid) { return pid == ::getpid() || ::kill(pid, 0) == 0 || errno == EPERM; }
+
+std::vector<fs::path> stale_open_markers(const fs::path& db) {
+  std::vector<fs::path> out;
+  std::error_code ec;
+  const std::string prefix = marker_prefix(db);
+  for (fs::directory_iterator it(db.parent_path(), ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.compare(0, prefix.size(), prefix) != 0) continue;
+    if (name == prefix + "damaged") {  // left by check(): keep checking until the file is replaced
+      out.push_back(it->path());
+      continue;
+    }
+    const long pid = std::strtol(name.c_str() + prefix.size(), nullptr, 10);
+    if (pid > 0 && !process_alive(static_cast<pid_t>(pid))) out.push_back(it->path());
+  }
+  return out;
+}
+
+fs::path create_open_marker(const fs::path& db) {
+  static std::atomic<unsigned> counter{0};
+  const fs::path p = db.parent_path() / (marker_prefix(db) + std::to_string(::getpid()) + "." +
+                                         std::to_string(counter.fetch_add(1)));
+  const int fd = ::open(p.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return {};  // a read-only folder: the store still works, a crash just goes unnoticed
+  ::close(fd);
+  return p;
 }
 
 constexpr const char* kJobColumns =
@@ -102,30 +140,31 @@ StoreResult<JobStore> JobStore::open(const fs::path& path) {
   }
   ::chmod(path.c_str(), 0600);
 
+  // A marker left by a process that died with the store open means an unclean shutdown: only
+  // then (and on `lockdiag job check`) does opening pay for a full integrity check.
+  const std::vector<fs::path> stale = stale_open_markers(path);
+
   if (sqlite3_open_v2(path.c_str(), &s.db_, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK)
     return store_fail(StoreError::kIo, "cannot open the job database " + path.string() + ": " +
                                            (s.db_ ? sqlite3_errmsg(s.db_) : "out of memory"));
   sqlite3_busy_timeout(s.db_, 5000);
 
-  // Integrity first: a damaged file is opened read-only and never written.
-  std::string verdict;
-  {
-    Statement check(s.db_, "PRAGMA integrity_check(1)");
-    const int rc = check.step();
-    verdict = rc == SQLITE_ROW ? check.text(0) : std::string(sqlite3_errstr(rc));
+  // The header and the schema are read on every open (cheap); the b-tree pages only when checked.
+  std::string verdict = s.header_verdict();
+  if (verdict == "ok" && !stale.empty()) {
+    s.checked_ = true;
+    verdict = s.integrity_verdict();
   }
   if (verdict != "ok") {
-    sqlite3_close(s.db_);
-    s.db_ = nullptr;
-    if (sqlite3_open_v2(path.c_str(), &s.db_, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK)
-      return store_fail(StoreError::kDamaged, "the job database " + path.string() + " is damaged (" + verdict +
-                                                  ") and cannot be read; it was left untouched");
-    s.read_only_ = true;
-    s.warning_ = "the job database " + path.string() + " is damaged (" + verdict +
-                 "); it is open read-only and nothing will be written to it. Copy it aside and start a new one "
-                 "with --store, or restore a backup";
+    // Stale markers stay, so every later open checks again until the file is replaced.
+    if (auto r = s.reopen_read_only(verdict); !r) return std::unexpected(r.error());
     return s;
   }
+  for (const auto& m : stale) {
+    std::error_code ignored;
+    fs::remove(m, ignored);
+  }
+  s.marker_ = create_open_marker(path);
 
   if (auto r = s.exec("PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"); !r)
     return std::unexpected(r.error());
@@ -154,9 +193,62 @@ StoreResult<JobStore> JobStore::open(const fs::path& path) {
   return s;
 }
 
+std::string JobStore::header_verdict() {
+  Statement v(db_, "SELECT count(*) FROM sqlite_schema");
+  const int rc = v.step();
+  return rc == SQLITE_ROW ? std::string("ok") : std::string(sqlite3_errstr(rc));
+}
+
+std::string JobStore::integrity_verdict() {
+  Statement check(db_, "PRAGMA integrity_check(1)");
+  const int rc = check.step();
+  return rc == SQLITE_ROW ? check.text(0) : std::string(sqlite3_errstr(rc));
+}
+
+StoreResult<void> JobStore::reopen_read_only(const std::string& verdict) {
+  sqlite3_close(db_);
+  db_ = nullptr;
+  remove_marker();
+  if (sqlite3_open_v2(path_.c_str(), &db_, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK)
+    return store_fail(StoreError::kDamaged, "the job database " + path_.string() + " is damaged (" + verdict +
+                                                ") and cannot be read; it was left untouched");
+  read_only_ = true;
+  warning_ = "the job database " + path_.string() + " is damaged (" + verdict +
+             "); it is open read-only and nothing will be written to it. Copy it aside and start a new one "
+             "with --store, or restore a backup";
+  return {};
+}
+
+StoreResult<std::string> JobStore::check() {
+  checked_ = true;
+  std::string verdict = header_verdict();
+  if (verdict == "ok") verdict = integrity_verdict();
+  if (verdict != "ok" && !read_only_) {
+    // Leave a marker that outlives us, so the next open checks again and stays read-only.
+    const fs::path keep = path_.parent_path() / (marker_prefix(path_) + "damaged");
+    const int fd = ::open(keep.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+    if (fd >= 0) ::close(fd);
+    if (auto r = reopen_read_only(verdict); !r) return std::unexpected(r.error());
+  }
+  return verdict;
+}
+
+void JobStore::remove_marker() {
+  if (marker_.empty()) return;
+  std::error_code ignored;
+  fs::remove(marker_, ignored);
+  marker_.clear();
+}
+
 JobStore::JobStore(JobStore&& o) noexcept
-    : db_(o.db_), read_only_(o.read_only_), warning_(std::move(o.warning_)), path_(std::move(o.path_)) {
+    : db_(o.db_),
+      read_only_(o.read_only_),
+      checked_(o.checked_),
+      warning_(std::move(o.warning_)),
+      path_(std::move(o.path_)),
+      marker_(std::move(o.marker_)) {
   o.db_ = nullptr;
+  o.marker_.clear();
 }
 
 JobStore& JobStore::operator=(JobStore&& o) noexcept {
@@ -165,13 +257,22 @@ JobStore& JobStore::operator=(JobStore&& o) noexcept {
     db_ = o.db_;
     o.db_ = nullptr;
     read_only_ = o.read_only_;
+    checked_ = o.checked_;
     warning_ = std::move(o.warning_);
     path_ = std::move(o.path_);
+    remove_marker();
+    marker_ = std::move(o.marker_);
+    o.marker_.clear();
   }
   return *this;
 }
 
-JobStore::~JobStore() { sqlite3_close(db_); }
+// The marker goes only after SQLite has closed (and checkpointed) the file: a crash in between
+// still reads as unclean.
+JobStore::~JobStore() {
+  sqlite3_close(db_);
+  remove_marker();
+}
 
 StoreResult<void> JobStore::exec(const char* sql) {
   char* err = nullptr;
@@ -193,6 +294,8 @@ namespace {
 StoreResult<void> done(Statement& s) {
   const int rc = s.step();
   if (rc == SQLITE_DONE || rc == SQLITE_ROW) return {};
+  if (rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB)
+    return store_fail(StoreError::kDamaged, "job database: " + s.error() + "; run `lockdiag job check`");
   return store_fail(rc == SQLITE_CONSTRAINT ? StoreError::kConstraint : StoreError::kIo, "job database: " + s.error());
 }
 }  // namespace
@@ -276,8 +379,9 @@ StoreResult<JobRecord> JobStore::job(int64_t id) {
 }
 
 StoreResult<std::vector<JobRecord>> JobStore::jobs(const std::string& lock_serial) {
-  Statement s(db_, (std::string(kJobColumns) + "WHERE ?1 = '' OR locks.serial = ?1 ORDER BY jobs.id").c_str());
-  s.bind(1, lock_serial);
+  // Two statements, not "?1 = '' OR serial = ?1": that form cannot use jobs_by_lock and scanned every job.
+  Statement s(db_, (std::string(kJobColumns) + (lock_serial.empty() ? "ORDER BY jobs.id" : "WHERE locks.serial = ?1 ORDER BY jobs.id")).c_str());
+  if (!lock_serial.empty()) s.bind(1, lock_serial);
   std::vector<JobRecord> out;
   int rc;
   while ((rc = s.step()) == SQLITE_ROW) out.push_back(read_job(s));

@@ -74,6 +74,46 @@ CREATE TABLE reports (
 );
 CREATE INDEX jobs_by_lock ON jobs(lock_id, id);
 )sql",
+    // 2: per-lock history and a job's findings and reports are index lookups, not table scans
+    // (100,000 jobs: docs/benchmarks.md, "Job store"). jobs_by_lock already serves history.
+    R"sql(
+CREATE INDEX IF NOT EXISTS findings_by_job ON findings(job_id);
+CREATE INDEX IF NOT EXISTS reports_by_job ON reports(job_id);
+)sql",
+    // 3: fleet sync (docs/fleet.md): every signed report waits in the outbox until the company
+    // server accepted or rejected it; visits pulled from the server (anyone's) for last-visit lines.
+    R"sql(
+CREATE TABLE outbox (
+  sha256 TEXT PRIMARY KEY,
+  job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+  path TEXT NOT NULL,
+  state TEXT NOT NULL DEFAULT 'waiting' CHECK (state IN ('waiting','pushed','accepted','rejected')),
+  reason TEXT NOT NULL DEFAULT '',
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX outbox_by_state ON outbox(state);
+CREATE TRIGGER reports_to_outbox AFTER INSERT ON reports BEGIN
+  INSERT OR IGNORE INTO outbox(sha256, job_id, path, updated_at) VALUES (NEW.sha256, NEW.job_id, NEW.path, NEW.created_at);
+END;
+INSERT OR IGNORE INTO outbox(sha256, job_id, path, updated_at) SELECT sha256, job_id, path, created_at FROM reports;
+CREATE TABLE fleet_visits (
+  sha256 TEXT PRIMARY KEY,
+  lock_serial TEXT NOT NULL,
+  finished_at TEXT NOT NULL,
+  technician TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  fingerprint_before TEXT NOT NULL,
+  fingerprint_after TEXT NOT NULL DEFAULT '',
+  battery_mv INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX fleet_visits_by_lock ON fleet_visits(lock_serial, finished_at);
+CREATE TABLE sync_state (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  last_sync TEXT NOT NULL DEFAULT '',
+  last_error TEXT NOT NULL DEFAULT ''
+);
+INSERT INTO sync_state(id) VALUES (1);
+)sql",
 };
 
 inline constexpr int kMigrationCount = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
