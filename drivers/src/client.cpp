@@ -586,8 +586,6 @@ Result<SlotPage> decode_slot_page(std::span<const uint8_t> payload, uint16_t sta
   return page;
 }
 
-namespace {
-
 Result<EventPage> decode_event_page(const Message& m) {
   auto head = decode<ReadEventsResponseHead>(m.payload, "READ_EVENTS");
   if (!head) return std::unexpected(head.error());
@@ -632,8 +630,6 @@ Result<EventPage> decode_event_page(const Message& m) {
   if (page.more && head->count == 0) return fail(ErrorKind::kProtocol, "READ_EVENTS page is empty but says there is more");
   return page;
 }
-
-}  // namespace
 
 Result<std::vector<SlotRecord>> Client::read_slots(ProgressFn progress, const CancelToken* cancel) {
   std::lock_guard lock(*mu_);
