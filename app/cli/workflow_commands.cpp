@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 
+#include "answers_file.h"
 #include "cli_operator.h"
 #include "commands.h"
 #include "enroll_spec.h"
@@ -58,8 +59,8 @@ std::expected<json, std::string> load_answers(const std::string& path) {
   if (path.empty()) return json(nullptr);
   std::ifstream in(path);
   if (!in) return std::unexpected("cannot read the answers file " + path);
-  const auto j = json::parse(std::string(std::istreambuf_iterator<char>(in), {}), nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return std::unexpected("the answers file " + path + " is not a JSON object");
+  auto j = parse_answers(std::string(std::istreambuf_iterator<char>(in), {}));
+  if (!j) return std::unexpected("the answers file " + path + " " + j.error());
   return j;
 }
 

@@ -589,8 +589,6 @@ Result<SlotPage> decode_slot_page(std::span<const uint8_t> payload, uint16_t sta
   return page;
 }
 
-namespace {
-
 Result<EventPage> decode_event_page(const Message& m) {
   auto head = decode<ReadEventsResponseHead>(m.payload, "READ_EVENTS");
   if (!head) return std::unexpected(head.error());
@@ -642,8 +640,6 @@ Result<EventPage> decode_event_page(const Message& m) {
   if (page.more && head->count == 0) return fail(ErrorKind::kProtocol, "READ_EVENTS page is empty but says there is more");
   return page;
 }
-
-}  // namespace
 
 uint32_t event_read_limit(uint32_t announced_capacity) {
   // Events logged while the read runs may push a full ring past its capacity: allow a margin.

@@ -181,8 +181,10 @@ bool EventLog::mount(hal::Flash& flash, uint32_t first_block, uint32_t blocks) {
     used_[i] = used;
   }
   // Sequence numbers must chain from block to block; anything older than a break is dropped.
+  // Walk from the window's first block (tail_ moves at a break, the walk must not).
+  const uint32_t window_tail = tail_;
   for (uint32_t k = 1; k < n; ++k) {
-    const uint32_t i = (tail_ + k) % blocks, p = (tail_ + k - 1) % blocks;
+    const uint32_t i = (window_tail + k) % blocks, p = (window_tail + k - 1) % blocks;
     if (first_seq_[i] != first_seq_[p] + fill_[p]) {
       for (uint32_t j = tail_; j != i; j = (j + 1) % blocks) live_[j] = false;
       tail_ = i;

@@ -227,6 +227,35 @@ TEST_CASE("journal: remount, checkpoints, wrap-around and even wear") {
   CHECK(emax - emin <= 1);
 }
 
+// Found by fuzz_storage_mount: a record damaged in the oldest of three live event blocks broke
+// the chain there, and the walk that drops the older part went on from the moved tail, so it
+// dropped every block: the whole log became unreadable and new events were lost to reads.
+TEST_CASE("event log: a damaged record in the oldest block drops that block only") {
+  FlashSim flash(kBlock, kStateBlocks + kEventBlocks);
+  EventLog log;
+  REQUIRE(log.mount(flash, kEventFirst, kEventBlocks));
+  const uint32_t per = log.per_block();
+  for (uint32_t k = 0; k < 2 * per + 5; ++k) {
+    Event e{0, 1000 + k, wire::kEvUnlockCode, 0, kNoSlot};
+    REQUIRE(log.append(e));
+  }
+  // Bit rot in the 4th record of the first block: its CRC fails, it becomes a hole.
+  flash.data()[kEventFirst * kBlock + kBlockDataStart + 3 * EventLog::kRecordSize + 4] &= 0x0F;
+  EventLog again;
+  REQUIRE(again.mount(flash, kEventFirst, kEventBlocks));
+  CHECK(again.head_seq() == 2 * per + 6);
+  CHECK(again.oldest_seq() == per + 1);  // the damaged block is dropped, the two after it kept
+  Event e{};
+  REQUIRE(again.read(per + 1, e));
+  CHECK(e.time == 1000 + per);
+  REQUIRE(again.read(2 * per + 5, e));
+  CHECK(e.time == 1000 + 2 * per + 4);
+  Event added{0, 5000, wire::kEvPowerOn, 0, kNoSlot};
+  REQUIRE(again.append(added));
+  REQUIRE(again.read(added.seq, e));
+  CHECK(e.time == 5000);
+}
+
 TEST_CASE("journal: a worn-out block makes writes fail loudly, never silently corrupt") {
   FlashSim flash(kBlock, kStateBlocks + kEventBlocks);
   StateStore st;

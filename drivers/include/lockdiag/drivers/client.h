@@ -151,4 +151,8 @@ struct SlotPage {
 };
 Result<SlotPage> decode_slot_page(std::span<const uint8_t> payload, uint16_t start, int slot_count);
 
+// One READ_EVENTS answer, decoded (docs/protocol.md 5.7). Strict in the same way; public so the
+// fuzz target (tests/fuzz) can reach it.
+Result<EventPage> decode_event_page(const Message& m);
+
 }  // namespace lockdiag::drivers
