@@ -48,6 +48,10 @@ set +e
 out=$("$LOCKDIAG" report verify "$T/r.json" --company "$T/co.allowed_signers" --krl "$T/revoked.krl" 2>&1); rc=$?
 set -e
 [ $rc -eq 6 ] && grep -q "(revoked)" <<<"$out" || fail "lockdiag ignored ssh-keygen's KRL (rc $rc): $out"
+if ssh-keygen -Y verify -f "$T/co.allowed_signers" -I "$P" -n "$NS" -s "$T/r.sig" -r "$T/revoked.krl" \
+    -Overify-time="$TIME" < "$T/r.msg" 2>/dev/null; then
+  fail "ssh-keygen accepted a revoked certificate (KRL)"
+fi
 cp "$T/revoked.krl" "$T/co.krl"
 if "$LOCKDIAG" report verify "$T/r.json" --company "$T/co.allowed_signers" >/dev/null 2>&1; then
   fail "the KRL beside the company file was not honoured"
