@@ -42,7 +42,13 @@ if ssh-keygen -Y verify -f "$T/co.allowed_signers" -I "$P" -n "$NS" -s "$T/r.sig
 fi
 
 # 3. A KRL from ssh-keygen -k revoking serial 17: lockdiag honours it (--krl, and beside --company).
-echo "serial: 17" > "$T/spec"
+# ssh-keygen picks list, range or bitmap sections by density: serials near 17 but not 17 must
+# leave it valid (an off-by-one in the bitmap would revoke it), a mixed set holding 17 revokes it.
+printf 'serial: 3\nserial: 5\nserial: 9-11\nserial: 14\nserial: 16\nserial: 18\nserial: 20-30\nserial: 100-200\nid: Somebody\n' > "$T/near"
+ssh-keygen -q -k -f "$T/near.krl" -s "$T/ca.pub" "$T/near"
+"$LOCKDIAG" report verify "$T/r.json" --company "$T/co.allowed_signers" --krl "$T/near.krl" >/dev/null \
+  || fail "a KRL of neighbouring serials revoked serial 17"
+printf 'serial: 3\nserial: 5\nserial: 9-11\nserial: 14\nserial: 16-18\nserial: 20-30\nserial: 100-200\n' > "$T/spec"
 ssh-keygen -q -k -f "$T/revoked.krl" -s "$T/ca.pub" "$T/spec"
 set +e
 out=$("$LOCKDIAG" report verify "$T/r.json" --company "$T/co.allowed_signers" --krl "$T/revoked.krl" 2>&1); rc=$?
