@@ -84,7 +84,8 @@ Result<std::string> issue_certificate(const CertRequest& req, const SigningKey& 
   w.string(std::string_view(reinterpret_cast<const char*>(nonce), sizeof nonce));
   w.string(bytes_of(req.key.bytes));
   w.u64(req.serial);
-  w.u32(kUserCert);
+  if (req.type != kUserCert && req.type != 2) return fail("certificate type must be user (1) or host (2)");
+  w.u32(req.type);
   w.string(req.key_id);
   Writer principals;
   for (const auto& p : req.principals) {

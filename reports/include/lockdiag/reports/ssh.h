@@ -98,6 +98,7 @@ struct CertRequest {
   std::vector<std::string> principals;
   std::uint64_t valid_after = 0;
   std::uint64_t valid_before = kForever;
+  std::uint32_t type = kUserCert;  // 2: host certificate (a lock's device key)
 };
 // Issues a user certificate signed by `ca`; returns the certificate blob.
 Result<std::string> issue_certificate(const CertRequest& req, const SigningKey& ca);
