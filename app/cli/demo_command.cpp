@@ -1,6 +1,7 @@
 // lockdiag demo: a private virtual lock with a realistic history, a full handoff audit with the
 // keypad steps played through lockfw-sim's control interface, a signed report and its PDF.
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -17,7 +18,10 @@
 #include "lockdiag/app/sim_keypad.h"
 #include "lockdiag/app/sim_process.h"
 #include "lockdiag/app/workflow.h"
+#include "lockdiag/reports/io.h"
+#include "lockdiag/reports/krl.h"
 #include "lockdiag/reports/reports.h"
+#include "trust_config.h"
 
 namespace lockdiag::cli {
 
@@ -42,6 +46,46 @@ class DemoOwner final : public app::Operator {
  private:
   app::Operator& inner_;
 };
+
+// The demo company: a CA in <dir>/company, the demo technician's key certified by it for a year.
+// Returns the allowed_signers file a customer would be given, or an error message.
+std::expected<fs::path, std::string> make_demo_company(const fs::path& dir, const std::string& company,
+                                                       const std::string& technician) {
+  namespace r = lockdiag::reports;
+  const fs::path cdir = dir / "company";
+  std::error_code ec;
+  fs::create_directories(cdir, ec);
+  auto ca_info = r::KeyStore(cdir, "ca.key").create(std::nullopt);
+  if (!ca_info) return std::unexpected(ca_info.error().message);
+  auto ca = r::KeyStore(cdir, "ca.key").load(std::nullopt);
+  auto keys = r::KeyStore::open_default();
+  if (!ca || !keys) return std::unexpected("cannot open the demo keys");
+  auto tech = keys->exists() ? keys->info() : keys->create(std::nullopt);
+  if (!tech) return std::unexpected(tech.error().message);
+  const auto now = static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+  auto blob = r::ssh::issue_certificate({tech->public_key, 1, technician, {"sam.okafor"}, now - 3600, now + 365 * 86400},
+                                        *ca);
+  if (!blob) return std::unexpected(blob.error().message);
+  const fs::path signers = cdir / "company.allowed_signers";
+  for (const auto& [path, bytes] :
+       {std::pair{keys->cert_path(), r::ssh::certificate_line(*blob, technician)},
+        std::pair{signers, r::allowed_signers_line(ca_info->public_key, company)},
+        std::pair{cdir / "company.krl", r::ssh::make_krl(ca_info->public_key, {}, 1, now, company)},
+        std::pair{cdir / "ca.pub", r::ssh::public_key_line(ca_info->public_key, company)}})
+    if (auto w = r::write_file_atomic(path, bytes, 0644); !w) return std::unexpected(w.error().message);
+  return signers;
+}
+
+// Quoted for a POSIX shell when needed, so the printed command runs exactly as printed.
+std::string shell_word(const std::string& w) {
+  if (!w.empty() && w.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/._-+:=@,") ==
+                        std::string::npos)
+    return w;
+  std::string q = "'";
+  for (const char c : w) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
 
 fs::path default_demo_dir() {
   const char* xdg = std::getenv("XDG_DATA_HOME");
@@ -125,6 +169,10 @@ int run_demo(GlobalOptions g, const std::string& dir_arg, const std::string& sce
   app::JobInputs in;
   in.technician = "Sam Okafor";
   in.company = "Harbour Lock & Key";
+  auto company_file = make_demo_company(dir, in.company, in.technician);
+  if (!company_file) return report_error(g, kExitFailure, "cannot make the demo company: " + company_file.error());
+  std::cerr << "Demo company " << in.company << " certified " << in.technician << " (" << company_file->string()
+            << ")\n";
   in.licence = "LS-20417";
   in.site = "Flat 3, 12 Rue des Lilas";
   in.customer = "Harbour Lettings";
@@ -138,22 +186,19 @@ int run_demo(GlobalOptions g, const std::string& dir_arg, const std::string& sce
 
   // Check the signature the way a customer would, with nothing but the file.
   std::string verdict = "not checked";
-  // The demo's public key beside the report, so the "Try:" line below works as printed.
-  const fs::path pub = dir / "technician.pub";
   if (out->report_json) {
     auto bytes = reports::read_report_file(*out->report_json);
-    auto keys = reports::KeyStore::open_default();
-    std::optional<reports::PublicKey> key;
-    if (keys)
-      if (auto info = keys->info()) {
-        key = info->public_key;
-        std::ofstream(pub) << reports::public_key_file(info->public_key);
-      }
-    if (bytes) {
-      auto v = reports::verify(*bytes, key);
-      verdict = v ? "valid (key " + v->key_id + ")" : "INVALID: " + v.error().message;
+    reports::TrustStore trust;
+    std::vector<std::string> warnings;
+    const std::string err = add_company_file(trust, *company_file, warnings);
+    if (bytes && err.empty()) {
+      auto v = reports::verify_trusted(*bytes, trust);
+      verdict = v ? "valid (" + v->report.technician.name + ", certified by " + v->company + ")"
+                  : "INVALID: " + v.error().message;
     }
   }
+  const std::string report_path = out->report_json ? out->report_json->string() : "FILE";
+  const std::string verify_cmd = "lockdiag report verify " + shell_word(report_path) + " --company " + shell_word(company_file->string());
   if (g.json) {
     print_json({{"job_id", out->job_id},
                 {"directory", dir.string()},
@@ -161,6 +206,8 @@ int run_demo(GlobalOptions g, const std::string& dir_arg, const std::string& sce
                 {"report_json", out->report_json ? out->report_json->string() : ""},
                 {"report_pdf", out->report_pdf ? out->report_pdf->string() : ""},
                 {"signature", verdict},
+                {"company_file", company_file->string()},
+                {"verify_command", verify_cmd},
                 {"findings", out->findings.size()}});
     return kExitOk;
   }
@@ -172,8 +219,7 @@ int run_demo(GlobalOptions g, const std::string& dir_arg, const std::string& sce
             << "  Virtual lock:   " << sim->state_file().string() << "\n\n"
             << "Findings on arrival (" << out->findings.size() << "):\n";
   for (const auto& f : out->findings) std::cout << "  [" << f.severity << "] " << f.title << "\n";
-  std::cout << "\nTry: lockdiag report verify " << (out->report_json ? out->report_json->string() : "FILE") << " --key "
-            << pub.string() << "\n";
+  std::cout << "\nTry: " << verify_cmd << "\n";
   return kExitOk;
 }
 

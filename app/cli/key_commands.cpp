@@ -7,6 +7,9 @@
 #include "json_flag.h"
 #include "lockdiag/reports/crypto.h"
 #include "lockdiag/reports/io.h"
+#include "lockdiag/reports/keys.h"
+#include "lockdiag/reports/ssh.h"
+#include "lockdiag/reports/verify.h"
 #include "report_commands.h"
 #include "technician_key.h"
 
@@ -38,16 +41,20 @@ int show(const CLI::App& sub, bool json) {
               << "public key: " << info->public_key.hex() << "\n"
               << "sealed:     " << (info->sealed ? "yes (passphrase)" : "no") << "\n"
               << "created:    " << info->created_at << "\n"
-              << "file:       " << info->path.string() << "\n";
+              << "file:       " << info->path.string() << "\n"
+              << certificate_status().line << "\n";
   }
   return kExitOk;
 }
 
-int export_key(const std::string& out) {
+int export_key(const std::string& out, const std::string& format) {
   bool created = false;
   auto info = technician_key_info(&created);
   if (!info) return fail_with(info.error());
-  const std::string file = reports::public_key_file(info->public_key);
+  // OpenSSH form by default: what `ssh-keygen -s` and `lockdiag company certify` take.
+  const std::string file = format == "lockdiag" ? reports::public_key_file(info->public_key)
+                                                : reports::ssh::public_key_line(
+                                                      info->public_key, "lockdiag-technician-" + info->key_id);
   if (out.empty() || out == "-") {
     std::cout << file;
     return kExitOk;
@@ -57,6 +64,32 @@ int export_key(const std::string& out) {
     return kExitDataError;
   }
   std::cerr << "lockdiag: public key " << info->key_id << " written to " << out << "\n";
+  return kExitOk;
+}
+
+int install_cert(const std::string& file) {
+  bool created = false;
+  auto info = technician_key_info(&created);
+  if (!info) return fail_with(info.error());
+  auto bytes = reports::read_report_file(file, 4 * reports::ssh::kMaxBlobBytes);
+  if (!bytes) return fail_with({kExitDataError, "cannot read " + file + ": " + bytes.error().message});
+  auto cert = reports::ssh::parse_certificate_line(*bytes);
+  if (!cert) return fail_with({kExitDataError, file + ": " + cert.error().message});
+  if (!(cert->key == info->public_key))
+    return fail_with({kExitInvalid, file + " certifies key " + reports::ssh::fingerprint(cert->key) +
+                                        ", not this technician key " + reports::ssh::fingerprint(info->public_key) +
+                                        " (lockdiag keys export gives the key to certify)"});
+  if (cert->type != reports::ssh::kUserCert || cert->principals.empty() || !cert->critical_options.empty())
+    return fail_with({kExitInvalid, file + " is not a user certificate with a principal and no critical options"});
+  auto store = reports::KeyStore::open_default();
+  if (!store) return fail_with({kExitDataError, store.error().message});
+  if (auto w = reports::write_file_atomic(store->cert_path(), reports::ssh::certificate_line(cert->blob, cert->key_id),
+                                          0644);
+      !w)
+    return fail_with({kExitDataError, w.error().message});
+  const auto status = certificate_status();
+  std::cout << "installed " << store->cert_path().string() << "\n" << status.line << "\n";
+  if (!status.ok) std::cerr << "lockdiag: warning: the certificate is installed but does not hold now\n";
   return kExitOk;
 }
 
@@ -76,7 +109,16 @@ void add_key_commands(CLI::App& root) {
       keys->add_subcommand("export", "write the public key file others verify reports with");
   auto out = std::make_shared<std::string>();
   export_cmd->add_option("-o,--output", *out, "file to write (default: stdout)");
-  export_cmd->callback([out] { command_exit_code() = guarded([&] { return export_key(*out); }); });
+  auto format = std::make_shared<std::string>("openssh");
+  export_cmd->add_option("--format", *format, "openssh (a public key line) or lockdiag (JSON)")
+      ->check(CLI::IsMember({"openssh", "lockdiag"}))
+      ->capture_default_str();
+  export_cmd->callback([out, format] { command_exit_code() = guarded([&] { return export_key(*out, *format); }); });
+
+  CLI::App* cert_cmd = keys->add_subcommand("install-cert", "install the company's OpenSSH certificate for this key");
+  auto cert_file = std::make_shared<std::string>();
+  cert_cmd->add_option("FILE", *cert_file, "certificate (ssh-ed25519-cert-v01@openssh.com line)")->required();
+  cert_cmd->callback([cert_file] { command_exit_code() = guarded([&] { return install_cert(*cert_file); }); });
 }
 
 }  // namespace lockdiag::cli

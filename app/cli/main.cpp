@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
   add_demo_command(app, g);
   add_report_commands(app);
   add_key_commands(app);
+  add_company_commands(app);
   add_devices_command(app, g);
   add_fleet_commands(app, g);
 

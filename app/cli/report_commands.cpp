@@ -14,6 +14,9 @@
 #include "lockdiag/reports/sign.h"
 #include "lockdiag/reports/verify.h"
 #include "technician_key.h"
+#include "trust_config.h"
+#include "lockdiag/reports/ssh.h"
+#include "lockdiag/reports/timefmt.h"
 
 namespace lockdiag::cli {
 namespace {
@@ -30,6 +33,8 @@ int read_error(const r::VerifyError& e) {
 struct VerifyArgs {
   std::string file;
   std::string key_file;
+  std::vector<std::string> companies;
+  std::vector<std::string> krls;
   bool json = false;
 };
 
@@ -60,20 +65,25 @@ int verify(const CLI::App& sub, const VerifyArgs& a) {
   }
   auto bytes = r::read_report_file(a.file);
   if (!bytes) return verify_failed(bytes.error(), json);
-  auto summary = r::verify(*bytes, trusted);
-  if (!summary) return verify_failed(summary.error(), json);
-  if (!trusted) {
-    // Without --key, only keys this machine already trusts count.
-    for (const auto& k : locally_trusted_keys())
-      if (k == summary->public_key) summary->key_trusted = true;
-    if (!summary->key_trusted)
-      return verify_failed(
-          {r::VerifyReason::unknown_key,
-           "signed by key " + summary->key_id +
-               ", which is not trusted here; pass --key with the technician's public key file "
-               "(lockdiag keys export)"},
-          json);
+  std::expected<r::Summary, r::VerifyError> summary;
+  if (trusted) {
+    summary = r::verify(*bytes, trusted);  // --key pins one key: nothing else counts
+  } else {
+    r::TrustStore trust;
+    std::vector<std::string> warnings;
+    std::string err = load_configured_trust(trust, warnings);
+    for (const auto& c : a.companies)
+      if (err.empty()) err = add_company_file(trust, c, warnings);
+    for (const auto& k : a.krls)
+      if (err.empty()) err = add_krl_file(trust, k);
+    for (const auto& w : warnings) std::cerr << "lockdiag: warning: " << w << "\n";
+    if (!err.empty()) {
+      std::cerr << "lockdiag: " << err << "\n";
+      return kExitDataError;
+    }
+    summary = r::verify_trusted(*bytes, trust);
   }
+  if (!summary) return verify_failed(summary.error(), json);
   if (json) {
     std::size_t counts[3] = {0, 0, 0};
     for (const auto& f : summary->report.findings) ++counts[static_cast<int>(f.severity)];
@@ -86,6 +96,11 @@ int verify(const CLI::App& sub, const VerifyArgs& a) {
                                 {"lock_serial", rep.lock.serial},
                                 {"finished_at", rep.finished_at},
                                 {"key_id", summary->key_id},
+                                {"format", summary->format},
+                                {"signed_at", summary->signed_at},
+                                {"certified_by", summary->chain_checked ? summary->company : ""},
+                                {"ca_fingerprint", summary->ca_fingerprint},
+                                {"certificate_serial", summary->certificate ? summary->certificate->serial : 0},
                                 {"sha256", summary->sha256},
                                 {"findings",
                                  {{"info", counts[0]}, {"warning", counts[1]}, {"critical", counts[2]}}}}
@@ -109,7 +124,8 @@ int render(const RenderArgs& a) {
   auto bytes = r::read_report_file(a.file);
   if (!bytes) return read_error(bytes.error());
   auto parsed = r::parse_json(*bytes);
-  const bool is_signed = parsed && parsed->is_object() && parsed->contains("signature");
+  const bool is_signed = (parsed && parsed->is_object() && parsed->contains("signature")) ||
+                         bytes->find("\n-----BEGIN SSH SIGNATURE-----\n") != std::string::npos;
   r::Report report;
   std::optional<r::SignatureBlock> block;
   if (is_signed) {
@@ -118,6 +134,13 @@ int render(const RenderArgs& a) {
     if (!summary) return verify_failed(summary.error(), false);
     report = std::move(summary->report);
     block = r::SignatureBlock{summary->key_id, summary->public_key.hex()};
+    if (summary->certificate) {  // the company as the report states it; verify checks it against the CA
+      block->company = summary->report.technician.company;
+      block->certified_until = r::ssh::time_text(summary->certificate->valid_before);
+      block->ca_fingerprint = r::ssh::fingerprint(summary->certificate->ca);
+      block->principal = summary->principal;
+      block->signed_at = summary->signed_at;
+    }
   } else {
     auto body = r::parse_report_body(*bytes);
     if (!body) {
@@ -160,7 +183,12 @@ int sign(const SignArgs& a) {
     std::cerr << "lockdiag: " << key.error().message << "\n";
     return key.error().exit_code;
   }
-  auto signed_bytes = r::sign_report(*report, *key);
+  auto cert = installed_certificate();
+  if (!cert) {
+    std::cerr << "lockdiag: " << cert.error().message << "\n";
+    return kExitDataError;
+  }
+  auto signed_bytes = r::sign_report_sshsig(*report, *key, *cert ? &**cert : nullptr, r::now_rfc3339_utc());
   if (!signed_bytes) {
     std::cerr << "lockdiag: cannot sign: " << signed_bytes.error().message << "\n";
     return kExitDataError;
@@ -184,7 +212,10 @@ void add_report_commands(CLI::App& root) {
       "verify", "check a signed report offline (exit 0 valid, 6 invalid, 7 unreadable)");
   auto va = std::make_shared<VerifyArgs>();
   v->add_option("FILE", va->file, "signed report file")->required();
-  v->add_option("--key", va->key_file, "the technician's public key file (lockdiag keys export)");
+  v->add_option("--key", va->key_file, "pin one technician public key (lockdiag keys export); nothing else counts");
+  v->add_option("--company", va->companies,
+                "trust this company's allowed_signers file (and the .krl beside it), besides the config dir's");
+  v->add_option("--krl", va->krls, "honour this OpenSSH KRL (ssh-keygen -k) too");
   v->add_flag("--json", va->json, "machine-readable output on stdout");
   v->callback([v, va] { command_exit_code() = guarded([&] { return verify(*v, *va); }); });
 

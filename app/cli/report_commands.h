@@ -17,6 +17,7 @@ namespace lockdiag::cli {
 
 void add_report_commands(CLI::App& root);
 void add_key_commands(CLI::App& root);
+void add_company_commands(CLI::App& root);
 
 // Defined by the program's main (app/cli/main.cpp): where a command leaves its exit code.
 int& command_exit_code();

@@ -6,6 +6,9 @@ if(NOT TARGET lockdiag_cli_reports)
     ${CMAKE_CURRENT_LIST_DIR}/report_commands.cpp
     ${CMAKE_CURRENT_LIST_DIR}/key_commands.cpp
     ${CMAKE_CURRENT_LIST_DIR}/technician_key.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/technician_cert.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/trust_config.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/company_commands.cpp
     ${CMAKE_CURRENT_LIST_DIR}/passphrase.cpp)
   target_include_directories(lockdiag_cli_reports PUBLIC ${CMAKE_CURRENT_LIST_DIR})
   target_link_libraries(lockdiag_cli_reports PUBLIC lockdiag_reports CLI11::CLI11 nlohmann_json::nlohmann_json)

@@ -4,6 +4,7 @@
 
 #include "commands.h"
 #include "lockdiag/app/settings.h"
+#include "technician_key.h"
 
 namespace lockdiag::cli {
 
@@ -27,11 +28,13 @@ void add_settings_command(CLI::App& root, GlobalOptions& g) {
         command_exit_code() = report_error(g, kExitFailure, w.error());
         return;
       }
+    const auto cert = certificate_status();
     if (g.json)
-      print_json({{"technician", current->technician}, {"company", current->company}, {"licence", current->licence}});
+      print_json({{"technician", current->technician}, {"company", current->company}, {"licence", current->licence},
+                  {"certificate", cert.line}, {"certificate_ok", cert.ok}});
     else
       std::cout << "Technician: " << current->technician << "\nCompany:    " << current->company
-                << "\nLicence:    " << current->licence << "\n";
+                << "\nLicence:    " << current->licence << "\n" << cert.line << "\n";
     command_exit_code() = kExitOk;
   });
 }

@@ -4,6 +4,7 @@
 
 #include <expected>
 #include <string>
+#include <optional>
 #include <vector>
 
 #include "lockdiag/reports/keys.h"
@@ -21,5 +22,22 @@ std::expected<reports::KeyInfo, KeyCommandError> technician_key_info(bool* creat
 std::expected<reports::SigningKey, KeyCommandError> technician_signing_key();
 // Keys trusted without --key: the technician's own and *.pub in <data dir>/lockdiag/trusted/.
 std::vector<reports::PublicKey> locally_trusted_keys();
+
+}  // namespace lockdiag::cli
+
+namespace lockdiag::cli {
+
+// The installed OpenSSH certificate's blob, nullopt when none is installed or it belongs to
+// another key (said on stderr). An expired certificate is returned (and warned about): a report
+// it signs then fails verification with the reason, which is the truth.
+std::expected<std::optional<std::string>, KeyCommandError> installed_certificate();
+
+struct CertificateStatus {
+  bool ok = false;     // installed, for this key, valid now
+  std::string line;    // "certified by ... until ..." or what is wrong and what to do
+};
+// Who certified whom until when; the company's name comes from the config dir's
+// allowed_signers files when one trusts the CA.
+CertificateStatus certificate_status();
 
 }  // namespace lockdiag::cli

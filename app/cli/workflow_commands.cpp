@@ -8,6 +8,7 @@
 #include "answers_file.h"
 #include "cli_operator.h"
 #include "commands.h"
+#include "technician_key.h"
 #include "enroll_spec.h"
 #include "lockdiag/app/connection.h"
 #include "lockdiag/app/job_store.h"
@@ -195,6 +196,8 @@ int run_workflow(const GlobalOptions& g, const WorkflowOptions& o, app::JobKind 
   if (!answers) return report_error(g, kExitUsage, answers.error());
   auto inputs = gather_inputs(o, *answers);
   if (!inputs) return report_error(g, kExitUsage, inputs.error());
+  if (inputs->sign_report)  // a warning before the job, not a failure after it
+    if (const auto cert = certificate_status(); !cert.ok) std::cerr << "lockdiag: warning: " << cert.line << "\n";
   auto s = open_session(g, o, *answers);
   if (!s) return s.error();
   app::WorkflowEnv env{*s->client, *s->store, *s->active, nullptr, o.wait_timeout_s};

@@ -4,6 +4,7 @@
 
 #include "json_fields.h"
 #include "lockdiag/reports/canonical.h"
+#include "lockdiag/reports/ssh.h"
 #include "sodium_init.h"
 
 namespace lockdiag::reports {
@@ -117,6 +118,7 @@ std::string public_key_file(const PublicKey& key) {
 
 Result<PublicKey> parse_public_key_file(std::string_view bytes) {
   if (bytes.size() > 4096) return fail("public key file is too large to be one (over 4 KiB)");
+  if (bytes.starts_with("ssh-")) return ssh::parse_public_key_line(bytes);  // OpenSSH form
   auto j = parse_json(bytes);
   if (!j) return fail("public key file: " + j.error().message);
   if (detail::text_field(*j, "format") != kPublicKeyFormat)

@@ -209,7 +209,7 @@ Result<KeyInfo> KeyStore::create(std::optional<std::string_view> passphrase, Kdf
 
     // Write a private temporary file, then link it into place: never overwrite a key, and
     // never leave a half-written one where a reader would find it.
-    std::string tmp = (dir_ / "technician.key.tmpXXXXXX").string();
+    std::string tmp = (dir_ / (file_ + ".tmpXXXXXX")).string();
     const int fd = mkstemp(tmp.data());
     if (fd < 0) return fail("cannot write in " + dir_.string() + ": " + std::strerror(errno));
     bool ok = fchmod(fd, 0600) == 0;

@@ -214,6 +214,16 @@ std::string glance(const Report& r) {
 
 }  // namespace
 
+namespace {
+// "2026-11-21T08:30:00Z" -> "20261121083000Z", the form of ssh-keygen -Overify-time.
+std::string ssh_time(const std::string& t) {
+  std::string out;
+  for (const char c : t)
+    if (c >= '0' && c <= '9') out.push_back(c);
+  return out + "Z";
+}
+}  // namespace
+
 Result<std::string> render_pdf(const Report& r, const std::optional<SignatureBlock>& signature, Paper paper) {
   auto canonical = canonical_report(r);
   if (!canonical) return std::unexpected(canonical.error());
@@ -265,17 +275,31 @@ Result<std::string> render_pdf(const Report& r, const std::optional<SignatureBlo
 
     pdf.keep_together(130);
     pdf.heading("Signature");
-    if (signature) {
+    if (signature && !signature->company.empty()) {
+      pdf.text("Signed by " + r.technician.name + ", certified by " + signature->company + " until " +
+               signature->certified_until + " (CA " + signature->ca_fingerprint + ").");
+      pdf.text("Signed at " + signature->signed_at + " as principal " + signature->principal +
+                   " with Ed25519 key " + signature->key_id + ".",
+               Font::small);
+    } else if (signature) {
       pdf.text("Signed by " + r.technician.name + " with Ed25519 key " + signature->key_id + ".");
       pdf.text("Public key: " + signature->public_key_hex, Font::mono);
     } else {
       pdf.text("This draft carries no signature.", Font::bold, kRed);
     }
     pdf.text("Report SHA-256 (canonical JSON): " + sha256_hex(*canonical), Font::mono);
-    pdf.text(
-        "Anyone holding the technician's public key can check the signed report file offline: "
-        "lockdiag report verify REPORT.json --key TECHNICIAN.pub",
-        Font::small, kGrey);
+    if (signature && !signature->company.empty())
+      pdf.text("Anyone holding the company's allowed_signers file can check the signed report file offline: "
+               "lockdiag report verify REPORT.json --company COMPANY.allowed_signers, or with OpenSSH alone: "
+               "head -n 1 REPORT.json > r.msg; tail -n +2 REPORT.json > r.sig; ssh-keygen -Y verify -f "
+               "COMPANY.allowed_signers -I " + signature->principal + " -n lockdiag-report@lockdiag.example "
+               "-s r.sig -Overify-time=" + ssh_time(signature->signed_at) + " < r.msg",
+               Font::small, kGrey);
+    else
+      pdf.text(
+          "Anyone holding the technician's public key can check the signed report file offline: "
+          "lockdiag report verify REPORT.json --key TECHNICIAN.pub",
+          Font::small, kGrey);
     pdf.text("This report counts door codes; it never contains one. Made by lockdiag " + r.tool_version + ".",
              Font::small, kGrey);
 

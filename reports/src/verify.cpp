@@ -6,6 +6,7 @@
 
 #include "lockdiag/reports/canonical.h"
 #include "lockdiag/reports/codec.h"
+#include "verify_v2.h"
 
 namespace lockdiag::reports {
 namespace {
@@ -24,6 +25,7 @@ std::expected<Summary, VerifyError> verify_impl(std::string_view bytes,
                                                std::to_string(kMaxReportBytes) + " bytes");
   if (!is_valid_utf8(bytes))
     return refuse(VerifyReason::not_utf8, "file is not valid UTF-8 text (damaged or not a report)");
+  if (detail::looks_like_v2(bytes)) return detail::verify_v2(bytes, trusted);
   auto parsed = parse_json(bytes);
   if (!parsed) {
     const auto& e = parsed.error();
@@ -136,6 +138,10 @@ std::string_view reason_id(VerifyReason r) {
       return "signature_mismatch";
     case VerifyReason::invalid_report:
       return "invalid_report";
+    case VerifyReason::certificate_invalid:
+      return "certificate_invalid";
+    case VerifyReason::revoked:
+      return "revoked";
   }
   return "unknown";
 }
@@ -146,9 +152,14 @@ std::string Summary::one_line() const {
     critical += f.severity == Severity::critical;
     warning += f.severity == Severity::warning;
   }
+  std::string signer = report.technician.name + " with key " + key_id +
+                       (key_trusted ? "" : " (embedded key, not pinned)");
+  if (chain_checked && certificate)
+    signer = certificate->key_id + ", certified by " + company + " until " +
+             ssh::time_text(certificate->valid_before) + " (CA " + ca_fingerprint + ", serial " +
+             std::to_string(certificate->serial) + "), at " + signed_at;
   return "valid: report " + report.id + " (" + std::string(to_string(report.kind)) + ", lock " +
-         report.lock.serial + ", " + report.finished_at + ") signed by " + report.technician.name +
-         " with key " + key_id + (key_trusted ? "" : " (embedded key, not pinned)") + "; " +
+         report.lock.serial + ", " + report.finished_at + ") signed by " + signer + "; " +
          std::to_string(critical) + " critical, " + std::to_string(warning) + " warning findings; sha256 " +
          sha256;
 }

@@ -136,10 +136,23 @@ WorkflowResult<ReportFiles> write_signed_report(JobStore& store, int64_t job_id,
   auto info = keys->info();
   if (!info) return std::unexpected(report_error(info.error().message, job_id));
 
-  auto signed_bytes = reports::sign_report(*report, *key);
+  // Format 2 (SSHSIG), with the technician's certificate when one is installed for this key.
+  auto cert_blob = keys->certificate_blob();
+  if (!cert_blob) return std::unexpected(report_error(cert_blob.error().message, job_id));
+  const std::string signed_at = utc_now_rfc3339();
+  auto signed_bytes =
+      reports::sign_report_sshsig(*report, *key, *cert_blob ? &**cert_blob : nullptr, signed_at);
   if (!signed_bytes) return std::unexpected(report_error("the report cannot be signed: " + signed_bytes.error().message, job_id));
-  auto pdf = reports::render_pdf(*report, reports::SignatureBlock{info->key_id, info->public_key.hex()},
-                                 reports::Paper::a4);
+  reports::SignatureBlock block{info->key_id, info->public_key.hex()};
+  if (*cert_blob)
+    if (auto cert = reports::ssh::parse_certificate(**cert_blob)) {
+      block.company = report->technician.company;
+      block.certified_until = reports::ssh::time_text(cert->valid_before);
+      block.ca_fingerprint = reports::ssh::fingerprint(cert->ca);
+      block.principal = cert->principals.front();
+      block.signed_at = signed_at;
+    }
+  auto pdf = reports::render_pdf(*report, block, reports::Paper::a4);
   if (!pdf) return std::unexpected(report_error("the PDF cannot be rendered: " + pdf.error().message, job_id));
 
   const fs::path dir = dir_in.empty() ? default_report_dir() : dir_in;

@@ -35,10 +35,15 @@ class KeyStore {
  public:
   // $XDG_DATA_HOME/lockdiag/keys, falling back to $HOME/.local/share/lockdiag/keys.
   static Result<KeyStore> open_default();
-  explicit KeyStore(std::filesystem::path dir) : dir_(std::move(dir)) {}
+  explicit KeyStore(std::filesystem::path dir, std::string file = "technician.key")
+      : dir_(std::move(dir)), file_(std::move(file)) {}
 
   const std::filesystem::path& dir() const { return dir_; }
-  std::filesystem::path key_path() const { return dir_ / "technician.key"; }
+  std::filesystem::path key_path() const { return dir_ / file_; }
+  // The technician's OpenSSH certificate (`lockdiag keys install-cert`), beside the key.
+  std::filesystem::path cert_path() const { return dir_ / "technician-cert.pub"; }
+  // The installed certificate's blob, nullopt when none is installed; a damaged file is an error.
+  Result<std::optional<std::string>> certificate_blob() const;
   bool exists() const;
 
   // The public half and metadata; needs no passphrase.
@@ -52,6 +57,7 @@ class KeyStore {
 
  private:
   std::filesystem::path dir_;
+  std::string file_;
 };
 
 }  // namespace lockdiag::reports

@@ -13,6 +13,12 @@ enum class Paper { a4, letter };
 struct SignatureBlock {
   std::string key_id;
   std::string public_key_hex;
+  // Format 2 with a certificate: "Harbour Lock & Key", "2027-11-01T00:00:00Z", "SHA256:...".
+  std::string company{};
+  std::string certified_until{};
+  std::string ca_fingerprint{};
+  std::string principal{};
+  std::string signed_at{};
 };
 
 // The PDF's bytes. Without a signature block the PDF says "NOT SIGNED - draft".

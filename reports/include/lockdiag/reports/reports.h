@@ -6,5 +6,8 @@
 #include "lockdiag/reports/model.h"
 #include "lockdiag/reports/render.h"
 #include "lockdiag/reports/sign.h"
+#include "lockdiag/reports/ssh.h"
+#include "lockdiag/reports/sshsig.h"
 #include "lockdiag/reports/timefmt.h"
+#include "lockdiag/reports/trust.h"
 #include "lockdiag/reports/verify.h"

@@ -8,6 +8,8 @@
 
 #include "lockdiag/reports/crypto.h"
 #include "lockdiag/reports/model.h"
+#include "lockdiag/reports/ssh.h"
+#include "lockdiag/reports/trust.h"
 
 namespace lockdiag::reports {
 
@@ -23,6 +25,8 @@ enum class VerifyReason {
   unknown_key,          // signed by a key other than the trusted one, or key id does not match
   signature_mismatch,   // the signature does not cover these bytes: the report was changed
   invalid_report,       // signed, but the body breaks the schema
+  certificate_invalid,  // format 2: the certificate does not hold for this report (time, principal, company)
+  revoked,              // format 2: a KRL revokes the certificate or the key
 };
 std::string_view reason_id(VerifyReason reason);  // "signature_mismatch", ...
 
@@ -37,6 +41,14 @@ struct Summary {
   PublicKey public_key;
   bool key_trusted = false;  // checked against a key the caller trusts, not just the embedded one
   std::string sha256;        // SHA-256 of the canonical report bytes, lowercase hex
+  int format = 1;                            // signed file format: 1 (ed25519 JSON) or 2 (SSHSIG)
+  std::string signed_at;                     // format 2: the signer's stated signing time
+  std::string principal;                     // format 2: the principal the signer signed as
+  std::optional<ssh::Certificate> certificate;  // format 2 signed with a certificate
+  // Set by verify_trusted(): how trust was established.
+  std::string company;         // the company whose CA certified the signer
+  std::string ca_fingerprint;  // SHA256:... of that CA
+  bool chain_checked = false;  // certificate chain, validity, principal, company and KRL checked
   std::string one_line() const;
 };
 
@@ -44,6 +56,13 @@ struct Summary {
 // without one, the embedded public key is used and Summary::key_trusted is false.
 std::expected<Summary, VerifyError> verify(std::string_view file_bytes,
                                            const std::optional<PublicKey>& trusted);
+
+// Verify, then decide trust from what the user configured: a format 2 report signed with a
+// certificate must chain to a cert-authority line (its namespace and principals), be valid at
+// the signing time, name the certificate's key id as technician and the line's company as
+// company, and not be revoked by any KRL. A report signed by a bare key (format 1 or 2) must
+// be signed by a pinned key and not be revoked.
+std::expected<Summary, VerifyError> verify_trusted(std::string_view file_bytes, const TrustStore& trust);
 
 // Read a file of at most `cap` bytes. Larger files are refused without reading them whole
 // (also pipes and devices that never end): memory stays bounded by `cap`.
