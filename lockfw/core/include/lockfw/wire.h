@@ -747,3 +747,6 @@ inline constexpr bool needs_keypad_confirmation(uint8_t cmd) {
 }
 
 }  // namespace lockfw::wire
+
+// ---- Time zone (SET_TIME_ZONE 0x54, GET_TIME_ZONE 0x55, kFeatureTimeZone) -------------------
+#include "lockfw/wire_tz.h"  // IWYU pragma: export
