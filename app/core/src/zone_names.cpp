@@ -1,5 +1,6 @@
 // Zone-name listing, nearest matches for a typo, and the laptop's own zone.
 #include <algorithm>
+#include <cstdio>
 #include <cctype>
 #include <cstdlib>
 #include <fstream>
@@ -94,6 +95,28 @@ std::string system_zone_name() {
   std::string s;
   if (in >> s && load_zone(s)) return s;
   return "UTC";
+}
+
+std::expected<std::string, std::string> resolve_zone(const std::string& requested, const std::filesystem::path& root) {
+  const std::string name = requested.empty() ? system_zone_name() : requested;
+  auto tz = load_zone(name, root);
+  if (tz) return name;
+  std::string msg = tz.error();
+  if (msg.starts_with("unknown time zone") || msg.find("not a time zone name") != std::string::npos) {
+    const auto near = nearest_zone_names(name, zone_names(root));
+    if (!near.empty()) {
+      msg += "; nearest: ";
+      for (std::size_t i = 0; i < near.size(); ++i) msg += (i ? ", " : "") + near[i];
+    }
+  }
+  return std::unexpected(msg);
+}
+
+std::string format_offset(int32_t offset_s) {
+  const int32_t a = offset_s < 0 ? -offset_s : offset_s;
+  char b[16];
+  std::snprintf(b, sizeof b, "%c%02d:%02d", offset_s < 0 ? '-' : '+', a / 3600, (a / 60) % 60);
+  return b;
 }
 
 }  // namespace lockdiag::app

@@ -65,5 +65,11 @@ std::vector<std::string> nearest_zone_names(const std::string& name, const std::
                                             std::size_t count = 5);
 // The laptop's zone: $TZ if it names a zone, else the target of /etc/localtime, else /etc/timezone.
 std::string system_zone_name();
+// `requested`, or the laptop's zone when empty, checked against tzdata; an unknown name is an
+// error that lists the nearest names.
+std::expected<std::string, std::string> resolve_zone(const std::string& requested,
+                                                     const std::filesystem::path& root = zoneinfo_root());
+// "+01:00", "-02:30": an offset for people.
+std::string format_offset(int32_t offset_s);
 
 }  // namespace lockdiag::app
