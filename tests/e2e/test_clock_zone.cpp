@@ -3,6 +3,7 @@
 // before and after); the lock then follows it.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -62,4 +63,29 @@ TEST_CASE("clock-sync without --zone takes the laptop's zone") {
   auto r = v.workflow("clock-sync", {"--json"}, {"TZ=Australia/Adelaide"});
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   CHECK(sync_outcome(v, json::parse(r.out).at("job_id")).find("zone Australia/Adelaide") != std::string::npos);
+}
+
+TEST_CASE("diagnose flags a lock on a fixed offset, and not once clock-sync gave it a zone") {
+  Visit v("clock-lost");
+  auto sync0 = v.workflow("clock-sync", {"--json", "--zone", "Europe/Berlin"});
+  REQUIRE_MESSAGE(sync0.exit_code == 0, sync0.err);
+  auto d = v.workflow("diagnose", {"--json"});
+  REQUIRE_MESSAGE(d.exit_code == 0, d.err);
+  const auto codes = v.finding_codes(json::parse(d.out).at("job_id"));
+  CHECK(std::find(codes.begin(), codes.end(), "no_time_zone") == codes.end());
+  CHECK(std::find(codes.begin(), codes.end(), "zone_table_ending") == codes.end());
+}
+
+TEST_CASE("diagnose on a lock that never got a zone says when its schedules go wrong") {
+  Visit v("occupied-rental");
+  auto d = v.workflow("diagnose", {"--json"}, {"TZ=Europe/Berlin"});
+  REQUIRE_MESSAGE(d.exit_code == 0, d.err);
+  const auto j = v.job(json::parse(d.out).at("job_id"));
+  bool found = false;
+  for (const auto& f : j.at("findings"))
+    if (f.at("code") == "no_time_zone") {
+      found = true;
+      CHECK(f.at("title").get<std::string>().find("schedules will be an hour off from 20") != std::string::npos);
+    }
+  CHECK(found);
 }

@@ -67,6 +67,11 @@ WorkflowResult<StepDone> step_snapshot(JobContext& c, const std::string& phase) 
     uint32_t from = 0;
     AnalysisContext ac;
     ac.complaint_slot = c.inputs.complaint_slot;
+    {
+      const uint32_t t = c.env.now_utc ? c.env.now_utc() : system_utc();
+      auto table = load_zone_table(c.inputs.zone.empty() ? system_zone_name() : c.inputs.zone, t);
+      if (table && !table->changes.empty()) ac.next_offset_change_utc = table->changes.front().utc;
+    }
     if (phase == "before") {
       if (auto lock = c.env.store.find_lock(c.job.lock_serial); lock && *lock && (*lock)->last_event_seq)
         from = *(*lock)->last_event_seq;
