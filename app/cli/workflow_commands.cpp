@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "technician_key.h"
 #include "enroll_spec.h"
+#include "lockdiag/app/tzif.h"
 #include "lockdiag/app/connection.h"
 #include "lockdiag/app/job_store.h"
 #include "lockdiag/app/last_visit.h"
@@ -31,6 +32,7 @@ struct WorkflowOptions {
   std::string answers_file, report_dir, store;
   std::vector<std::string> enroll, rotate, keep, sim_persons;
   int complaint_slot = -1;
+  std::string zone;  // clock-sync: --zone NAME (empty: the laptop's zone)
   int wait_timeout_s = 180;
   bool sim_keypad = false;
   bool no_sign = false;
@@ -198,6 +200,11 @@ int run_workflow(const GlobalOptions& g, const WorkflowOptions& o, app::JobKind 
   if (!inputs) return report_error(g, kExitUsage, inputs.error());
   if (inputs->sign_report)  // a warning before the job, not a failure after it
     if (const auto cert = certificate_status(); !cert.ok) std::cerr << "lockdiag: warning: " << cert.line << "\n";
+  if (kind == app::JobKind::kClockSync) {  // checked before the job touches the lock
+    auto zone = app::resolve_zone(o.zone);
+    if (!zone) return report_error(g, kExitUsage, zone.error());
+    inputs->zone = *zone;
+  }
   auto s = open_session(g, o, *answers);
   if (!s) return s.error();
   app::WorkflowEnv env{*s->client, *s->store, *s->active, nullptr, o.wait_timeout_s};
@@ -343,6 +350,8 @@ void add_workflow_commands(CLI::App& root, GlobalOptions& g) {
       cmd->add_option("--ownership", o->ownership, "what proved ownership (e.g. 'deed seen, numbers not recorded')");
       cmd->add_option("--enroll", o->enroll, "a user to enroll: LABEL:ROLE[:SCHEDULE] (repeatable)");
     }
+    if (spec.kind == app::JobKind::kClockSync)
+      cmd->add_option("--zone", o->zone, "IANA time zone the lock follows, e.g. Europe/Berlin (default: this laptop's)");
     if (spec.kind == app::JobKind::kRotation)
       cmd->add_option("--rotate", o->rotate, "a code to replace: SLOT:LABEL (repeatable)")->required();
     const auto kind = spec.kind;

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <thread>
 
+#include "call_spec.h"
 #include "decode.h"
 
 namespace lockdiag::drivers {
@@ -49,14 +50,6 @@ bool garbled_request(uint8_t code) { return code == kErrInvalidSequence || code 
 
 }  // namespace
 
-struct Client::CallSpec {
-  uint8_t cmd;
-  std::span<const uint8_t> request;
-  bool idempotent;
-  std::function<bool(const Message&)> accept;  // false: a stale answer to an earlier request
-  const CancelToken* cancel;
-  bool auto_reconnect = true;  // false: the caller (a paged read) reconnects itself
-};
 
 Client::Client(std::unique_ptr<Transport> t, ClientOptions o)
     : transport_(std::move(t)), options_(std::move(o)), mu_(std::make_unique<std::recursive_mutex>()) {}

@@ -59,6 +59,7 @@ bool Lock::boot() {
   storage_ok_ = store_.mount(hal_.flash, config_.state_first_block, config_.state_blocks, config_.slot_count, defaults) &&
                 log_.mount(hal_.flash, config_.event_first_block, config_.event_blocks);
   if (!storage_ok_) return false;
+  refresh_zone();
 
   // 1. Events of the last operation that did not reach the event log before power went.
   if (const OpEvents* op = store_.last_op()) {
@@ -216,13 +217,13 @@ uint8_t Lock::schedule_reason(const SlotData& d, uint32_t now, bool set, bool* e
   if (expired) *expired = false;
   if (kind == kKindPersistent) return kReasonNone;
   if (!set) return kReasonClockNotSet;
-  const int64_t local = static_cast<int64_t>(now) + static_cast<int64_t>(store_.settings().utc_offset_min) * 60;
-  uint8_t r = kReasonNone;
+  uint8_t r = kReasonNone;  // local times go through the zone: docs/firmware.md, "Time zone"
+  const int64_t t = now;
   switch (kind) {
     case kKindTemporaryUntil: {
       ScheduleUntil u;
       copy_bytes(&u, d.schedule, sizeof u);
-      if (local >= static_cast<int64_t>(u.end_time)) r = kReasonExpired;  // end_time is local, as for ranges
+      if (t >= tz_.first_at_or_after(u.end_time)) r = kReasonExpired;  // end_time is local, as for ranges
       break;
     }
     case kKindTemporaryFirstUse: {
@@ -235,18 +236,14 @@ uint8_t Lock::schedule_reason(const SlotData& d, uint32_t now, bool set, bool* e
     case kKindWeekday: {
       ScheduleWeekday w;
       copy_bytes(&w, d.schedule, sizeof w);
-      const int64_t days = local / 86400;
-      const uint32_t day = static_cast<uint32_t>((days + 4) % 7);  // 1970-01-01 was a Thursday
-      const uint32_t minute = static_cast<uint32_t>((local % 86400) / 60);
-      if (!(w.days_mask & (1u << day)) || minute < w.start_minute || minute >= w.end_minute)
-        r = kReasonOutsideSchedule;
+      if (!tz::in_weekly_window(tz_, t, w.days_mask, w.start_minute, w.end_minute)) r = kReasonOutsideSchedule;
       break;
     }
     case kKindDateRange: {
       ScheduleDateRange dr;
       copy_bytes(&dr, d.schedule, sizeof dr);
-      if (local < static_cast<int64_t>(dr.start_time)) r = kReasonNotYetValid;
-      else if (local >= static_cast<int64_t>(dr.end_time)) r = kReasonExpired;
+      if (t < tz_.first_at_or_after(dr.start_time)) r = kReasonNotYetValid;
+      else if (t >= tz_.first_at_or_after(dr.end_time)) r = kReasonExpired;
       break;
     }
     default: r = kReasonOutsideSchedule;
@@ -266,8 +263,7 @@ uint8_t Lock::validate_schedule(uint8_t kind, uint8_t* sched) {
       ScheduleUntil u;
       copy_bytes(&u, sched, sizeof u);
       if (!set) return kErrClockNotSet;  // an expiry time means nothing on a clock that is not set
-      const int64_t local = static_cast<int64_t>(now) + static_cast<int64_t>(store_.settings().utc_offset_min) * 60;
-      if (static_cast<int64_t>(u.end_time) <= local) return kErrInvalidSchedule;
+      if (tz_.first_at_or_after(u.end_time) <= static_cast<int64_t>(now)) return kErrInvalidSchedule;
       u.reserved = 0;
       copy_bytes(sched, &u, sizeof u);
       return kErrNone;
@@ -296,8 +292,7 @@ uint8_t Lock::validate_schedule(uint8_t kind, uint8_t* sched) {
       copy_bytes(&dr, sched, sizeof dr);
       if (!set) return kErrClockNotSet;
       if (dr.start_time >= dr.end_time) return kErrInvalidSchedule;
-      const int64_t local = static_cast<int64_t>(now) + static_cast<int64_t>(store_.settings().utc_offset_min) * 60;
-      if (static_cast<int64_t>(dr.end_time) <= local) return kErrInvalidSchedule;
+      if (tz_.first_at_or_after(dr.end_time) <= static_cast<int64_t>(now)) return kErrInvalidSchedule;
       return kErrNone;
     }
     default:
@@ -768,7 +763,9 @@ Reply Lock::handle(uint8_t cmd, const uint8_t* req, uint16_t len, uint8_t* out, 
     case kCmdGetSession: return Reply::ok(session(out));
     default: break;
   }
-  if (cmd < kCmdCloseSession || cmd > kCmdCancelConfirmation) return Reply::fail(kErrInvalidCommand);
+  const bool tz_cmd = cmd == kCmdSetTimeZone || cmd == kCmdGetTimeZone;
+  if (!tz_cmd && (cmd < kCmdCloseSession || cmd > kCmdCancelConfirmation)) return Reply::fail(kErrInvalidCommand);
+  if (tz_cmd && cap < sizeof(TimeZoneStatus)) return Reply::fail(kErrInvalidLength);
   if (!storage_ok_) return Reply::fail(kErrStorageFailure);
   const uint8_t st = session_state();
   if (st == kSessionFactory) {
@@ -801,6 +798,8 @@ Reply Lock::handle(uint8_t cmd, const uint8_t* req, uint16_t len, uint8_t* out, 
       copy_bytes(out, &p, sizeof p);
       return Reply::ok(sizeof p);
     }
+    case kCmdSetTimeZone: return set_time_zone(req, len, out);
+    case kCmdGetTimeZone: return Reply::ok(time_zone_status(out));
     case kCmdCancelConfirmation:
       if (confirm_.state != kConfirmWaiting) return Reply::fail(kErrNoConfirmation);
       confirm_.state = kConfirmCancelled;
@@ -871,7 +870,7 @@ uint16_t Lock::capabilities(uint8_t* out) const {
   r.event_capacity = config_.event_capacity;
   r.features = kFeatureRtc | kFeatureWeekdaySchedules | kFeatureDateRangeSchedules | kFeatureExpiring |
                kFeatureExpireAfterFirstUse | kFeatureFullWipe | kFeatureBatterySense | kFeatureTamperSensor |
-               kFeatureMechanicalKey;
+               kFeatureMechanicalKey | kFeatureTimeZone;
   if (config_.retain_codes_on_reset) r.features |= kFeatureRetainsCodesOnReset;
   r.max_admins = config_.max_admins;
   r.min_wrong_limit = 1;
@@ -1074,6 +1073,7 @@ Reply Lock::set_clock(const uint8_t* req, uint16_t len, uint8_t* out) {
   s.utc_offset_min = rq.utc_offset_min;
   const OpEvents ev = ops(kEvClockSet, kNoSlot, 0);
   if (!commit_settings(s, &ev)) return Reply::fail(kErrStorageFailure);
+  refresh_zone();
   copy_bytes(out, &r, sizeof r);
   return Reply::ok(sizeof r);
 }

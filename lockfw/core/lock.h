@@ -7,6 +7,7 @@
 #include "core/command_handler.h"
 #include "core/device_config.h"
 #include "core/storage.h"
+#include "core/time_zone.h"
 #include "hal/hal.h"
 
 namespace lockfw {
@@ -52,6 +53,7 @@ class Lock final : public CommandHandler {
   const DeviceConfig& config() const { return config_; }
   // The slot as the service port reports it (occupied in the current generation); false if free.
   bool read_slot(uint16_t index, SlotData& out);
+  const tz::TimeZone& time_zone() const { return tz_; }
 
  private:
   struct Enroll {
@@ -82,6 +84,10 @@ class Lock final : public CommandHandler {
   Reply set_slot_enabled(const uint8_t* req, uint16_t len);
   Reply set_schedule(const uint8_t* req, uint16_t len);
   Reply set_policy(const uint8_t* req, uint16_t len);
+  // time zone (lock_zone.cpp)
+  Reply set_time_zone(const uint8_t* req, uint16_t len, uint8_t* out);
+  uint16_t time_zone_status(uint8_t* out);
+  void refresh_zone();
 
   // keypad flows
   void submit();
@@ -150,6 +156,7 @@ class Lock final : public CommandHandler {
   Confirm confirm_ = {};
   uint16_t ticket_counter_ = 0;
 
+  tz::TimeZone tz_;  // the stored zone, or the fixed offset of the last SET_CLOCK
   bool tamper_ = false;
   uint8_t battery_last_ = 0;
 };

@@ -16,8 +16,9 @@ constexpr uint8_t kTagSettings = 1;
 constexpr uint8_t kTagSlot = 2;
 constexpr uint8_t kTagCkptBegin = 3;
 constexpr uint8_t kTagCkptEnd = 4;
+constexpr uint8_t kTagZone = 5;  // tz::ZoneData; an empty name means "no zone" (images before it have none)
 constexpr uint8_t kTagHasEvents = 0x80;
-constexpr uint32_t kMaxRecord = 128;
+constexpr uint32_t kMaxRecord = 256;
 
 struct CkptEnd {
   uint32_t id;
@@ -26,7 +27,8 @@ struct CkptEnd {
 };
 
 constexpr uint32_t rec_size(bool ev, uint32_t len) { return (4 + (ev ? sizeof(OpEvents) : 0) + len + 4 + 3) & ~3u; }
-static_assert(rec_size(true, sizeof(Settings)) <= kMaxRecord && rec_size(true, sizeof(SlotData)) <= kMaxRecord);
+static_assert(rec_size(true, sizeof(Settings)) <= kMaxRecord && rec_size(true, sizeof(SlotData)) <= kMaxRecord &&
+              rec_size(true, sizeof(tz::ZoneData)) <= kMaxRecord);
 static_assert(sizeof(OpEvents) == 20);
 static_assert(sizeof(SlotData) == 60);
 static_assert(sizeof(Settings) == 100 && offsetof(Settings, wrong_hour) == kSettingsV11Size);
@@ -264,7 +266,7 @@ Rd read_rec(hal::Flash& flash, uint32_t addr, uint32_t room, uint8_t* buf, uint3
   if (buf[0] == 0xFF) return Rd::kEnd;
   const uint8_t tag = buf[0];
   const uint8_t base = tag & 0x7F;
-  if (base < kTagSettings || base > kTagCkptEnd) return Rd::kBad;
+  if (base < kTagSettings || base > kTagZone) return Rd::kBad;
   size = rec_size(tag & kTagHasEvents, buf[1]);
   if (size > kMaxRecord || size > room) return Rd::kBad;
   if (!flash.read(addr, buf, size)) return Rd::kBad;
@@ -288,14 +290,20 @@ bool StateStore::mount(hal::Flash& flash, uint32_t first_block, uint32_t blocks,
   if (blocks > BlockRing::kMaxBlocks || slot_count > kMaxSlots) return false;
   ring_.init(flash, first_block, blocks, kMagicState);
   slot_count_ = slot_count;
+  // Most blocks one checkpoint can take: its begin marker at the very end of a block, then
+  // settings, zone, every slot and the end marker packed into fresh blocks in that order.
   const uint32_t usable = ring_.block_size() - kBlockDataStart;
-  // Checkpoint room in slot-record units: the slots, the begin and end markers (each smaller
-  // than a slot record) and the settings record counted twice (it is larger than one slot
-  // record but smaller than two, and only one block holds it).
-  static_assert(rec_size(false, sizeof(Settings)) <= 2 * rec_size(false, sizeof(SlotData)));
-  const uint32_t per_block = usable / rec_size(false, sizeof(SlotData));
-  if (per_block < 2) return false;
-  ckpt_blocks_ = (slot_count_ + 4 + per_block - 1) / per_block + 1;
+  if (usable < rec_size(false, sizeof(tz::ZoneData))) return false;
+  ckpt_blocks_ = 2;
+  uint32_t fill = rec_size(false, sizeof(Settings)) + rec_size(false, sizeof(tz::ZoneData));
+  for (uint32_t i = 0; i <= slot_count_; ++i) {
+    const uint32_t n = i < slot_count_ ? rec_size(false, sizeof(SlotData)) : rec_size(false, sizeof(CkptEnd));
+    if (fill + n > usable) {
+      ++ckpt_blocks_;
+      fill = 0;
+    }
+    fill += n;
+  }
   if (blocks < 2 * ckpt_blocks_ + 3) return false;
   formatted_ = false;
   settings_upgraded_ = false;
@@ -348,7 +356,8 @@ bool StateStore::replay() {
   bool have_settings = false;
   // An interrupted checkpoint (begin marker, some copies, no end) is completed below: the
   // records it already holds are current copies, so only what it lacks is written.
-  bool in_partial = false, settings_covered = false;
+  bool in_partial = false, settings_covered = false, zone_covered = false;
+  has_zone_ = false;
   uint8_t covered[kMaxSlots / 8] = {};
   for (uint32_t i = i0;; i = (i + 1) % n) {
     uint32_t off = i == i0 ? cb_off : kBlockDataStart, size = 0;
@@ -364,6 +373,10 @@ bool StateStore::replay() {
         settings_upgraded_ = buf[1] != sizeof(Settings);
         have_settings = true;
         settings_covered = in_partial;
+      } else if (tag == kTagZone && buf[1] == sizeof(tz::ZoneData)) {
+        copy_bytes(&zone_, body, sizeof zone_);
+        has_zone_ = zone_.name[0] != 0;
+        zone_covered = in_partial;
       } else if (tag == kTagSlot && buf[1] == sizeof(SlotData)) {
         const uint16_t key = load_u16(buf + 2);
         if (key < slot_count_) {
@@ -389,6 +402,7 @@ bool StateStore::replay() {
   // Finish the interrupted checkpoint: copy what it has not copied yet, then its end marker.
   const uint32_t pb_block = (tail + (pb_seq - bseq_[tail])) % n;  // before new blocks change bseq_
   if (!settings_covered && !append(kTagSettings, 0, nullptr, &settings_, sizeof settings_, true)) return true;
+  if (has_zone_ && !zone_covered && !append(kTagZone, 0, nullptr, &zone_, sizeof zone_, true)) return true;
   for (uint16_t k = 0; k < slot_count_; ++k) {
     if (slot_loc_[k] == 0 || (covered[k / 8] & (1u << (k % 8)))) continue;
     SlotData d;
@@ -410,6 +424,7 @@ bool StateStore::format(const Settings& defaults) {
   settings_ = defaults;
   for (auto& l : slot_loc_) l = 0;
   has_last_op_ = false;
+  has_zone_ = false;
   write_closed_ = true;
   ckpt_block_ = kNone;
   formatted_ = true;
@@ -470,6 +485,7 @@ bool StateStore::checkpoint() {
   const uint32_t begin_block = write_block_;
   const uint32_t begin_off = begin_at % ring_.block_size();
   if (!append(kTagSettings, 0, nullptr, &settings_, sizeof settings_, true)) return false;
+  if (has_zone_ && !append(kTagZone, 0, nullptr, &zone_, sizeof zone_, true)) return false;
   for (uint16_t i = 0; i < slot_count_; ++i) {
     if (slot_loc_[i] == 0) continue;
     SlotData d;
@@ -509,6 +525,19 @@ bool StateStore::write_settings(const Settings& s, const OpEvents* ev) {
   // A checkpoint forced by this write copies the old settings first; then the new record.
   if (!append(kTagSettings, 0, ev, &s, sizeof s, false)) return false;
   settings_ = s;
+  return true;
+}
+
+}  // namespace lockfw
+
+namespace lockfw {
+
+bool StateStore::write_zone(const tz::ZoneData* z, const OpEvents* ev) {
+  tz::ZoneData body{};  // null: the "no zone" record
+  if (z) copy_bytes(&body, z, sizeof body);
+  if (!append(kTagZone, 0, ev, &body, sizeof body, false)) return false;
+  zone_ = body;
+  has_zone_ = body.name[0] != 0;
   return true;
 }
 

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/time_zone.h"
 #include "hal/hal.h"
 
 namespace lockfw {
@@ -157,6 +158,9 @@ class StateStore {
   bool slot(uint16_t index, SlotData& out);
   bool write_slot(uint16_t index, const SlotData& d, const OpEvents* ev);
   bool write_settings(const Settings& s, const OpEvents* ev);
+  // The lock's time zone (a record of its own, copied by checkpoints); null clears it.
+  bool write_zone(const tz::ZoneData* z, const OpEvents* ev);
+  const tz::ZoneData* zone() const { return has_zone_ ? &zone_ : nullptr; }
   bool checkpoint();
   // The events of the last operation found at mount (for the boot-time repair), or null.
   const OpEvents* last_op() const { return has_last_op_ ? &last_op_ : nullptr; }
@@ -180,6 +184,8 @@ class StateStore {
   uint32_t slot_loc_[kMaxSlots] = {};
   uint32_t bseq_[BlockRing::kMaxBlocks] = {};
   Settings settings_ = {};
+  tz::ZoneData zone_ = {};
+  bool has_zone_ = false;
   OpEvents last_op_ = {};
   bool has_last_op_ = false;
   uint32_t write_block_ = 0, write_off_ = 0;

@@ -192,3 +192,33 @@ TEST_CASE("findings come most severe first") {
   CHECK(f[1].severity == "warning");
   CHECK(f[2].severity == "info");
 }
+
+TEST_CASE("time zone: a fixed offset on a lock that could follow a zone, and a table about to end") {
+  app::AnalysisContext c;
+  LockState s = healthy();
+  CHECK(find(app::analyze(s, c), "no_time_zone") == nullptr);  // no zone support: nothing to fix here
+  s.zone = drivers::LockTimeZone{};
+  s.zone->fixed_offset_min = 60;
+  c.next_offset_change_utc = 1806195600;  // 2027-03-28 01:00 UTC
+  auto f = app::analyze(s, c);
+  const auto* nz = find(f, "no_time_zone");
+  REQUIRE(nz != nullptr);
+  CHECK(nz->severity == "warning");
+  CHECK(nz->title.find("+01:00") != std::string::npos);
+  CHECK(nz->title.find("schedules will be an hour off from 2027-03-28") != std::string::npos);
+  s.status.clock_set = false;  // the clock finding covers it
+  CHECK(find(app::analyze(s, c), "no_time_zone") == nullptr);
+  s.status.clock_set = true;
+
+  s.zone->has_zone = true;
+  s.zone->name = "Africa/Casablanca";
+  s.zone->rule = "<+01>-1";
+  CHECK(find(app::analyze(s, c), "zone_table_ending") == nullptr);  // no changes: the rule alone
+  s.zone->changes = {{kNow + 10 * 86400, 0}, {kNow + 89 * 86400, 60}};
+  const auto* end = find(app::analyze(s, c), "zone_table_ending");
+  REQUIRE(end != nullptr);
+  CHECK(end->title.find("Africa/Casablanca") != std::string::npos);
+  CHECK(find(app::analyze(s, c), "no_time_zone") == nullptr);
+  s.zone->changes.back().utc = kNow + 91 * 86400;
+  CHECK(find(app::analyze(s, c), "zone_table_ending") == nullptr);
+}

@@ -32,6 +32,7 @@ json inputs_to_json(const JobInputs& in) {
          {"keep_slots", in.keep_slots}, {"enroll", enroll}, {"notes", in.notes}, {"sign_report", in.sign_report},
          {"report_dir", in.report_dir.string()}, {"keep_decided", in.keep_decided}};
   if (in.complaint_slot) j["complaint_slot"] = *in.complaint_slot;
+  if (!in.zone.empty()) j["zone"] = in.zone;
   return j;
 }
 
@@ -51,6 +52,7 @@ JobInputs inputs_from_json(const json& j) {
                          schedule_from_json(e.value("schedule", json::object())), e.value("slot", -1)});
   if (j.contains("complaint_slot")) in.complaint_slot = j.at("complaint_slot").get<int>();
   in.notes = j.value("notes", "");
+  in.zone = j.value("zone", "");
   in.sign_report = j.value("sign_report", true);
   in.report_dir = j.value("report_dir", "");
   return in;

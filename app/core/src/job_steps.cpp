@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "lock_waits.h"
+#include "zone_sync.h"
 #include "lockdiag/app/report_builder.h"
 #include "lockdiag/app/snapshot.h"
 #include "lockfw/wire.h"
@@ -66,6 +67,11 @@ WorkflowResult<StepDone> step_snapshot(JobContext& c, const std::string& phase) 
     uint32_t from = 0;
     AnalysisContext ac;
     ac.complaint_slot = c.inputs.complaint_slot;
+    {
+      const uint32_t t = c.env.now_utc ? c.env.now_utc() : system_utc();
+      auto table = load_zone_table(c.inputs.zone.empty() ? system_zone_name() : c.inputs.zone, t);
+      if (table && !table->changes.empty()) ac.next_offset_change_utc = table->changes.front().utc;
+    }
     if (phase == "before") {
       if (auto lock = c.env.store.find_lock(c.job.lock_serial); lock && *lock && (*lock)->last_event_seq)
         from = *(*lock)->last_event_seq;
@@ -262,18 +268,34 @@ WorkflowResult<StepDone> step_sync_clock(JobContext& c) {
         const auto before = drift_now();
         auto st = c.env.client.status();
         if (!st) return failed(st.error());
-        auto set = c.env.client.set_clock(now(), st->utc_offset_min);
+        int offset_min = st->utc_offset_min;
+        std::optional<ZoneTable> table;  // clock sync with a zone: the laptop's tzdata for it
+        if (!c.inputs.zone.empty()) {
+          auto t = load_zone_table(c.inputs.zone, now());
+          if (!t) return failed(t.error(), false);
+          offset_min = t->initial_offset_s / 60;
+          table = std::move(*t);
+        }
+        auto set = c.env.client.set_clock(now(), offset_min);
         if (!set) return failed(set.error());
         const auto after = drift_now();
         if (!after) return failed("the lock did not keep the time it was given");
         json d{{"drift_before_s", before ? json(*before) : json(nullptr)}, {"drift_after_s", *after}};
-        return StepDone{"clock set; drift " + (before ? std::to_string(*before) + " s" : std::string("(clock was not set)")) +
-                            " -> " + std::to_string(*after) + " s",
-                        d};
+        std::string text = "clock set; drift " +
+                           (before ? std::to_string(*before) + " s" : std::string("(clock was not set)")) + " -> " +
+                           std::to_string(*after) + " s";
+        if (table) {
+          auto z = sync_zone(c.env.client, *table);
+          if (!z) return failed(z.error());
+          text += "; " + z->text;
+          d["zone"] = z->detail;
+        }
+        return StepDone{text, d};
       },
       [&]() -> std::optional<StepDone> {
         const auto d = drift_now();
         if (!d || std::abs(*d) > 2) return std::nullopt;
+        if (!c.inputs.zone.empty() && !lock_follows(c.env.client, c.inputs.zone)) return std::nullopt;
         return StepDone{"clock set; drift now " + std::to_string(*d) + " s", {{"drift_after_s", *d}}};
       });
 }

@@ -68,6 +68,11 @@ drivers::Result<LockState> read_lock_state(drivers::Client& client, uint32_t eve
   s.host_utc = before + (after - before) / 2;
   s.drift_s = s.status.clock_set ? static_cast<int64_t>(s.status.clock_utc) - static_cast<int64_t>(s.host_utc) : 0;
   LOCKDIAG_TRY(s.session, client.session());
+  if ((s.capabilities.features & drivers::kFeatureTimeZoneBit) && s.session.state == drivers::SessionState::kOpen) {
+    auto zone = client.get_time_zone();
+    if (!zone) return std::unexpected(zone.error());
+    s.zone = *zone;
+  }
   if (s.session.state == drivers::SessionState::kFactory) {
     // Factory state: the lock has no codes and answers nothing but admin enrollment.
     s.taken_at = utc_now_rfc3339();

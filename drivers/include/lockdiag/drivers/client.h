@@ -22,6 +22,7 @@
 
 #include "lockdiag/drivers/error.h"
 #include "lockdiag/drivers/framing.h"
+#include "lockdiag/drivers/time_zone.h"
 #include "lockdiag/drivers/transport.h"
 #include "lockdiag/drivers/types.h"
 
@@ -82,6 +83,9 @@ class Client {
   // ---- session commands ----
   Result<Fingerprint> get_fingerprint();
   Result<ClockChange> set_clock(uint32_t utc, int utc_offset_min);
+  // Time zone (kFeatureTimeZoneBit). set_time_zone answers the zone before; a zone with no name clears it.
+  Result<LockTimeZone> get_time_zone();
+  Result<LockTimeZone> set_time_zone(const LockTimeZone& zone);
   Result<void> open_enrollment(uint16_t slot, Role role, const Schedule& schedule = {});
   Result<void> abort_enrollment();
   Result<PendingConfirmation> delete_slot(uint16_t slot);

@@ -30,7 +30,7 @@ inline constexpr uint8_t kHidUsage = 0x01;
 inline constexpr size_t kReportSize = 64;          // IN and OUT, no report IDs
 
 inline constexpr uint8_t kProtocolMajor = 1;
-inline constexpr uint8_t kProtocolMinor = 2;  // 1.1: compact READ_SLOTS records (kSlotFormatCompact)
+inline constexpr uint8_t kProtocolMinor = 3;  // 1.1 compact slot records; 1.2 security (docs/protocol.md 9); 1.3 time zone (10)
                                               // 1.2: lockfw security (docs/protocol.md, "1.2")
 
 // ---- Framing (CTAPHID-like) ----------------------------------------------------------------
@@ -762,3 +762,6 @@ inline constexpr bool needs_keypad_confirmation(uint8_t cmd) {
 }
 
 }  // namespace lockfw::wire
+
+// ---- Time zone (SET_TIME_ZONE 0x54, GET_TIME_ZONE 0x55, kFeatureTimeZone) -------------------
+#include "lockfw/wire_tz.h"  // IWYU pragma: export

@@ -20,6 +20,10 @@ struct AnalysisContext {
   int stale_days = 90;
   int burst_window_s = 120;  // wrong codes this close together count as one burst
   int burst_min = 3;
+  // Time zone: the next change of offset in the zone the lock should follow (the job's zone or
+  // the laptop's), for "schedules will be an hour off from DATE"; how early a table's end is flagged.
+  std::optional<int64_t> next_offset_change_utc;
+  int zone_table_days = 90;
 };
 
 std::vector<FindingRecord> analyze(const LockState& state, const AnalysisContext& context);

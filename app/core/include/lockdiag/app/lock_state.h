@@ -24,6 +24,7 @@ struct LockState {
   uint32_t host_utc = 0;       // laptop time (UTC) when the status was read
   int64_t drift_s = 0;         // lock clock minus laptop clock; 0 when the clock is not set
   std::string taken_at;        // RFC 3339 UTC
+  std::optional<drivers::LockTimeZone> zone;  // read when the lock supports time zones
 };
 
 using ReadProgress = std::function<void(const std::string& what, size_t done, size_t total)>;

@@ -41,6 +41,7 @@ struct JobInputs {
   bool keep_decided = false;            // keep_slots was given (else the operator is asked per slot)
   std::vector<EnrollPlan> enroll;       // reset + onboarding, rotation
   std::optional<int> complaint_slot;    // diagnose: "the code in slot N does not work"
+  std::string zone;                     // clock sync: IANA zone the lock is to follow (empty: leave it)
   std::string notes;
   bool sign_report = true;
   std::filesystem::path report_dir;     // where the signed JSON and the PDF go
