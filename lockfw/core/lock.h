@@ -19,6 +19,7 @@ struct LockHal {
   hal::Flash& flash;
   hal::Crypto& crypto;
   hal::Entropy& entropy;
+  hal::SecretStore& secrets;  // the code-hash key lives here, never in the journal (issue 11 item 3)
 };
 
 class Lock final : public CommandHandler {
@@ -41,6 +42,9 @@ class Lock final : public CommandHandler {
 
   // Read-only views for the simulator's control interface and for tests.
   bool storage_ok() const { return storage_ok_; }
+  // False: the secret store has no code-hash key for this (non-fresh) state image, so no code
+  // can be checked; every keypad entry is refused (REJECTED, STORAGE) and enrollment too.
+  bool secret_ok() const { return secret_ok_; }
   bool factory_state() const { return admin_count_ == 0; }
   uint8_t session_state() const;
   uint8_t enroll_state() const { return enroll_.state; }
@@ -120,6 +124,8 @@ class Lock final : public CommandHandler {
   void flush_ops(const OpEvents& ev);
   void clear_entry();
   Settings default_settings();
+  void load_secret();
+  bool rotate_secret();
 
   const DeviceConfig& config_;
   char serial_[16] = {};
@@ -127,6 +133,8 @@ class Lock final : public CommandHandler {
   StateStore store_;
   EventLog log_;
   bool storage_ok_ = false;
+  bool secret_ok_ = false;
+  uint8_t key_[hal::kSecretSize] = {};  // copy of the secret store's code-hash key
   uint16_t admin_count_ = 0;
   uint32_t boot_ms_ = 0;
 

@@ -485,6 +485,30 @@ bool StateStore::checkpoint() {
   return true;
 }
 
+bool StateStore::erase_history() {
+  const uint32_t n = ring_.count();
+  for (uint32_t i = 0; i < n; ++i) {
+    const uint32_t from_ckpt = (i + n - ckpt_block_) % n;
+    const uint32_t span = (write_block_ + n - ckpt_block_) % n;
+    if (from_ckpt <= span) continue;  // part of the live checkpoint or written after it
+    if (ring_.blank(i, 0)) continue;
+    if (!ring_.erase(i)) return false;
+    bseq_[i] = 0;
+  }
+  return true;
+}
+
+bool StateStore::rewrite_without_history(const Settings& s) {
+  Settings flagged = s;
+  flagged.secret_flags = static_cast<uint8_t>(flagged.secret_flags | kSecretScrubPending);
+  settings_ = flagged;
+  write_closed_ = true;  // the checkpoint opens a fresh block: nothing older shares it
+  if (!checkpoint() || !erase_history()) return false;
+  Settings done = flagged;
+  done.secret_flags = static_cast<uint8_t>(done.secret_flags & ~kSecretScrubPending);
+  return write_settings(done, nullptr);
+}
+
 bool StateStore::slot(uint16_t index, SlotData& out) {
   if (index >= slot_count_ || slot_loc_[index] == 0) return false;
   uint8_t buf[kMaxRecord];
