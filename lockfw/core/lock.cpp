@@ -218,11 +218,23 @@ void Lock::recount_admins() {
   }
 }
 
-void Lock::code_hash(uint16_t slot, const char* d, uint8_t n, uint8_t out[32]) {
-  static constexpr char kDomain[] = "lockfw-code-v1";
+// The v2 code MAC (issue 11 item 4): independent of the slot, so one keyed hash per entry is
+// compared against every slot.
+void Lock::code_mac(const char* d, uint8_t n, uint8_t out[32]) {
+  static constexpr char kDomain[] = "lockfw-code-v2";
   hal::Crypto::HmacState st;
   hal_.crypto.hmac_init(st, key_, sizeof key_);
   hal_.crypto.hmac_update(st, reinterpret_cast<const uint8_t*>(kDomain), sizeof kDomain - 1);
+  hal_.crypto.hmac_update(st, &n, 1);
+  hal_.crypto.hmac_update(st, reinterpret_cast<const uint8_t*>(d), n);
+  hal_.crypto.hmac_final(st, out);
+  wipe(&st, sizeof st);
+}
+
+// The v1 MAC of a slot not yet rewritten: base is HMAC(key) with "lockfw-code-v1" absorbed.
+void Lock::legacy_mac(const hal::Crypto::HmacState& base, uint16_t slot, const char* d, uint8_t n, uint8_t out[32]) {
+  hal::Crypto::HmacState st;
+  copy_bytes(&st, &base, sizeof st);
   const uint8_t hdr[3] = {static_cast<uint8_t>(slot), static_cast<uint8_t>(slot >> 8), n};
   hal_.crypto.hmac_update(st, hdr, sizeof hdr);
   hal_.crypto.hmac_update(st, reinterpret_cast<const uint8_t*>(d), n);
@@ -230,31 +242,52 @@ void Lock::code_hash(uint16_t slot, const char* d, uint8_t n, uint8_t out[32]) {
   wipe(&st, sizeof st);
 }
 
-// Index of the slot whose code this is, or -1. Every occupied slot is checked (no early exit).
+// Index of the slot whose code this is, or -1. One keyed hash per entry, then every occupied
+// slot is compared in constant time with no early exit: the work does not depend on which
+// slot matches (an older-format slot costs its own v1 MAC whether it matches or not). A
+// matching older-format slot is rewritten in the v2 format (lazy migration).
 int Lock::match(const char* d, uint8_t n, bool admin_only, int skip_slot) {
-  static constexpr char kDomain[] = "lockfw-code-v1";
-  // The keyed prefix is the same for every slot: hash it once, copy the state per slot.
+  if (!secret_ok_) return -1;
+  uint8_t mac[32];
+  code_mac(d, n, mac);
   hal::Crypto::HmacState base;
-  hal_.crypto.hmac_init(base, key_, sizeof key_);
-  hal_.crypto.hmac_update(base, reinterpret_cast<const uint8_t*>(kDomain), sizeof kDomain - 1);
+  bool base_ready = false;
   int found = -1;
+  bool found_v1 = false;
+  const uint32_t generation = store_.settings().generation;
   for (uint16_t i = 0; i < config_.slot_count; ++i) {
     if (static_cast<int>(i) == skip_slot) continue;
     SlotData s;
-    if (!read_slot(i, s)) continue;
+    if (!store_.slot_unchecked(i, s) || !(s.flags & kSlotOccupied) || s.generation != generation) continue;
     if (admin_only && role_of(s.role_kind) != kRoleAdmin) continue;
-    hal::Crypto::HmacState st;
-    copy_bytes(&st, &base, sizeof st);
-    const uint8_t hdr[3] = {static_cast<uint8_t>(i), static_cast<uint8_t>(i >> 8), n};
-    hal_.crypto.hmac_update(st, hdr, sizeof hdr);
-    hal_.crypto.hmac_update(st, reinterpret_cast<const uint8_t*>(d), n);
-    uint8_t h[32];
-    hal_.crypto.hmac_final(st, h);
-    if (ct_equal(h, s.hash, sizeof h) && found < 0) found = i;
-    wipe(h, sizeof h);
-    wipe(&st, sizeof st);
+    const bool v1 = !(s.flags & kSlotMacV2);
+    uint8_t old[32];
+    if (v1) {
+      if (!base_ready) {
+        static constexpr char kDomain1[] = "lockfw-code-v1";
+        hal_.crypto.hmac_init(base, key_, sizeof key_);
+        hal_.crypto.hmac_update(base, reinterpret_cast<const uint8_t*>(kDomain1), sizeof kDomain1 - 1);
+        base_ready = true;
+      }
+      legacy_mac(base, i, d, n, old);
+    }
+    const bool eq = ct_equal(v1 ? old : mac, s.hash, sizeof mac);
+    if (v1) wipe(old, sizeof old);
+    if (eq && found < 0) {
+      found = i;
+      found_v1 = v1;
+    }
   }
-  wipe(&base, sizeof base);
+  if (base_ready) wipe(&base, sizeof base);
+  SlotData s;
+  // The slot that matched is read once more with its record CRC before it counts.
+  if (found >= 0 && !read_slot(static_cast<uint16_t>(found), s)) found = -1;
+  if (found >= 0 && found_v1) {
+    copy_bytes(s.hash, mac, sizeof mac);
+    s.flags = static_cast<uint8_t>(s.flags | kSlotMacV2);
+    if (storage_ok_) store_.write_slot(static_cast<uint16_t>(found), s, nullptr);  // failure: stays v1, still works
+  }
+  wipe(mac, sizeof mac);
   return found;
 }
 
@@ -624,7 +657,7 @@ void Lock::enroll_entry(const char* d, uint8_t n) {
     return;
   }
   uint8_t h[32];
-  code_hash(enroll_.slot, d, n, h);
+  code_mac(d, n, h);
   if (enroll_.state == kEnrollWaitFirst) {
     if (match(d, n, false, enroll_.slot) >= 0) {
       wipe(h, sizeof h);
@@ -650,7 +683,7 @@ void Lock::enroll_entry(const char* d, uint8_t n) {
   SlotData old{};
   const bool existed = read_slot(enroll_.slot, old);
   SlotData s{};
-  s.flags = kSlotOccupied | kSlotEnabled;
+  s.flags = kSlotOccupied | kSlotEnabled | kSlotMacV2;
   s.role_kind = pack_role_kind(enroll_.role, enroll_.kind);
   s.reset_count = st.reset_count;
   s.generation = st.generation;

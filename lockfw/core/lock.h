@@ -56,6 +56,9 @@ class Lock final : public CommandHandler {
   const DeviceConfig& config() const { return config_; }
   // The slot as the service port reports it (occupied in the current generation); false if free.
   bool read_slot(uint16_t index, SlotData& out);
+  // The keypad check alone (tests/bench/bench_keypad): the slot whose code this is, or -1.
+  // Like a typed code, it rewrites an older-format slot that matches in the v2 format.
+  int check_code(const char* digits, uint8_t n) { return match(digits, n, false); }
 
  private:
   struct Enroll {
@@ -109,7 +112,8 @@ class Lock final : public CommandHandler {
 
   // helpers
   int match(const char* d, uint8_t n, bool admin_only, int skip_slot = -1);
-  void code_hash(uint16_t slot, const char* d, uint8_t n, uint8_t out[32]);
+  void code_mac(const char* d, uint8_t n, uint8_t out[32]);
+  void legacy_mac(const hal::Crypto::HmacState& base, uint16_t slot, const char* d, uint8_t n, uint8_t out[32]);
   bool occupied(const SlotData& d) const;
   uint8_t schedule_reason(const SlotData& d, uint32_t now, bool set, bool* expired = nullptr) const;
   uint8_t validate_schedule(uint8_t kind, uint8_t* sched) ;

@@ -519,6 +519,14 @@ bool StateStore::slot(uint16_t index, SlotData& out) {
   return true;
 }
 
+bool StateStore::slot_unchecked(uint16_t index, SlotData& out) {
+  if (index >= slot_count_ || slot_loc_[index] == 0) return false;
+  uint8_t hdr[4];
+  if (!ring_.flash().read(slot_loc_[index], hdr, sizeof hdr)) return false;
+  if ((hdr[0] & 0x7F) != kTagSlot || hdr[1] != sizeof(SlotData) || load_u16(hdr + 2) != index) return false;
+  return ring_.flash().read(slot_loc_[index] + body_offset(hdr[0]), reinterpret_cast<uint8_t*>(&out), sizeof out);
+}
+
 bool StateStore::write_slot(uint16_t index, const SlotData& d, const OpEvents* ev) {
   if (index >= slot_count_) return false;
   uint32_t at = 0;

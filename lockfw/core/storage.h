@@ -101,8 +101,12 @@ struct SlotData {
   uint16_t use_count;
   uint16_t commit_token;       // the enrollment that wrote this code
   uint8_t schedule[8];         // wire::ScheduleBlock
-  uint8_t hash[32];            // HMAC-SHA-256(secret, "code" | slot | digits): never the code
+  uint8_t hash[32];            // kSlotMacV2: HMAC-SHA-256(key, "lockfw-code-v2" | len | digits);
+                               // else (older) HMAC-SHA-256(key, "lockfw-code-v1" | slot | len | digits)
 };
+// Internal slot flag (never on the wire): the hash is the slot-independent v2 MAC. Older slots
+// are checked the v1 way until their code is next typed or enrolled, then rewritten (issue 11 item 4).
+inline constexpr uint8_t kSlotMacV2 = 0x80;
 
 struct Settings {
   uint32_t generation;         // factory reset (clearing codes) increments it
@@ -158,6 +162,9 @@ class StateStore {
   const Settings& settings() const { return settings_; }
   // The slot's stored record (whatever its generation); false if none or unreadable.
   bool slot(uint16_t index, SlotData& out);
+  // The keypad check's read: the slot body without the record CRC (checked at mount; the
+  // caller re-reads a matching slot with slot()). False if none or not a slot record.
+  bool slot_unchecked(uint16_t index, SlotData& out);
   bool write_slot(uint16_t index, const SlotData& d, const OpEvents* ev);
   bool write_settings(const Settings& s, const OpEvents* ev);
   bool checkpoint();
