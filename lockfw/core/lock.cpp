@@ -26,6 +26,12 @@ void wipe(void* p, size_t n) {
   for (size_t i = 0; i < n; ++i) v[i] = 0;
 }
 
+bool is_zero(const uint8_t* p, size_t n) {
+  uint8_t acc = 0;
+  for (size_t i = 0; i < n; ++i) acc = static_cast<uint8_t>(acc | p[i]);
+  return acc == 0;
+}
+
 constexpr uint32_t kMinValidUtc = 1577836800u;  // 2020-01-01: anything earlier is a wrong clock
 constexpr uint32_t kMaxValidUtc = 4102444799u;  // 2099-12-31 23:59:59: 2100 and later are refused (1.2)
 constexpr uint8_t kMaxLockoutLevel = 15;
@@ -39,8 +45,7 @@ Lock::Lock(const DeviceConfig& config, const char* serial, const LockHal& hal) :
 Settings Lock::default_settings() {
   Settings s{};
   s.generation = 1;
-  s.secret_epoch = 1;
-  hal_.entropy.fill(s.secret, sizeof s.secret);
+  s.secret_epoch = 1;  // the key itself is in the secret store (load_secret), never here
   s.event_floor = 0;
   s.wrong_limit = config_.default_wrong_limit;
   s.doubling = 1;
@@ -69,6 +74,7 @@ bool Lock::boot() {
       log_.append(ev);
     }
   }
+  load_secret();
   recount_admins();
   // A 1.1 image: the 1.2 policy fields read as zero; give them their defaults and write the
   // settings back in today's layout (docs/firmware.md, "Migration").
@@ -102,6 +108,47 @@ bool Lock::boot() {
   // 3. A lockout survives power cycles: pulling the batteries does not buy more guesses.
   if (store_.settings().locked_out) start_lockout_timer();
   return true;
+}
+
+// The code-hash key (docs/firmware.md, "Secret store"). An image written before the secret
+// store holds the key in its settings: it moves to the store, and the journal is rewritten so
+// that no block keeps the old bytes. A fresh image gets a new key. An image without a key in
+// the store cannot check any code (secret_ok_ false).
+void Lock::load_secret() {
+  secret_ok_ = false;
+  const Settings& cur = store_.settings();
+  if (!is_zero(cur.secret, sizeof cur.secret)) {
+    // The settings' key is the one the slot hashes were made with: it wins over the store.
+    copy_bytes(key_, cur.secret, sizeof key_);
+    secret_ok_ = true;
+    if (!hal_.secrets.store(hal::kCodeHashKey, key_)) return;  // keep it in the journal until the store works
+    Settings s = cur;
+    wipe(s.secret, sizeof s.secret);
+    store_.rewrite_without_history(s);  // interrupted: the flag makes the next boot finish it
+    wipe(&s, sizeof s);
+    return;
+  }
+  if (cur.secret_flags & kSecretScrubPending) {
+    if (store_.erase_history()) {
+      Settings s = cur;
+      s.secret_flags = static_cast<uint8_t>(s.secret_flags & ~kSecretScrubPending);
+      commit_settings(s, nullptr);
+    }
+  }
+  if (hal_.secrets.load(hal::kCodeHashKey, key_)) {
+    secret_ok_ = true;
+    return;
+  }
+  if (store_.formatted()) secret_ok_ = rotate_secret();
+}
+
+bool Lock::rotate_secret() {
+  uint8_t k[hal::kSecretSize];
+  hal_.entropy.fill(k, sizeof k);
+  const bool ok = hal_.secrets.store(hal::kCodeHashKey, k);
+  if (ok) copy_bytes(key_, k, sizeof key_);
+  wipe(k, sizeof k);
+  return ok;
 }
 
 // ---- small helpers ----------------------------------------------------------------------------
@@ -172,11 +219,43 @@ void Lock::recount_admins() {
   }
 }
 
-void Lock::code_hash(uint16_t slot, const char* d, uint8_t n, uint8_t out[32]) {
-  static constexpr char kDomain[] = "lockfw-code-v1";
+// The v2 code MAC (issue 11 item 4): independent of the slot, so one keyed hash per entry is
+// compared against every slot.
+void Lock::code_mac(const char* d, uint8_t n, uint8_t out[32]) {
+  static constexpr char kDomain[] = "lockfw-code-v2";
   hal::Crypto::HmacState st;
-  hal_.crypto.hmac_init(st, store_.settings().secret, sizeof(Settings::secret));
+  hal_.crypto.hmac_init(st, key_, sizeof key_);
   hal_.crypto.hmac_update(st, reinterpret_cast<const uint8_t*>(kDomain), sizeof kDomain - 1);
+  hal_.crypto.hmac_update(st, &n, 1);
+  hal_.crypto.hmac_update(st, reinterpret_cast<const uint8_t*>(d), n);
+  hal_.crypto.hmac_final(st, out);
+  wipe(&st, sizeof st);
+}
+
+// HMAC(key) with "lockfw-code-v1" absorbed: the common prefix of every v1 slot MAC.
+void Lock::legacy_base(hal::Crypto::HmacState& base) {
+  static constexpr char kDomain1[] = "lockfw-code-v1";
+  hal_.crypto.hmac_init(base, key_, sizeof key_);
+  hal_.crypto.hmac_update(base, reinterpret_cast<const uint8_t*>(kDomain1), sizeof kDomain1 - 1);
+}
+
+// Whether the typed code (v2 MAC `h`) is the one slot `i` holds, whichever MAC format it has.
+bool Lock::holds_code(uint16_t i, const SlotData& s, const char* d, uint8_t n, const uint8_t h[32]) {
+  if (s.flags & kSlotMacV2) return ct_equal(s.hash, h, 32);
+  hal::Crypto::HmacState base;
+  legacy_base(base);
+  uint8_t v1[32];
+  legacy_mac(base, i, d, n, v1);
+  wipe(&base, sizeof base);
+  const bool eq = ct_equal(s.hash, v1, sizeof v1);
+  wipe(v1, sizeof v1);
+  return eq;
+}
+
+// The v1 MAC of a slot not yet rewritten: base is HMAC(key) with "lockfw-code-v1" absorbed.
+void Lock::legacy_mac(const hal::Crypto::HmacState& base, uint16_t slot, const char* d, uint8_t n, uint8_t out[32]) {
+  hal::Crypto::HmacState st;
+  copy_bytes(&st, &base, sizeof st);
   const uint8_t hdr[3] = {static_cast<uint8_t>(slot), static_cast<uint8_t>(slot >> 8), n};
   hal_.crypto.hmac_update(st, hdr, sizeof hdr);
   hal_.crypto.hmac_update(st, reinterpret_cast<const uint8_t*>(d), n);
@@ -184,31 +263,50 @@ void Lock::code_hash(uint16_t slot, const char* d, uint8_t n, uint8_t out[32]) {
   wipe(&st, sizeof st);
 }
 
-// Index of the slot whose code this is, or -1. Every occupied slot is checked (no early exit).
+// Index of the slot whose code this is, or -1. One keyed hash per entry, then every occupied
+// slot is compared in constant time with no early exit: the work does not depend on which
+// slot matches (an older-format slot costs its own v1 MAC whether it matches or not). A
+// matching older-format slot is rewritten in the v2 format (lazy migration).
 int Lock::match(const char* d, uint8_t n, bool admin_only, int skip_slot) {
-  static constexpr char kDomain[] = "lockfw-code-v1";
-  // The keyed prefix is the same for every slot: hash it once, copy the state per slot.
+  if (!secret_ok_) return -1;
+  uint8_t mac[32];
+  code_mac(d, n, mac);
   hal::Crypto::HmacState base;
-  hal_.crypto.hmac_init(base, store_.settings().secret, sizeof(Settings::secret));
-  hal_.crypto.hmac_update(base, reinterpret_cast<const uint8_t*>(kDomain), sizeof kDomain - 1);
+  bool base_ready = false;
   int found = -1;
+  bool found_v1 = false;
+  const uint32_t generation = store_.settings().generation;
   for (uint16_t i = 0; i < config_.slot_count; ++i) {
     if (static_cast<int>(i) == skip_slot) continue;
     SlotData s;
-    if (!read_slot(i, s)) continue;
+    if (!store_.slot_unchecked(i, s) || !(s.flags & kSlotOccupied) || s.generation != generation) continue;
     if (admin_only && role_of(s.role_kind) != kRoleAdmin) continue;
-    hal::Crypto::HmacState st;
-    copy_bytes(&st, &base, sizeof st);
-    const uint8_t hdr[3] = {static_cast<uint8_t>(i), static_cast<uint8_t>(i >> 8), n};
-    hal_.crypto.hmac_update(st, hdr, sizeof hdr);
-    hal_.crypto.hmac_update(st, reinterpret_cast<const uint8_t*>(d), n);
-    uint8_t h[32];
-    hal_.crypto.hmac_final(st, h);
-    if (ct_equal(h, s.hash, sizeof h) && found < 0) found = i;
-    wipe(h, sizeof h);
-    wipe(&st, sizeof st);
+    const bool v1 = !(s.flags & kSlotMacV2);
+    uint8_t old[32];
+    if (v1) {
+      if (!base_ready) {
+        legacy_base(base);
+        base_ready = true;
+      }
+      legacy_mac(base, i, d, n, old);
+    }
+    const bool eq = ct_equal(v1 ? old : mac, s.hash, sizeof mac);
+    if (v1) wipe(old, sizeof old);
+    if (eq && found < 0) {
+      found = i;
+      found_v1 = v1;
+    }
   }
-  wipe(&base, sizeof base);
+  if (base_ready) wipe(&base, sizeof base);
+  SlotData s;
+  // The slot that matched is read once more with its record CRC before it counts.
+  if (found >= 0 && !read_slot(static_cast<uint16_t>(found), s)) found = -1;
+  if (found >= 0 && found_v1) {
+    copy_bytes(s.hash, mac, sizeof mac);
+    s.flags = static_cast<uint8_t>(s.flags | kSlotMacV2);
+    if (storage_ok_) store_.write_slot(static_cast<uint16_t>(found), s, nullptr);  // failure: stays v1, still works
+  }
+  wipe(mac, sizeof mac);
   return found;
 }
 
@@ -333,6 +431,11 @@ void Lock::key(char c) {
 
 void Lock::submit() {
   if (!storage_ok_) return;
+  if (!secret_ok_) {  // no key: no code can be checked, none is counted as wrong either
+    if (entry_len_ != 0) log(kEvRejected, kNoSlot, kReasonStorage);
+    clear_entry();
+    return;
+  }
   uint8_t digits = 0;
   while (digits < entry_len_ && entry_[digits] != '*') ++digits;
   const bool cancel = entry_len_ == 1 && entry_[0] == '*';
@@ -567,7 +670,7 @@ void Lock::enroll_entry(const char* d, uint8_t n) {
     return;
   }
   uint8_t h[32];
-  code_hash(enroll_.slot, d, n, h);
+  code_mac(d, n, h);
   if (enroll_.state == kEnrollWaitFirst) {
     if (match(d, n, false, enroll_.slot) >= 0) {
       wipe(h, sizeof h);
@@ -592,14 +695,14 @@ void Lock::enroll_entry(const char* d, uint8_t n) {
   const Settings& st = store_.settings();
   SlotData old{};
   const bool existed = read_slot(enroll_.slot, old);
-  if (existed && ct_equal(old.hash, h, sizeof h)) {  // a rotation that re-types the old code changes nothing
+  if (existed && holds_code(enroll_.slot, old, d, n, h)) {  // a rotation that re-types the old code changes nothing
     wipe(h, sizeof h);
     wipe(old.hash, sizeof old.hash);
     enroll_abort(kReasonSameCode);
     return;
   }
   SlotData s{};
-  s.flags = kSlotOccupied | kSlotEnabled;
+  s.flags = kSlotOccupied | kSlotEnabled | kSlotMacV2;
   s.role_kind = pack_role_kind(enroll_.role, enroll_.kind);
   s.reset_count = st.reset_count;
   s.generation = st.generation;
@@ -682,16 +785,15 @@ void Lock::execute_confirmed() {
   // Factory reset.
   const bool full = confirm_.arg & kResetFullWipe;
   const Settings& old = store_.settings();
-  Settings s = default_settings();  // fresh secret from the entropy HAL
+  Settings s = default_settings();
   s.session_counter = old.session_counter;
   s.utc_offset_min = old.utc_offset_min;
   s.enroll_token = old.enroll_token;
   s.reset_count = static_cast<uint16_t>(old.reset_count + 1);
   if (config_.retain_codes_on_reset) {
-    // The product that keeps its codes: same generation, same secret (the hashes need it).
+    // The product that keeps its codes: same generation, same key (the hashes need it).
     s.generation = old.generation;
     s.secret_epoch = old.secret_epoch;
-    copy_bytes(s.secret, old.secret, sizeof s.secret);
   } else {
     s.generation = old.generation + 1;
     s.secret_epoch = old.secret_epoch + 1;
@@ -700,6 +802,9 @@ void Lock::execute_confirmed() {
   const OpEvents ev = ops(kEvFactoryReset, kNoSlot, full ? kReasonResetFullWipe : kReasonResetKeepLog);
   const bool ok = commit_settings(s, &ev);
   wipe(&s, sizeof s);
+  // The codes of the old generation are gone: a new key in the store. A power cut between the
+  // record above and this write leaves the old key (guarding no codes); enrollment still works.
+  if (ok && !config_.retain_codes_on_reset) secret_ok_ = rotate_secret() || secret_ok_;
   confirm_.state = ok ? kConfirmDone : kConfirmFailed;
   if (!ok) return;
   locked_out_ = false;
@@ -1040,7 +1145,7 @@ Reply Lock::fingerprint(uint8_t* out) {
   r.algorithm = kFingerprintHmacSha256;
   r.secret_epoch = st.secret_epoch;
   hal::Crypto::HmacState hs;
-  hal_.crypto.hmac_init(hs, st.secret, sizeof st.secret);
+  hal_.crypto.hmac_init(hs, key_, sizeof key_);
   hal_.crypto.hmac_update(hs, reinterpret_cast<const uint8_t*>(kDomain), sizeof kDomain - 1);
   for (uint16_t i = 0; i < config_.slot_count; ++i) {
     SlotData d;

@@ -20,6 +20,7 @@ struct LockHal {
   hal::Flash& flash;
   hal::Crypto& crypto;
   hal::Entropy& entropy;
+  hal::SecretStore& secrets;  // the code-hash key lives here, never in the journal (issue 11 item 3)
 };
 
 class Lock final : public CommandHandler {
@@ -42,6 +43,9 @@ class Lock final : public CommandHandler {
 
   // Read-only views for the simulator's control interface and for tests.
   bool storage_ok() const { return storage_ok_; }
+  // False: the secret store has no code-hash key for this (non-fresh) state image, so no code
+  // can be checked; every keypad entry is refused (REJECTED, STORAGE) and enrollment too.
+  bool secret_ok() const { return secret_ok_; }
   bool factory_state() const { return admin_count_ == 0; }
   uint8_t session_state() const;
   uint8_t enroll_state() const { return enroll_.state; }
@@ -54,6 +58,9 @@ class Lock final : public CommandHandler {
   // The slot as the service port reports it (occupied in the current generation); false if free.
   bool read_slot(uint16_t index, SlotData& out);
   const tz::TimeZone& time_zone() const { return tz_; }
+  // The keypad check alone (tests/bench/bench_keypad): the slot whose code this is, or -1.
+  // Like a typed code, it rewrites an older-format slot that matches in the v2 format.
+  int check_code(const char* digits, uint8_t n) { return match(digits, n, false); }
 
  private:
   struct Enroll {
@@ -111,7 +118,10 @@ class Lock final : public CommandHandler {
 
   // helpers
   int match(const char* d, uint8_t n, bool admin_only, int skip_slot = -1);
-  void code_hash(uint16_t slot, const char* d, uint8_t n, uint8_t out[32]);
+  void code_mac(const char* d, uint8_t n, uint8_t out[32]);
+  void legacy_mac(const hal::Crypto::HmacState& base, uint16_t slot, const char* d, uint8_t n, uint8_t out[32]);
+  void legacy_base(hal::Crypto::HmacState& base);
+  bool holds_code(uint16_t i, const SlotData& s, const char* d, uint8_t n, const uint8_t h[32]);
   bool occupied(const SlotData& d) const;
   uint8_t schedule_reason(const SlotData& d, uint32_t now, bool set, bool* expired = nullptr) const;
   uint8_t validate_schedule(uint8_t kind, uint8_t* sched) ;
@@ -126,6 +136,8 @@ class Lock final : public CommandHandler {
   void flush_ops(const OpEvents& ev);
   void clear_entry();
   Settings default_settings();
+  void load_secret();
+  bool rotate_secret();
 
   const DeviceConfig& config_;
   char serial_[16] = {};
@@ -133,6 +145,8 @@ class Lock final : public CommandHandler {
   StateStore store_;
   EventLog log_;
   bool storage_ok_ = false;
+  bool secret_ok_ = false;
+  uint8_t key_[hal::kSecretSize] = {};  // copy of the secret store's code-hash key
   uint16_t admin_count_ = 0;
   uint32_t boot_ms_ = 0;
 

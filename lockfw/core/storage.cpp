@@ -503,6 +503,30 @@ bool StateStore::checkpoint() {
   return true;
 }
 
+bool StateStore::erase_history() {
+  const uint32_t n = ring_.count();
+  for (uint32_t i = 0; i < n; ++i) {
+    const uint32_t from_ckpt = (i + n - ckpt_block_) % n;
+    const uint32_t span = (write_block_ + n - ckpt_block_) % n;
+    if (from_ckpt <= span) continue;  // part of the live checkpoint or written after it
+    if (ring_.blank(i, 0)) continue;
+    if (!ring_.erase(i)) return false;
+    bseq_[i] = 0;
+  }
+  return true;
+}
+
+bool StateStore::rewrite_without_history(const Settings& s) {
+  Settings flagged = s;
+  flagged.secret_flags = static_cast<uint8_t>(flagged.secret_flags | kSecretScrubPending);
+  settings_ = flagged;
+  write_closed_ = true;  // the checkpoint opens a fresh block: nothing older shares it
+  if (!checkpoint() || !erase_history()) return false;
+  Settings done = flagged;
+  done.secret_flags = static_cast<uint8_t>(done.secret_flags & ~kSecretScrubPending);
+  return write_settings(done, nullptr);
+}
+
 bool StateStore::slot(uint16_t index, SlotData& out) {
   if (index >= slot_count_ || slot_loc_[index] == 0) return false;
   uint8_t buf[kMaxRecord];
@@ -511,6 +535,14 @@ bool StateStore::slot(uint16_t index, SlotData& out) {
   if ((buf[0] & 0x7F) != kTagSlot || buf[1] != sizeof(SlotData) || load_u16(buf + 2) != index) return false;
   copy_bytes(&out, buf + body_offset(buf[0]), sizeof out);
   return true;
+}
+
+bool StateStore::slot_unchecked(uint16_t index, SlotData& out) {
+  if (index >= slot_count_ || slot_loc_[index] == 0) return false;
+  uint8_t hdr[4];
+  if (!ring_.flash().read(slot_loc_[index], hdr, sizeof hdr)) return false;
+  if ((hdr[0] & 0x7F) != kTagSlot || hdr[1] != sizeof(SlotData) || load_u16(hdr + 2) != index) return false;
+  return ring_.flash().read(slot_loc_[index] + body_offset(hdr[0]), reinterpret_cast<uint8_t*>(&out), sizeof out);
 }
 
 bool StateStore::write_slot(uint16_t index, const SlotData& d, const OpEvents* ev) {

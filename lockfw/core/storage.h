@@ -49,6 +49,7 @@ class BlockRing {
   // Returns the number of live blocks (0: empty region); head/tail are ring indexes.
   uint32_t find_window(uint32_t& head, uint32_t& tail, uint32_t* seqs, uint32_t* aux);
   bool blank(uint32_t i, uint32_t from);  // rest of the block still erased?
+  bool erase(uint32_t i) { return flash_->erase(first_ + i); }  // drops the header (and wear count)
 
  private:
   hal::Flash* flash_ = nullptr;
@@ -101,13 +102,18 @@ struct SlotData {
   uint16_t use_count;
   uint16_t commit_token;       // the enrollment that wrote this code
   uint8_t schedule[8];         // wire::ScheduleBlock
-  uint8_t hash[32];            // HMAC-SHA-256(secret, "code" | slot | digits): never the code
+  uint8_t hash[32];            // kSlotMacV2: HMAC-SHA-256(key, "lockfw-code-v2" | len | digits);
+                               // else (older) HMAC-SHA-256(key, "lockfw-code-v1" | slot | len | digits)
 };
+// Internal slot flag (never on the wire): the hash is the slot-independent v2 MAC. Older slots
+// are checked the v1 way until their code is next typed or enrolled, then rewritten (issue 11 item 4).
+inline constexpr uint8_t kSlotMacV2 = 0x80;
 
 struct Settings {
   uint32_t generation;         // factory reset (clearing codes) increments it
   uint32_t secret_epoch;       // increments when the secret rotates
-  uint8_t secret[32];          // per-device secret, from the entropy HAL
+  uint8_t secret[32];          // up to 1.2 before issue 11 item 3: the code-hash key; now always zero
+                               // (the key is in hal::SecretStore; boot migrates old images)
   uint32_t event_floor;        // events below this sequence were wiped
   uint32_t session_counter;
   uint16_t reset_count;        // every factory reset, whether it clears codes or not
@@ -125,13 +131,14 @@ struct Settings {
   // and boot fills in the policy's default.
   uint8_t daily_cap;           // wrong entries per rolling 24 h before only the admin code works
   uint8_t quiet_h;             // the lockout level decays to 0 after this many hours without a wrong entry
-  uint8_t reserved;
+  uint8_t secret_flags;        // kSecretScrubPending: blocks older than the checkpoint may still hold the old key
   // 1.2, appended (a 1.1 record is shorter; StateStore reads it and zero-fills these).
   uint32_t wrong_hour;         // hour (RTC seconds / 3600) that wrong_hours[wrong_hour % 25] counts
   uint8_t wrong_hours[25];     // wrong entries per hour over the last 25 hours (a 24 h window fits)
   uint8_t reserved2[3];
 };
-inline constexpr size_t kSettingsV11Size = 68;  // the 1.1 layout: everything before wrong_hour
+inline constexpr size_t kSettingsV11Size = 68;
+inline constexpr uint8_t kSecretScrubPending = 1;  // the 1.1 layout: everything before wrong_hour
 
 struct EventStub {
   uint8_t type;
@@ -156,12 +163,21 @@ class StateStore {
   const Settings& settings() const { return settings_; }
   // The slot's stored record (whatever its generation); false if none or unreadable.
   bool slot(uint16_t index, SlotData& out);
+  // The keypad check's read: the slot body without the record CRC (checked at mount; the
+  // caller re-reads a matching slot with slot()). False if none or not a slot record.
+  bool slot_unchecked(uint16_t index, SlotData& out);
   bool write_slot(uint16_t index, const SlotData& d, const OpEvents* ev);
   bool write_settings(const Settings& s, const OpEvents* ev);
   // The lock's time zone (a record of its own, copied by checkpoints); null clears it.
   bool write_zone(const tz::ZoneData* z, const OpEvents* ev);
   const tz::ZoneData* zone() const { return has_zone_ ? &zone_ : nullptr; }
   bool checkpoint();
+  // Migration of the code-hash key out of the journal: writes `s` (its secret zeroed, the
+  // scrub flag set) as a checkpoint that starts on a fresh block, then erases every block
+  // outside that checkpoint, then clears the flag. Afterwards no earlier record survives.
+  bool rewrite_without_history(const Settings& s);
+  // Erases every block older than the current checkpoint (finishes an interrupted rewrite).
+  bool erase_history();
   // The events of the last operation found at mount (for the boot-time repair), or null.
   const OpEvents* last_op() const { return has_last_op_ ? &last_op_ : nullptr; }
   bool formatted() const { return formatted_; }

@@ -99,3 +99,25 @@ class Crypto {
 };
 
 }  // namespace lockfw::hal
+
+namespace lockfw::hal {
+
+// Keys that must never sit in the storage journal (issue 11 item 3): a flash dump of the
+// journal alone then holds nothing to test code guesses against. Fixed ids, so a later
+// issue can keep the device's Ed25519 signing key here too.
+enum SecretId : uint8_t { kCodeHashKey = 0, kDeviceSigningKey = 1, kSecretIdCount = 2 };
+inline constexpr size_t kSecretSize = 32;
+
+// Host port: a 0600 file next to the state image; Cortex-M: a flash page read-protected
+// under RDP level 2 (docs/firmware.md, "Secret store").
+class SecretStore {
+ public:
+  // False: the secret is absent or unreadable (out is then undefined).
+  virtual bool load(SecretId id, uint8_t out[kSecretSize]) = 0;
+  // Replaces the secret (rotation); false when it could not be stored durably.
+  virtual bool store(SecretId id, const uint8_t in[kSecretSize]) = 0;
+ protected:
+  ~SecretStore() = default;
+};
+
+}  // namespace lockfw::hal

@@ -37,8 +37,22 @@ FuzzLock::FuzzLock(const std::vector<uint8_t>* image)
   if (image) std::memcpy(flash.data(), image->data(), std::min(image->size(), flash.size()));
 }
 
+namespace {
+// The code-hash key of the populated lock. It lives in the lock's secret store, not in its flash
+// image, so every lock booted from an image gets it back the way a real part keeps its key.
+struct PopulatedKey {
+  uint8_t bytes[hal::kSecretSize]{};
+  bool have = false;
+};
+PopulatedKey& populated_key() {
+  static PopulatedKey k;
+  return k;
+}
+}  // namespace
+
 std::unique_ptr<FuzzLock> make_lock(const std::vector<uint8_t>* image) {
   auto f = std::make_unique<FuzzLock>(image);
+  if (image && populated_key().have) f->vl.ram_secrets().store(hal::kCodeHashKey, populated_key().bytes);
   f->booted = f->vl.boot();
   f->vl.rtc().set(static_cast<uint32_t>(kEpochMs / 1000));
   return f;
@@ -76,6 +90,8 @@ std::vector<uint8_t> build_populated() {
   type(*f, "1111#");                        // a wrong code
   f->vl.advance_ms(2000);
   check(f->vl.call(kCmdCloseSession).error == kErrNone, "close session");
+  populated_key().have = f->vl.ram_secrets().load(hal::kCodeHashKey, populated_key().bytes);
+  check(populated_key().have, "the populated lock keeps its key in the secret store");
   return std::vector<uint8_t>(f->flash.data(), f->flash.data() + f->flash.size());
 }
 

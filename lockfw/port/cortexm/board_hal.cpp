@@ -10,6 +10,7 @@
 
 extern "C" uint8_t __storage_start[];
 extern "C" uint8_t __storage_end[];
+extern "C" uint8_t __secrets_start[];
 
 namespace {
 
@@ -71,6 +72,29 @@ class BoardFlash final : public lockfw::hal::Flash {
   bool erase(uint32_t) override { return false; }
 };
 
+// hal::SecretStore on its own flash page (SECRETS in lockfw-m4.ld), outside the journal's
+// region. The part runs at RDP level 2 (docs/firmware.md, "Secret store"): no debug port, no
+// system bootloader, so neither this page nor the journal can be read out; a dump of the
+// journal by other means (desoldered chip) still lacks the key only if the board keeps this
+// page in the part's securable/OTP area (STM32L4+: the secure user memory). Each id owns a
+// 64-byte record: the key, then a 4-byte marker ("LKEY" + id) that says it was written whole.
+class BoardSecretStore final : public lockfw::hal::SecretStore {
+ public:
+  bool load(lockfw::hal::SecretId id, uint8_t out[lockfw::hal::kSecretSize]) override {
+    if (id >= lockfw::hal::kSecretIdCount) return false;
+    const uint8_t* rec = __secrets_start + id * kRecord;
+    if (rec[32] != 'L' || rec[33] != 'K' || rec[34] != 'E' || rec[35] != static_cast<uint8_t>('0' + id)) return false;
+    __builtin_memcpy(out, rec, lockfw::hal::kSecretSize);
+    return true;
+  }
+  // BOARD-SPECIFIC: read the other records into RAM, erase the page, program the records back
+  // with the new key (double words), marker last. Until a flash driver exists nothing is stored,
+  // and the lock reports that it has no key (Lock::secret_ok()).
+  bool store(lockfw::hal::SecretId, const uint8_t*) override { return false; }
+ private:
+  static constexpr uint32_t kRecord = 64;
+};
+
 // BOARD-SPECIFIC: the USB device stack's HID IN endpoint (e.g. TinyUSB tud_hid_report).
 class BoardUsb final : public lockfw::hal::UsbPort {
  public:
@@ -84,9 +108,10 @@ BoardBolt g_bolt;
 BoardEntropy g_entropy;
 BoardFlash g_flash;
 BoardUsb g_usb;
+BoardSecretStore g_secrets;
 lockfw::soft::SoftCrypto g_crypto;
 const lockfw::DeviceConfig g_config{};
-lockfw::Lock g_lock(g_config, "LD1-00000000", lockfw::LockHal{g_ticks, g_rtc, g_battery, g_bolt, g_flash, g_crypto, g_entropy});
+lockfw::Lock g_lock(g_config, "LD1-00000000", lockfw::LockHal{g_ticks, g_rtc, g_battery, g_bolt, g_flash, g_crypto, g_entropy, g_secrets});
 lockfw::ServicePort g_port(g_usb, g_ticks, g_entropy, g_lock);
 
 }  // namespace

@@ -336,13 +336,23 @@ int main(int argc, char** argv) {
   FlashSim flash(kBlockSize, blocks, state->flash());
   SimClock clock(false, system_utc_ms() + header.world_offset_ms);
   SocketServer server;
-  VirtualLock vl(VirtualLock::Options{config, header.serial, 0}, clock, flash, server.port());
+  // The code-hash key lives next to the state image, never inside it (docs/firmware.md, "Secret store").
+  FileSecretStore secrets(FileSecretStore::path_for(state_path));
+  VirtualLock vl(VirtualLock::Options{config, header.serial, 0, &secrets}, clock, flash, server.port());
   if (!created) {
     vl.rtc().restore(header.rtc);
     vl.battery().set(header.battery_mv);
     vl.set_wet(header.wet);
   }
   if (!vl.boot()) std::fprintf(stderr, "lockfw-sim: the flash image did not mount; the lock reports a storage failure\n");
+  if (vl.lock().storage_ok() && !vl.lock().secret_ok()) {
+    // Refuse to start: a lock that cannot check any code is useless and would only confuse.
+    std::fprintf(stderr,
+                 "lockfw-sim: %s holds codes but its key file %s is %s: no code can be checked. Restore the "
+                 "key file that belongs to this state image, or start with a new --state file.\n",
+                 state_path.c_str(), secrets.path().c_str(), secrets.exists() ? "not readable or not a key file" : "missing");
+    return 1;
+  }
   if (created && header.scenario != "fresh") {
     std::string why;
     if (!build_scenario(header.scenario, vl, header.owners, why)) {

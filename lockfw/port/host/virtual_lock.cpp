@@ -17,7 +17,8 @@ VirtualLock::~VirtualLock() = default;
 bool VirtualLock::boot() {
   port_.reset();
   lock_.reset();
-  const LockHal hal{ticks_, rtc_, battery_, bolt_, flash_, crypto_, *entropy_};
+  hal::SecretStore& secrets = options_.secrets ? *options_.secrets : ram_secrets_;
+  const LockHal hal{ticks_, rtc_, battery_, bolt_, flash_, crypto_, *entropy_, secrets};
   lock_ = std::make_unique<Lock>(options_.config, options_.serial.c_str(), hal);
   const bool ok = lock_->boot();
   port_ = std::make_unique<ServicePort>(usb_, ticks_, *entropy_, *lock_);

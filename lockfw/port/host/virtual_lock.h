@@ -13,6 +13,7 @@
 #include "core/lock.h"
 #include "core/service_port.h"
 #include "host_hal.h"
+#include "secret_store.h"
 
 namespace lockfw::host {
 
@@ -22,6 +23,7 @@ class VirtualLock {
     DeviceConfig config{};
     std::string serial = "LD1-00000000";
     uint64_t entropy_seed = 0;  // 0: getrandom (a real device secret); else reproducible
+    hal::SecretStore* secrets = nullptr;  // null: an in-memory store owned by this object
   };
   // The flash and the clock outlive power cycles, so the caller owns them.
   VirtualLock(Options options, SimClock& clock, hal::Flash& flash, hal::UsbPort& usb);
@@ -38,6 +40,7 @@ class VirtualLock {
   HostBolt& bolt() { return bolt_; }
   SimClock& clock() { return clock_; }
   const DeviceConfig& config() const { return options_.config; }
+  RamSecretStore& ram_secrets() { return ram_secrets_; }
 
   // Keys as a person presses them; a wet keypad adds phantom presses.
   void keypad(std::string_view keys);
@@ -66,6 +69,7 @@ class VirtualLock {
   HostEntropy os_entropy_;
   SeededEntropy seeded_;
   hal::Entropy* entropy_;
+  RamSecretStore ram_secrets_;
   std::unique_ptr<Lock> lock_;
   std::unique_ptr<ServicePort> port_;
   bool wet_ = false;
