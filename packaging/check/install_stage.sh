@@ -42,8 +42,9 @@ step "  $v"
 step "lockdiag demo as tech (virtual lock, handoff audit, signed report, PDF)"
 as_tech bash -c 'cd && /usr/bin/lockdiag --json demo --dir /home/tech/demo' >/tmp/demo.json 2>/tmp/demo.err ||
   { cat /tmp/demo.err; fail "lockdiag demo"; }
-grep -q '"report_pdf": *"/home/tech/demo/' /tmp/demo.json || { cat /tmp/demo.json; fail "the demo wrote no PDF report"; }
-ls /home/tech/demo/*/*.pdf /home/tech/demo/*.pdf 2>/dev/null | head -1 >/dev/null
+pdf=$(sed -n 's/.*"report_pdf": *"\([^"]*\)".*/\1/p' /tmp/demo.json)
+[[ $pdf == /home/tech/demo/* ]] && [ -s "$pdf" ] || { cat /tmp/demo.json /tmp/demo.err; fail "the demo wrote no PDF report"; }
+grep -q '"signature": *"valid' /tmp/demo.json || { cat /tmp/demo.json; fail "the demo's report signature is not valid"; }
 
 step "lockdiag devices finds a virtual lock started from /usr/bin/lockfw-sim"
 as_tech /usr/bin/lockfw-sim --socket /tmp/xdg-tech/lock.sock --state /home/tech/lock.state --scenario occupied-rental \

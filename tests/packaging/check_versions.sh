@@ -10,8 +10,10 @@ bad() { echo "FAIL: $*"; fail=1; }
 
 changelog=$(head -1 "$src/debian/changelog" | sed -n 's/^lockdiag (\([^)]*\)).*/\1/p')
 [ "$changelog" = "$version" ] || bad "debian/changelog says '$changelog', CMakeLists.txt project() says '$version' (native package: no Debian revision)"
-release=$(grep -o '<release version="[^"]*"' "$src"/packaging/desktop/*.metainfo.xml | head -1 | sed 's/.*version="//; s/"//')
-[ "$release" = "$version" ] || bad "the metainfo's newest <release> is '$release', the project is '$version'"
+for m in "$src"/packaging/desktop/*.metainfo.xml; do
+  release=$(grep -o '<release version="[^"]*"' "$m" | head -1 | sed 's/.*version="//; s/"//')
+  [ "$release" = "$version" ] || bad "${m##*/}'s newest <release> is '$release', the project is '$version'"
+done
 
 for p in lockdiag lockfw-sim lockdiag-gui; do
   [ -x "$bin/$p" ] || { [ $p = lockdiag-gui ] && continue; bad "$bin/$p missing"; continue; }
