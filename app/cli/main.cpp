@@ -8,6 +8,8 @@
 #include "report_commands.h"
 #include "suggest.h"
 #include "lockdiag/app/connection.h"
+#include "lockdiag/drivers/protocol_version.h"
+#include "lockdiag_version.h"
 
 namespace lockdiag::cli {
 int& command_exit_code() {
@@ -19,7 +21,8 @@ int& command_exit_code() {
 int main(int argc, char** argv) {
   using namespace lockdiag::cli;
   CLI::App app{"lockdiag: service tool for keypad smart locks. It never shows, stores or sends a code value."};
-  app.set_version_flag("--version", "lockdiag 0.1.0");
+  app.set_version_flag("--version", "lockdiag " LOCKDIAG_VERSION " (service protocol " +
+                                        lockdiag::drivers::protocol_versions() + ")");
   app.require_subcommand(1);
   app.fallthrough();  // global options (--json, --device) also after the command name
   GlobalOptions g;

@@ -1,11 +1,15 @@
 // lockdiag-gui: the desktop application a locksmith uses on site. See docs/gui.md.
 #include <CLI/CLI.hpp>
 
+#include "lockdiag/drivers/protocol_version.h"
+#include "lockdiag_version.h"
 #include "sdl_app.h"
 
 int main(int argc, char** argv) {
   lockdiag::gui::AppOptions o;
   CLI::App app{"lockdiag-gui: keypad lock service tool (desktop)"};
+  app.set_version_flag("--version", "lockdiag-gui " LOCKDIAG_VERSION " (service protocol " +
+                                        lockdiag::drivers::protocol_versions() + ")");
   app.add_option("--device", o.devices, "lock to connect to at start (sim:PATH, hid:..., usb:...); repeatable");
   app.add_option("--screenshot", o.screenshot, "write the window to this PNG (after --script), then quit");
   app.add_option("--script", o.script, "run a file of UI actions (docs/gui.md, 'Scripts')");

@@ -15,6 +15,7 @@
 #include "announce.h"
 #include "control.h"
 #include "lockfw/wire.h"
+#include "lockdiag_version.h"
 #include "scenario.h"
 #include "socket_server.h"
 #include "state_file.h"
@@ -278,6 +279,9 @@ class SimControl {
 int main(int argc, char** argv) {
   CLI::App app{"lockfw-sim: a virtual keypad lock serving its USB service port on a Unix socket"};
   app.require_subcommand(0, 1);
+  app.set_version_flag("--version", "lockfw-sim " LOCKDIAG_VERSION " (service protocol " +
+                                        std::to_string(lockfw::wire::kProtocolMajor) + "." +
+                                        std::to_string(lockfw::wire::kProtocolMinor) + ")");
   std::string socket_path, state_path, scenario;
   bool list = false;
   app.add_option("--socket", socket_path, "Unix socket to serve the service port on (control: PATH.ctl)");
