@@ -10,17 +10,9 @@
 #include "host_hal.h"
 #include "port/cortexm/soft_crypto.h"
 
-namespace {
+#include "hex.h"
 
-std::string hex(const uint8_t* p, size_t n) {
-  static const char* d = "0123456789abcdef";
-  std::string s;
-  for (size_t i = 0; i < n; ++i) {
-    s.push_back(d[p[i] >> 4]);
-    s.push_back(d[p[i] & 15]);
-  }
-  return s;
-}
+namespace {
 
 std::string sha(lockfw::hal::Crypto& c, const std::string& m) {
   uint8_t out[32];

@@ -12,17 +12,9 @@
 
 using namespace lockfw::crypto;
 
-namespace {
+#include "hex.h"
 
-std::string hex(const uint8_t* p, size_t n) {
-  static const char* d = "0123456789abcdef";
-  std::string s;
-  for (size_t i = 0; i < n; ++i) {
-    s.push_back(d[p[i] >> 4]);
-    s.push_back(d[p[i] & 15]);
-  }
-  return s;
-}
+namespace {
 
 std::vector<uint8_t> unhex(const std::string& h) {
   std::vector<uint8_t> out;

@@ -43,22 +43,13 @@ void clock_findings(const LockState& s, const AnalysisContext& c, std::vector<Fi
   }
 }
 
-std::string utc_day(int64_t t) {
-  const std::time_t tt = static_cast<std::time_t>(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char b[16];
-  std::strftime(b, sizeof b, "%Y-%m-%d", &tm);
-  return b;
-}
-
 void zone_findings(const LockState& s, const AnalysisContext& c, std::vector<FindingRecord>& out) {
   if (!s.zone || !s.status.clock_set) return;  // a lock without zone support: clock sync says so
   const auto& z = *s.zone;
   if (!z.has_zone) {
     std::string title = "The lock keeps a fixed UTC offset (" + format_offset(z.fixed_offset_min * 60) + "), no time zone";
     if (c.next_offset_change_utc)
-      title += ": schedules will be an hour off from " + utc_day(*c.next_offset_change_utc);
+      title += ": schedules will be an hour off from " + format_utc_date(*c.next_offset_change_utc);
     add(out, "no_time_zone", "warning", title,
         "Run lockdiag clock-sync (--zone NAME for the site's zone): the lock then follows daylight saving itself.",
         {{"fixed_offset_min", z.fixed_offset_min}});
@@ -68,7 +59,7 @@ void zone_findings(const LockState& s, const AnalysisContext& c, std::vector<Fin
   const int64_t end = z.changes.back().utc;
   if (end < static_cast<int64_t>(s.host_utc) + static_cast<int64_t>(c.zone_table_days) * 86400)
     add(out, "zone_table_ending", "warning",
-        "The lock's time-zone table for " + z.name + " ends " + utc_day(end),
+        "The lock's time-zone table for " + z.name + " ends " + format_utc_date(end),
         "Run lockdiag clock-sync to refresh it; past its end the lock follows the rule " + z.rule +
             " alone, which is wrong for zones whose rule does not describe their changes.",
         {{"table_end_utc", end}, {"zone", z.name}});

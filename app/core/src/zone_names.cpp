@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cctype>
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <system_error>
 
@@ -116,6 +117,15 @@ std::string format_offset(int32_t offset_s) {
   const int32_t a = offset_s < 0 ? -offset_s : offset_s;
   char b[16];
   std::snprintf(b, sizeof b, "%c%02d:%02d", offset_s < 0 ? '-' : '+', a / 3600, (a / 60) % 60);
+  return b;
+}
+
+std::string format_utc_date(int64_t utc) {
+  const std::time_t tt = static_cast<std::time_t>(utc);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char b[16];
+  std::strftime(b, sizeof b, "%Y-%m-%d", &tm);
   return b;
 }
 

@@ -1,21 +1,10 @@
 #include "zone_sync.h"
 
-#include <ctime>
-
 namespace lockdiag::app {
 
 using nlohmann::json;
 
 namespace {
-std::string utc_date(int64_t t) {
-  const std::time_t tt = static_cast<std::time_t>(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char b[32];
-  std::strftime(b, sizeof b, "%Y-%m-%d", &tm);
-  return b;
-}
-
 bool supports_zone(drivers::Client& client) {
   auto caps = client.capabilities();
   return caps && (caps->features & drivers::kFeatureTimeZoneBit);
@@ -25,7 +14,7 @@ bool supports_zone(drivers::Client& client) {
 std::string describe_lock_zone(const drivers::LockTimeZone& z) {
   if (!z.has_zone) return "fixed offset " + format_offset(z.fixed_offset_min * 60);
   std::string s = z.name + " (" + std::to_string(z.changes.size()) + " changes in its table";
-  if (!z.changes.empty()) s += ", until " + utc_date(z.changes.back().utc);
+  if (!z.changes.empty()) s += ", until " + format_utc_date(z.changes.back().utc);
   return s + ")";
 }
 
@@ -58,7 +47,7 @@ std::expected<ZoneSync, drivers::Error> sync_zone(drivers::Client& client, const
     ZoneSync s;
     s.text = "this lock keeps only a fixed offset (" + format_offset(table.initial_offset_s) + ")";
     if (!table.changes.empty())
-      s.text += ": schedules will be an hour off from " + utc_date(table.changes.front().utc);
+      s.text += ": schedules will be an hour off from " + format_utc_date(table.changes.front().utc);
     s.detail = {{"supported", false}, {"zone", table.name}};
     return s;
   }

@@ -71,5 +71,7 @@ std::expected<std::string, std::string> resolve_zone(const std::string& requeste
                                                      const std::filesystem::path& root = zoneinfo_root());
 // "+01:00", "-02:30": an offset for people.
 std::string format_offset(int32_t offset_s);
+// "2026-10-25": the UTC calendar day of a time, for findings and zone summaries.
+std::string format_utc_date(int64_t utc);
 
 }  // namespace lockdiag::app
