@@ -14,7 +14,7 @@ grep -q "Signature:      valid (Sam Okafor, certified by Harbour Lock & Key)" <<
 cmd=$(grep '^Try: ' <<<"$out" | sed 's/^Try: //')
 [ -n "$cmd" ] || fail "no Try: line"
 mkdir -p "$T/other"
-res=$(cd / && env -i HOME="$T/other" PATH="$BIN:/usr/bin:/bin" bash -c "$cmd") || fail "printed command failed: $cmd"
+res=$(cd / && env -i ${LSAN_OPTIONS:+LSAN_OPTIONS="$LSAN_OPTIONS"} HOME="$T/other" PATH="$BIN:/usr/bin:/bin" bash -c "$cmd") || fail "printed command failed: $cmd"
 grep -q "certified by Harbour Lock & Key until" <<<"$res" || fail "verify output: $res"
 # The same report with OpenSSH alone.
 report=$(ls "$T/demo/reports/"*.report.json)

@@ -215,7 +215,8 @@ TEST_CASE("time zone: a fixed offset on a lock that could follow a zone, and a t
   s.zone->rule = "<+01>-1";
   CHECK(find(app::analyze(s, c), "zone_table_ending") == nullptr);  // no changes: the rule alone
   s.zone->changes = {{kNow + 10 * 86400, 0}, {kNow + 89 * 86400, 60}};
-  const auto* end = find(app::analyze(s, c), "zone_table_ending");
+  f = app::analyze(s, c);
+  const auto* end = find(f, "zone_table_ending");
   REQUIRE(end != nullptr);
   CHECK(end->title.find("Africa/Casablanca") != std::string::npos);
   CHECK(find(app::analyze(s, c), "no_time_zone") == nullptr);
