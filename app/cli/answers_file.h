@@ -14,7 +14,8 @@ namespace lockdiag::cli {
 
 // The `inputs` an answers file may give (the flags of the same names beat them).
 inline constexpr const char* kAnswerInputs[] = {"technician", "company", "licence", "site",
-                                                "customer", "notes", "present", "ownership_evidence"};
+                                                "customer",   "notes",   "present", "ownership_evidence",
+                                                "site_zone"};
 
 // The file's bytes -> its JSON object, or why not (without the path: the caller names the file).
 std::expected<nlohmann::json, std::string> parse_answers(std::string_view text);

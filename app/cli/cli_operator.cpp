@@ -7,6 +7,8 @@
 #include <iostream>
 #include <string>
 
+#include "lockdiag/reports/visit.h"
+
 namespace lockdiag::cli {
 
 namespace {
@@ -25,17 +27,26 @@ void CliOperator::end_progress_line() {
 }
 
 void CliOperator::step(int seq, const std::string& name, const std::string& state) {
-  if (state == "started" || state == "checking") return;
+  if (state == "checking") return;
   end_progress_line();
-  std::cerr << "  [" << seq << "] " << name << ": " << state << "\n";
+  // Plain words from core (reports/visit.h): "Step 5 of 14: Test the admin code", its purpose
+  // on the next line when it starts, and how it ended: "Step 5 of 14: Test the admin code: done".
+  std::string head = "  Step " + std::to_string(seq);
+  if (total_steps_ >= seq) head += " of " + std::to_string(total_steps_);
+  head += ": " + reports::step_title(name);
+  if (state == "started") {
+    const std::string purpose = reports::step_purpose(name);
+    std::cerr << head << "\n";
+    if (!purpose.empty()) std::cerr << "      (" << purpose << ")\n";
+    return;
+  }
+  std::cerr << head << ": " << state << "\n";
 }
 
 void CliOperator::prompt(const app::LockPrompt& p) {
   end_progress_line();
-  if (p.action == app::LockPrompt::Action::kNone)
-    std::cerr << p.text << "\n";
-  else
-    std::cerr << "\n  >>> AT THE LOCK: " << p.text << "\n\n";
+  if (p.action == app::LockPrompt::Action::kNone) std::cerr << p.text << "\n";
+  else std::cerr << "\n  >>> AT THE LOCK: " << p.text << "\n\n";
 }
 
 void CliOperator::progress(const std::string& what, size_t done, size_t total) {
@@ -46,6 +57,13 @@ void CliOperator::progress(const std::string& what, size_t done, size_t total) {
             << done;
   if (total) std::cerr << "/" << total;
   std::cerr << std::flush;
+  progress_shown_ = true;
+}
+
+void CliOperator::countdown(app::LockPrompt::Action what, int seconds_left, int total_s) {
+  (void)total_s;
+  if (!tty_err_) return;  // a countdown is for people; logs get the prompt and the step lines
+  std::cerr << "\r\033[K  " << app::countdown_words(what, seconds_left) << std::flush;  // "2:58 left to ..."
   progress_shown_ = true;
 }
 

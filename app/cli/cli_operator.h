@@ -13,6 +13,8 @@ class CliOperator final : public app::Operator {
   // answers: {"answers": {"keep.3": true, ...}} from --answers, or null.
   explicit CliOperator(nlohmann::json answers = nullptr);
   void step(int seq, const std::string& name, const std::string& state) override;
+  void plan(int total_steps) override { total_steps_ = total_steps; }
+  void countdown(app::LockPrompt::Action what, int seconds_left, int total_s) override;
   void prompt(const app::LockPrompt& p) override;
   void progress(const std::string& what, size_t done, size_t total) override;
   void note(const std::string& text) override;
@@ -25,6 +27,7 @@ class CliOperator final : public app::Operator {
   bool tty_err_;
   bool tty_in_;
   bool progress_shown_ = false;
+  int total_steps_ = 0;  // 0: not said yet
 };
 
 // Installs a SIGINT handler that asks running workflows to stop at the next safe point.

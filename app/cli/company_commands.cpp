@@ -66,7 +66,8 @@ int write_krl(const fs::path& dir, const nlohmann::json& state, const r::PublicK
   const std::string krl = r::ssh::make_krl(ca, state["revoked"].get<std::vector<std::uint64_t>>(),
                                            state["krl_version"].get<std::uint64_t>(), now_unix(),
                                            state["name"].get<std::string>());
-  if (auto w = r::write_file_atomic(dir / "company.krl", krl, 0644); !w) return fail_msg(kExitDataError, w.error().message);
+  if (auto w = r::write_file_atomic(dir / "company.krl", krl, 0644); !w)
+    return fail_msg(kExitDataError, w.error().message);
   return kExitOk;
 }
 
@@ -76,19 +77,22 @@ int init(const CompanyArgs& a) {
     return fail_msg(kExitUsage, "--name must be 1-200 bytes of text on one line");
   const fs::path dir = company_dir(a.dir);
   std::error_code ec;
-  if (fs::exists(dir / "company.json", ec)) return fail_msg(kExitFailure, "a company already exists at " + dir.string());
+  if (fs::exists(dir / "company.json", ec))
+    return fail_msg(kExitFailure, "a company already exists at " + dir.string());
   fs::create_directories(dir, ec);
   r::KeyStore ks(dir, "ca.key");
   auto info = ks.create(ca_passphrase());
   if (!info) return fail_msg(kExitDataError, info.error().message);
-  const nlohmann::json state = {{"name", a.name}, {"next_serial", 1}, {"revoked", nlohmann::json::array()},
+  const nlohmann::json state = {{"name", a.name},
+                                {"next_serial", 1},
+                                {"revoked", nlohmann::json::array()},
                                 {"krl_version", 1}};
   if (auto w = r::write_file_atomic(dir / "company.json", state.dump(2) + "\n", 0600); !w)
     return fail_msg(kExitDataError, w.error().message);
   if (auto w = r::write_file_atomic(dir / "ca.pub", r::ssh::public_key_line(info->public_key, a.name), 0644); !w)
     return fail_msg(kExitDataError, w.error().message);
-  if (auto w = r::write_file_atomic(dir / "company.allowed_signers",
-                                    r::allowed_signers_line(info->public_key, a.name), 0644);
+  if (auto w = r::write_file_atomic(dir / "company.allowed_signers", r::allowed_signers_line(info->public_key, a.name),
+                                    0644);
       !w)
     return fail_msg(kExitDataError, w.error().message);
   if (int rc = write_krl(dir, state, info->public_key); rc != kExitOk) return rc;

@@ -21,7 +21,8 @@
 #include "lockdiag/reports/io.h"
 #include "lockdiag/reports/krl.h"
 #include "lockdiag/reports/reports.h"
-#include "trust_config.h"
+#include "lockdiag/app/report_trust.h"
+#include "lockdiag/app/manufacturer_trust.h"
 
 namespace lockdiag::cli {
 
@@ -36,6 +37,10 @@ class DemoOwner final : public app::Operator {
   void step(int seq, const std::string& name, const std::string& state) override { inner_.step(seq, name, state); }
   void prompt(const app::LockPrompt& p) override { inner_.prompt(p); }
   void progress(const std::string& what, size_t done, size_t total) override { inner_.progress(what, done, total); }
+  void plan(int total_steps) override { inner_.plan(total_steps); }
+  void countdown(app::LockPrompt::Action what, int seconds_left, int total_s) override {
+    inner_.countdown(what, seconds_left, total_s);
+  }
   void note(const std::string& text) override { inner_.note(text); }
   std::optional<bool> confirm(const std::string&, const std::string& question) override {
     inner_.note(question + " yes (the new owner keeps it)");
@@ -64,8 +69,8 @@ std::expected<fs::path, std::string> make_demo_company(const fs::path& dir, cons
   if (!tech) return std::unexpected(tech.error().message);
   const auto now = static_cast<std::uint64_t>(
       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
-  auto blob = r::ssh::issue_certificate({tech->public_key, 1, technician, {"sam.okafor"}, now - 3600, now + 365 * 86400},
-                                        *ca);
+  auto blob =
+      r::ssh::issue_certificate({tech->public_key, 1, technician, {"sam.okafor"}, now - 3600, now + 365 * 86400}, *ca);
   if (!blob) return std::unexpected(blob.error().message);
   const fs::path signers = cdir / "company.allowed_signers";
   for (const auto& [path, bytes] :
@@ -119,7 +124,8 @@ std::optional<std::string> prepare_demo_dir(const fs::path& dir) {
     if (ec) return "cannot read " + dir.string() + ": " + ec.message();
     if (!empty) {
       if (!fs::exists(dir / kDemoMarker))
-        return dir.string() + " is not empty and was not made by lockdiag demo; nothing in it was touched. "
+        return dir.string() +
+               " is not empty and was not made by lockdiag demo; nothing in it was touched. "
                "Choose an empty or new folder with --dir";
       // Ours: every demo starts from the scenario, not from the last demo.
       std::vector<fs::path> old;
@@ -142,9 +148,10 @@ int run_demo(GlobalOptions g, const std::string& dir_arg, const std::string& sce
   if (const auto names = sim_scenarios(); std::find(names.begin(), names.end(), scenario) == names.end()) {
     std::string known;
     for (const auto& n : names) known += (known.empty() ? "" : ", ") + n;
-    return report_error(g, kExitUsage, "unknown scenario '" + scenario + "'" +
-                                           (known.empty() ? std::string(" (lockfw-sim not found next to lockdiag)")
-                                                          : "; choose one of: " + known));
+    return report_error(g, kExitUsage,
+                        "unknown scenario '" + scenario + "'" +
+                            (known.empty() ? std::string(" (lockfw-sim not found next to lockdiag)")
+                                           : "; choose one of: " + known));
   }
   if (auto why = prepare_demo_dir(dir)) return report_error(g, kExitUsage, *why);
   // Everything the demo writes (job store, key, reports) stays in its own directory.
@@ -184,21 +191,37 @@ int run_demo(GlobalOptions g, const std::string& dir_arg, const std::string& sce
   auto out = app::run_job(app::JobKind::kHandoffAudit, in, env);
   if (!out) return report_error(g, kExitFailure, "the demo audit stopped: " + out.error().message);
 
+  // The virtual lock's certificate is from the TEST-ONLY manufacturer CA: the demo trusts it in
+  // its own config dir only, and says so (docs/trust.md, "Attestation").
+  const fs::path test_ca = app::manufacturers_dir() / "manufacturer-ca-TEST-ONLY.pub";
+  {
+    std::error_code ec;
+    fs::create_directories(test_ca.parent_path(), ec);
+    if (auto w = reports::write_file_atomic(test_ca, std::string(reports::kTestOnlyManufacturerCaLine) + "\n", 0644);
+        !w)
+      return report_error(g, kExitFailure, "cannot write the demo's manufacturer CA: " + w.error().message);
+  }
   // Check the signature the way a customer would, with nothing but the file.
-  std::string verdict = "not checked";
+  std::string verdict = "not checked", attested = "not checked";
   if (out->report_json) {
     auto bytes = reports::read_report_file(*out->report_json);
     reports::TrustStore trust;
     std::vector<std::string> warnings;
-    const std::string err = add_company_file(trust, *company_file, warnings);
+    const std::string err = app::add_company_file(trust, *company_file, warnings);
     if (bytes && err.empty()) {
       auto v = reports::verify_trusted(*bytes, trust);
       verdict = v ? "valid (" + v->report.technician.name + ", certified by " + v->company + ")"
                   : "INVALID: " + v.error().message;
+      std::vector<reports::ManufacturerCa> cas;
+      if (v && app::load_manufacturer_cas(cas, {}).empty()) {
+        auto a = app::check_attestations(*v, cas);
+        attested = a ? a->line : "INVALID: " + a.error().message;
+      }
     }
   }
   const std::string report_path = out->report_json ? out->report_json->string() : "FILE";
-  const std::string verify_cmd = "lockdiag report verify " + shell_word(report_path) + " --company " + shell_word(company_file->string());
+  const std::string verify_cmd = "lockdiag report verify " + shell_word(report_path) + " --company " +
+                                 shell_word(company_file->string()) + " --manufacturer " + shell_word(test_ca.string());
   if (g.json) {
     print_json({{"job_id", out->job_id},
                 {"directory", dir.string()},
@@ -206,6 +229,7 @@ int run_demo(GlobalOptions g, const std::string& dir_arg, const std::string& sce
                 {"report_json", out->report_json ? out->report_json->string() : ""},
                 {"report_pdf", out->report_pdf ? out->report_pdf->string() : ""},
                 {"signature", verdict},
+                {"lock_attestation", attested},
                 {"company_file", company_file->string()},
                 {"verify_command", verify_cmd},
                 {"findings", out->findings.size()}});
@@ -216,6 +240,7 @@ int run_demo(GlobalOptions g, const std::string& dir_arg, const std::string& sce
             << "  Signed report:  " << (out->report_json ? out->report_json->string() : "-") << "\n"
             << "  PDF:            " << (out->report_pdf ? out->report_pdf->string() : "-") << "\n"
             << "  Signature:      " << verdict << "\n"
+            << "  Lock:           " << attested << "\n"
             << "  Virtual lock:   " << sim->state_file().string() << "\n\n"
             << "Findings on arrival (" << out->findings.size() << "):\n";
   for (const auto& f : out->findings) std::cout << "  [" << f.severity << "] " << f.title << "\n";
@@ -229,8 +254,9 @@ void add_demo_command(CLI::App& root, GlobalOptions& g) {
   auto* demo = root.add_subcommand("demo", "a virtual lock, a full handoff audit, a signed report and its PDF");
   auto dir = std::make_shared<std::string>();
   auto scenario = std::make_shared<std::string>("occupied-rental");
-  demo->add_option("--dir", *dir, "where the demo keeps its files: a new or empty folder, or one an earlier demo made (emptied first; "
-                  "default ~/.local/share/lockdiag-demo)");
+  demo->add_option("--dir", *dir,
+                   "where the demo keeps its files: a new or empty folder, or one an earlier demo made (emptied first; "
+                   "default ~/.local/share/lockdiag-demo)");
   demo->add_option("--scenario", *scenario, "the virtual lock's starting state")->capture_default_str();
   demo->callback([&g, dir, scenario] { command_exit_code() = run_demo(g, *dir, *scenario); });
 }

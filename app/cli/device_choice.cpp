@@ -15,7 +15,8 @@ std::expected<std::string, std::string> choose_device() {
         "(packaging/udev/README.md); or name the lock with --device URI");
   if (devices.size() == 1) {
     const auto& d = devices.front();
-    if (!d.accessible) return std::unexpected("the lock " + d.serial + " at " + d.uri + " cannot be opened: " + d.problem);
+    if (!d.accessible)
+      return std::unexpected("the lock " + d.serial + " at " + d.uri + " cannot be opened: " + d.problem);
     return d.uri;
   }
   std::string list;

@@ -82,7 +82,8 @@ int run_devices(const GlobalOptions& g, const std::filesystem::path& store, bool
       }
       print_json({{"devices", arr}});
     } else if (list.empty()) {
-      std::cout << "No locks found. Plug a lock into this computer's USB port, or start a virtual lock (lockdiag demo).\n";
+      std::cout
+          << "No locks found. Plug a lock into this computer's USB port, or start a virtual lock (lockdiag demo).\n";
     } else {
       for (const auto& d : list) print_text(d, app::unfinished_jobs(store, d.serial));
     }
@@ -120,7 +121,8 @@ int run_devices(const GlobalOptions& g, const std::filesystem::path& store, bool
 }  // namespace
 
 void add_devices_command(CLI::App& root, GlobalOptions& g) {
-  auto* cmd = root.add_subcommand("devices", "list every lock reachable now: USB locks (hid:, usb:) and running virtual locks (sim:)");
+  auto* cmd = root.add_subcommand(
+      "devices", "list every lock reachable now: USB locks (hid:, usb:) and running virtual locks (sim:)");
   auto watch = std::make_shared<bool>(false);
   auto seconds = std::make_shared<double>(0);
   auto store = std::make_shared<std::string>(app::JobStore::default_path().string());

@@ -37,7 +37,9 @@ ExitCode exit_for(const fleet::FleetError& e) {
 
 int fleet_error(const GlobalOptions& g, const fleet::FleetError& e) { return report_error(g, exit_for(e), e.message); }
 
-fs::path store_path(const FleetOptions& o) { return o.store.empty() ? app::JobStore::default_path() : fs::path(o.store); }
+fs::path store_path(const FleetOptions& o) {
+  return o.store.empty() ? app::JobStore::default_path() : fs::path(o.store);
+}
 
 int run_sync(const GlobalOptions& g, const FleetOptions& o) {
   auto store = app::JobStore::open(store_path(o));
@@ -56,12 +58,17 @@ int run_sync(const GlobalOptions& g, const FleetOptions& o) {
     json rj = json::array();
     if (rejected)
       for (const auto& r : *rejected) rj.push_back({{"job", r.job_id}, {"sha256", r.sha256}, {"reason", r.reason}});
-    print_json({{"pushed", s->pushed}, {"accepted", s->accepted}, {"rejected", s->rejected}, {"not_sent", s->not_sent},
-                {"pulled", s->pulled}, {"waiting", st ? st->waiting : 0}, {"awaiting_check", st ? st->pushed : 0},
+    print_json({{"pushed", s->pushed},
+                {"accepted", s->accepted},
+                {"rejected", s->rejected},
+                {"not_sent", s->not_sent},
+                {"pulled", s->pulled},
+                {"waiting", st ? st->waiting : 0},
+                {"awaiting_check", st ? st->pushed : 0},
                 {"rejected_reports", rj}});
   } else {
-    std::cout << "Sent " << s->pushed << " report(s); the server accepted " << s->accepted << " and rejected " << s->rejected
-              << "; " << s->pulled << " visit(s) received.\n";
+    std::cout << "Sent " << s->pushed << " report(s); the server accepted " << s->accepted << " and rejected "
+              << s->rejected << "; " << s->pulled << " visit(s) received.\n";
     if (st) std::cout << st->waiting << " waiting, " << st->pushed << " awaiting the server's check.\n";
     if (rejected)
       for (const auto& r : *rejected) std::cout << "  job " << r.job_id << " rejected: " << r.reason << "\n";
@@ -106,13 +113,18 @@ int run_history(const GlobalOptions& g, const FleetOptions& o) {
   if (g.json) {
     json visits = json::array();
     for (const auto& v : *h)
-      visits.push_back({{"finished_at", v.finished_at}, {"technician", v.technician}, {"kind", v.kind},
-                        {"fingerprint_before", v.fingerprint_before}, {"fingerprint_after", v.fingerprint_after},
+      visits.push_back({{"finished_at", v.finished_at},
+                        {"technician", v.technician},
+                        {"kind", v.kind},
+                        {"fingerprint_before", v.fingerprint_before},
+                        {"fingerprint_after", v.fingerprint_after},
                         {"battery_mv", v.battery_mv}});
     print_json({{"lock", o.lock}, {"visits", visits}, {"last_sync", st->last_sync}});
     return kExitOk;
   }
-  if (h->empty()) std::cout << "No visits of " << o.lock << " known (last sync: " << (st->last_sync.empty() ? "never" : st->last_sync) << ").\n";
+  if (h->empty())
+    std::cout << "No visits of " << o.lock << " known (last sync: " << (st->last_sync.empty() ? "never" : st->last_sync)
+              << ").\n";
   for (const auto& v : *h)
     std::cout << v.finished_at << "\t" << v.technician << "\t" << v.kind << "\t" << v.battery_mv << " mV\n";
   return kExitOk;
@@ -127,7 +139,8 @@ void add_fleet_commands(CLI::App& root, GlobalOptions& g) {
         ->envname("LOCKDIAG_SERVER")
         ->capture_default_str();
   };
-  auto* sync = root.add_subcommand("sync", "send finished jobs' reports to the company server and fetch lock histories");
+  auto* sync = root.add_subcommand("sync",
+                                   "send finished jobs' reports to the company server and fetch lock histories");
   server_option(sync);
   sync->add_option("--store", o->store, "job database");
   sync->callback([&g, o] { command_exit_code() = run_sync(g, *o); });
@@ -140,23 +153,22 @@ void add_fleet_commands(CLI::App& root, GlobalOptions& g) {
     command_exit_code() = with_server(g, *o, [&](fleet::Pg& db) {
       auto v = fleet::migrate_server(db);
       if (!v) return fleet_error(g, v.error());
-      if (g.json)
-        print_json({{"from", *v}, {"to", fleet::kServerSchemaVersion}});
-      else
-        std::cout << "Server schema: version " << *v << " -> " << fleet::kServerSchemaVersion << "\n";
+      if (g.json) print_json({{"from", *v}, {"to", fleet::kServerSchemaVersion}});
+      else std::cout << "Server schema: version " << *v << " -> " << fleet::kServerSchemaVersion << "\n";
       return int{kExitOk};
     });
   });
-  auto* ingest = fl->add_subcommand("ingest", "check the signatures of pushed reports and accept or reject them (owner's credentials)");
+  auto* ingest = fl->add_subcommand(
+      "ingest", "check the signatures of pushed reports and accept or reject them (owner's credentials)");
   server_option(ingest);
   ingest->callback([&g, o] {
     command_exit_code() = with_server(g, *o, [&](fleet::Pg& db) {
       auto s = fleet::ingest(db);
       if (!s) return fleet_error(g, s.error());
-      if (g.json)
-        print_json({{"accepted", s->accepted}, {"rejected", s->rejected}, {"duplicates", s->duplicates}});
+      if (g.json) print_json({{"accepted", s->accepted}, {"rejected", s->rejected}, {"duplicates", s->duplicates}});
       else
-        std::cout << "Accepted " << s->accepted << ", rejected " << s->rejected << ", already stored " << s->duplicates << ".\n";
+        std::cout << "Accepted " << s->accepted << ", rejected " << s->rejected << ", already stored " << s->duplicates
+                  << ".\n";
       return int{kExitOk};
     });
   });
@@ -175,25 +187,32 @@ void add_fleet_commands(CLI::App& root, GlobalOptions& g) {
   auto* expired = fl->add_subcommand("expired", "locks whose last visit found codes past their end date");
   server_option(expired);
   expired->callback([&g, o] {
-    command_exit_code() = with_server(g, *o, [&](fleet::Pg& db) { return print_table(g, fleet::locks_with_expired_codes(db)); });
+    command_exit_code() = with_server(g, *o, [&](fleet::Pg& db) {
+      return print_table(g, fleet::locks_with_expired_codes(db));
+    });
   });
   auto* stale = fl->add_subcommand("stale", "locks not visited for N days");
   server_option(stale);
   stale->add_option("--days", o->days, "days without a visit")->check(CLI::Range(0, 36500))->capture_default_str();
   stale->callback([&g, o] {
-    command_exit_code() = with_server(g, *o, [&](fleet::Pg& db) { return print_table(g, fleet::locks_not_visited(db, o->days)); });
+    command_exit_code() = with_server(g, *o, [&](fleet::Pg& db) {
+      return print_table(g, fleet::locks_not_visited(db, o->days));
+    });
   });
   auto* battery = fl->add_subcommand("battery", "battery trend by lock");
   server_option(battery);
   battery->add_option("--lock", o->lock, "one lock (serial)");
   battery->callback([&g, o] {
-    command_exit_code() = with_server(g, *o, [&](fleet::Pg& db) { return print_table(g, fleet::battery_trend(db, o->lock)); });
+    command_exit_code() = with_server(g, *o,
+                                      [&](fleet::Pg& db) { return print_table(g, fleet::battery_trend(db, o->lock)); });
   });
   auto* techs = fl->add_subcommand("technicians", "jobs by technician over the last N days");
   server_option(techs);
   techs->add_option("--days", o->days, "window in days")->check(CLI::Range(1, 36500))->capture_default_str();
   techs->callback([&g, o] {
-    command_exit_code() = with_server(g, *o, [&](fleet::Pg& db) { return print_table(g, fleet::jobs_by_technician(db, o->days)); });
+    command_exit_code() = with_server(g, *o, [&](fleet::Pg& db) {
+      return print_table(g, fleet::jobs_by_technician(db, o->days));
+    });
   });
   auto* history = fl->add_subcommand("history", "a lock's visits as of the last sync (from this laptop's job store)");
   history->add_option("--lock", o->lock, "the lock's serial")->required();

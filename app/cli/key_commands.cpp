@@ -52,9 +52,9 @@ int export_key(const std::string& out, const std::string& format) {
   auto info = technician_key_info(&created);
   if (!info) return fail_with(info.error());
   // OpenSSH form by default: what `ssh-keygen -s` and `lockdiag company certify` take.
-  const std::string file = format == "lockdiag" ? reports::public_key_file(info->public_key)
-                                                : reports::ssh::public_key_line(
-                                                      info->public_key, "lockdiag-technician-" + info->key_id);
+  const std::string file = format == "lockdiag"
+                               ? reports::public_key_file(info->public_key)
+                               : reports::ssh::public_key_line(info->public_key, "lockdiag-technician-" + info->key_id);
   if (out.empty() || out == "-") {
     std::cout << file;
     return kExitOk;
@@ -105,8 +105,7 @@ void add_key_commands(CLI::App& root) {
   show_cmd->callback(
       [show_cmd, show_json] { command_exit_code() = guarded([&] { return show(*show_cmd, *show_json); }); });
 
-  CLI::App* export_cmd =
-      keys->add_subcommand("export", "write the public key file others verify reports with");
+  CLI::App* export_cmd = keys->add_subcommand("export", "write the public key file others verify reports with");
   auto out = std::make_shared<std::string>();
   export_cmd->add_option("-o,--output", *out, "file to write (default: stdout)");
   auto format = std::make_shared<std::string>("openssh");

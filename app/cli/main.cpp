@@ -32,9 +32,12 @@ int main(int argc, char** argv) {
   app.add_option("-d,--device", g.device, "lock to talk to: sim:PATH, hid:VID:PID[:SERIAL], usb:VID:PID[:SERIAL]")
       ->envname("LOCKDIAG_DEVICE");
   app.add_flag("--json", g.json, "machine-readable output on stdout");
-  app.add_option_function<std::string>("--link", lockdiag::app::set_link_model,
-                                      "model a real link on sim: (usb-fs: full-speed HID, one report each way per ms) and print its cost");
-  app.add_option("--timeout-ms", g.timeout_ms, "per-request timeout")->check(CLI::Range(50, 600000))->capture_default_str();
+  app.add_option_function<std::string>(
+      "--link", lockdiag::app::set_link_model,
+      "model a real link on sim: (usb-fs: full-speed HID, one report each way per ms) and print its cost");
+  app.add_option("--timeout-ms", g.timeout_ms, "per-request timeout")
+      ->check(CLI::Range(50, 600000))
+      ->capture_default_str();
 
   add_read_commands(app, g);
   add_workflow_commands(app, g);
@@ -59,7 +62,8 @@ int main(int argc, char** argv) {
   // Global options work before or after the command: every subcommand's --help says so.
   const std::function<void(CLI::App*)> add_footer = [&](CLI::App* cmd) {
     for (CLI::App* sub : cmd->get_subcommands([](CLI::App*) { return true; })) {
-      sub->footer("Global options (before or after the command): -d,--device URI  --json  --timeout-ms N  --link usb-fs");
+      sub->footer(
+          "Global options (before or after the command): -d,--device URI  --json  --timeout-ms N  --link usb-fs");
       add_footer(sub);
     }
   };

@@ -14,7 +14,7 @@
 #include "lockdiag/reports/sign.h"
 #include "lockdiag/reports/verify.h"
 #include "technician_key.h"
-#include "trust_config.h"
+#include "lockdiag/app/report_trust.h"
 #include "lockdiag/reports/ssh.h"
 #include "lockdiag/reports/timefmt.h"
 
@@ -35,13 +35,17 @@ struct VerifyArgs {
   std::string key_file;
   std::vector<std::string> companies;
   std::vector<std::string> krls;
+  std::vector<std::string> manufacturers;
   bool json = false;
 };
 
 int verify_failed(const r::VerifyError& e, bool json) {
   std::cerr << "lockdiag: report does not verify (" << r::reason_id(e.reason) << "): " << e.message << "\n";
   if (json)
-    std::cout << nlohmann::json{{"schema_version", 1}, {"valid", false}, {"reason", r::reason_id(e.reason)}, {"message", e.message}}
+    std::cout << nlohmann::json{{"schema_version", 1},
+                                {"valid", false},
+                                {"reason", r::reason_id(e.reason)},
+                                {"message", e.message}}
                      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
               << "\n";
   return e.reason == r::VerifyReason::unreadable ? kExitDataError : kExitInvalid;
@@ -65,30 +69,22 @@ int verify(const CLI::App& sub, const VerifyArgs& a) {
   }
   auto bytes = r::read_report_file(a.file);
   if (!bytes) return verify_failed(bytes.error(), json);
-  std::expected<r::Summary, r::VerifyError> summary;
-  if (trusted) {
-    summary = r::verify(*bytes, trusted);  // --key pins one key: nothing else counts
-  } else {
-    r::TrustStore trust;
-    std::vector<std::string> warnings;
-    std::string err = load_configured_trust(trust, warnings);
-    for (const auto& c : a.companies)
-      if (err.empty()) err = add_company_file(trust, c, warnings);
-    for (const auto& k : a.krls)
-      if (err.empty()) err = add_krl_file(trust, k);
-    for (const auto& w : warnings) std::cerr << "lockdiag: warning: " << w << "\n";
-    if (!err.empty()) {
-      std::cerr << "lockdiag: " << err << "\n";
-      return kExitDataError;
-    }
-    summary = r::verify_trusted(*bytes, trust);
+  // The one verdict app/core gives the GUI's report viewer too, with this command's additions.
+  auto v = app::verify_with_configured_trust(*bytes, {trusted, a.companies, a.krls, a.manufacturers});
+  for (const auto& w : v.warnings) std::cerr << "lockdiag: warning: " << w << "\n";
+  if (!v.config_error.empty()) {
+    std::cerr << "lockdiag: " << v.config_error << "\n";
+    return kExitDataError;
   }
-  if (!summary) return verify_failed(summary.error(), json);
+  if (!v.summary) return verify_failed(v.summary.error(), json);
+  const auto& summary = v.summary;
+  const auto& attested = v.attestation;
   if (json) {
     std::size_t counts[3] = {0, 0, 0};
     for (const auto& f : summary->report.findings) ++counts[static_cast<int>(f.severity)];
     const auto& rep = summary->report;
-    std::cout << nlohmann::json{{"schema_version", 1}, {"valid", true},
+    std::cout << nlohmann::json{{"schema_version", 1},
+                                {"valid", true},
                                 {"report_id", rep.id},
                                 {"job_kind", r::to_string(rep.kind)},
                                 {"technician", rep.technician.name},
@@ -102,12 +98,18 @@ int verify(const CLI::App& sub, const VerifyArgs& a) {
                                 {"ca_fingerprint", summary->ca_fingerprint},
                                 {"certificate_serial", summary->certificate ? summary->certificate->serial : 0},
                                 {"sha256", summary->sha256},
-                                {"findings",
-                                 {{"info", counts[0]}, {"warning", counts[1]}, {"critical", counts[2]}}}}
+                                {"lock_attestation", attested->state == r::AttestationState::attested ? "attested"
+                                                     : attested->state == r::AttestationState::unavailable
+                                                         ? "unavailable"
+                                                         : "absent"},
+                                {"lock_attestation_line", attested->line},
+                                {"manufacturer_ca_fingerprint", attested->ca_fingerprint},
+                                {"manufacturer_test_only", attested->test_only},
+                                {"findings", {{"info", counts[0]}, {"warning", counts[1]}, {"critical", counts[2]}}}}
                      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
               << "\n";
   } else {
-    std::cout << summary->one_line() << "\n";
+    std::cout << summary->one_line() << "\n" << attested->line << "\n";
   }
   return kExitOk;
 }
@@ -197,8 +199,7 @@ int sign(const SignArgs& a) {
     std::cerr << "lockdiag: " << ok.error().message << "\n";
     return kExitDataError;
   }
-  std::cout << "signed report " << report->id << " with key " << key->public_key().key_id() << ": " << a.out
-            << "\n";
+  std::cout << "signed report " << report->id << " with key " << key->public_key().key_id() << ": " << a.out << "\n";
   return kExitOk;
 }
 
@@ -208,14 +209,17 @@ void add_report_commands(CLI::App& root) {
   CLI::App* report = root.add_subcommand("report", "job reports: verify, render to PDF, sign");
   report->require_subcommand(1);
 
-  CLI::App* v = report->add_subcommand(
-      "verify", "check a signed report offline (exit 0 valid, 6 invalid, 7 unreadable)");
+  CLI::App* v = report->add_subcommand("verify",
+                                       "check a signed report offline (exit 0 valid, 6 invalid, 7 unreadable)");
   auto va = std::make_shared<VerifyArgs>();
   v->add_option("FILE", va->file, "signed report file")->required();
   v->add_option("--key", va->key_file, "pin one technician public key (lockdiag keys export); nothing else counts");
   v->add_option("--company", va->companies,
                 "trust this company's allowed_signers file (and the .krl beside it), besides the config dir's");
   v->add_option("--krl", va->krls, "honour this OpenSSH KRL (ssh-keygen -k) too");
+  v->add_option("--manufacturer", va->manufacturers,
+                "trust this lock manufacturer CA public key (.pub) for the lock's attestation, besides the shipped "
+                "ones and the config dir's");
   v->add_flag("--json", va->json, "machine-readable output on stdout");
   v->callback([v, va] { command_exit_code() = guarded([&] { return verify(*v, *va); }); });
 
@@ -223,9 +227,7 @@ void add_report_commands(CLI::App& root) {
   auto ra = std::make_shared<RenderArgs>();
   rd->add_option("FILE", ra->file, "report file")->required();
   rd->add_option("-o,--output", ra->out, "PDF file to write")->required();
-  rd->add_option("--paper", ra->paper, "paper size")
-      ->check(CLI::IsMember({"a4", "letter"}))
-      ->capture_default_str();
+  rd->add_option("--paper", ra->paper, "paper size")->check(CLI::IsMember({"a4", "letter"}))->capture_default_str();
   rd->callback([ra] { command_exit_code() = guarded([&] { return render(*ra); }); });
 
   CLI::App* s = report->add_subcommand("sign", "sign an unsigned report body with the technician key");

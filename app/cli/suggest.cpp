@@ -39,14 +39,16 @@ std::optional<std::string> closest_name(const std::string& word, const std::vect
 
 std::optional<std::string> unknown_command_message(const CLI::App& app, int argc, const char* const* argv) {
   std::vector<std::string> names;
-  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) names.push_back(sub->get_name());
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; }))
+    names.push_back(sub->get_name());
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--") return std::nullopt;
     if (a.size() > 1 && a[0] == '-') {
       // A global option that takes a value in the next word (no '=' given).
       if (a.find('=') == std::string::npos) {
-        if (const CLI::Option* o = app.get_option_no_throw(a); o && o->get_type_size() != 0 && o->get_expected_min() > 0)
+        if (const CLI::Option* o = app.get_option_no_throw(a);
+            o && o->get_type_size() != 0 && o->get_expected_min() > 0)
           ++i;
       }
       continue;

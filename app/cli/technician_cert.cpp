@@ -5,7 +5,7 @@
 #include "exit_codes.h"
 #include "lockdiag/reports/ssh.h"
 #include "technician_key.h"
-#include "trust_config.h"
+#include "lockdiag/app/report_trust.h"
 
 namespace lockdiag::cli {
 namespace {
@@ -20,7 +20,7 @@ std::uint64_t now_unix() {
 std::string company_of(const r::PublicKey& ca) {
   r::TrustStore trust;
   std::vector<std::string> warnings;
-  load_configured_trust(trust, warnings);
+  app::load_configured_trust(trust, warnings);
   for (const auto& s : trust.signers)
     if (s.cert_authority && s.key == ca && !s.company.empty()) return s.company;
   return "a CA not in your config (" + r::ssh::fingerprint(ca) + ")";
@@ -69,13 +69,12 @@ CertificateStatus certificate_status() {
                        (info ? info->key_id : std::string("?"))};
   const std::uint64_t now = now_unix();
   std::string text = cert->key_id + " (principal " + (cert->principals.empty() ? "-" : cert->principals.front()) +
-                     ", serial " + std::to_string(cert->serial) + ") certified by " + company_of(cert->ca) +
-                     " from " + r::ssh::time_text(cert->valid_after) + " until " +
-                     r::ssh::time_text(cert->valid_before);
+                     ", serial " + std::to_string(cert->serial) + ") certified by " + company_of(cert->ca) + " from " +
+                     r::ssh::time_text(cert->valid_after) + " until " + r::ssh::time_text(cert->valid_before);
   if (now >= cert->valid_before)
-    return {false, "Certificate: EXPIRED: " + text + ". Reports signed now will not verify; ask your company for a new one"};
-  if (now < cert->valid_after)
-    return {false, "Certificate: NOT YET VALID: " + text};
+    return {false,
+            "Certificate: EXPIRED: " + text + ". Reports signed now will not verify; ask your company for a new one"};
+  if (now < cert->valid_after) return {false, "Certificate: NOT YET VALID: " + text};
   return {true, "Certificate: " + text};
 }
 

@@ -20,8 +20,7 @@ std::expected<reports::KeyStore, KeyCommandError> store() {
 }
 
 // Creates the key with a passphrase chosen now (or none); *pass receives it.
-std::expected<reports::KeyInfo, KeyCommandError> create(const reports::KeyStore& s,
-                                                        std::optional<std::string>* pass) {
+std::expected<reports::KeyInfo, KeyCommandError> create(const reports::KeyStore& s, std::optional<std::string>* pass) {
   std::string why;
   *pass = obtain_passphrase(true, &why);
   if (!why.empty()) return error(kExitUsage, why);
@@ -72,25 +71,6 @@ std::expected<reports::SigningKey, KeyCommandError> technician_signing_key() {
     return error(wrong ? kExitFailure : kExitDataError, key.error().message);
   }
   return std::move(*key);
-}
-
-std::vector<reports::PublicKey> locally_trusted_keys() {
-  std::vector<reports::PublicKey> keys;
-  auto s = reports::KeyStore::open_default();
-  if (!s) return keys;
-  if (auto info = s->info()) keys.push_back(info->public_key);
-  std::error_code ec;
-  const auto trusted_dir = s->dir().parent_path() / "trusted";
-  for (const auto& entry : std::filesystem::directory_iterator(trusted_dir, ec)) {
-    if (entry.path().extension() != ".pub") continue;
-    auto bytes = reports::read_report_file(entry.path(), 4096);
-    if (!bytes) continue;
-    if (auto key = reports::parse_public_key_file(*bytes))
-      keys.push_back(*key);
-    else
-      std::cerr << "lockdiag: ignoring " << entry.path().string() << ": " << key.error().message << "\n";
-  }
-  return keys;
 }
 
 }  // namespace lockdiag::cli

@@ -20,8 +20,6 @@ struct KeyCommandError {
 std::expected<reports::KeyInfo, KeyCommandError> technician_key_info(bool* created);
 // The signing key; creates the key pair first if there is none.
 std::expected<reports::SigningKey, KeyCommandError> technician_signing_key();
-// Keys trusted without --key: the technician's own and *.pub in <data dir>/lockdiag/trusted/.
-std::vector<reports::PublicKey> locally_trusted_keys();
 
 }  // namespace lockdiag::cli
 

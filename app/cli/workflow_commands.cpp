@@ -9,8 +9,9 @@
 #include "cli_operator.h"
 #include "commands.h"
 #include "technician_key.h"
-#include "enroll_spec.h"
+#include "lockdiag/app/enroll_spec.h"
 #include "lockdiag/app/tzif.h"
+#include "lockdiag/app/local_time.h"
 #include "lockdiag/app/connection.h"
 #include "lockdiag/app/job_store.h"
 #include "lockdiag/app/last_visit.h"
@@ -33,6 +34,7 @@ struct WorkflowOptions {
   std::vector<std::string> enroll, rotate, keep, sim_persons;
   int complaint_slot = -1;
   std::string zone;  // clock-sync: --zone NAME (empty: the laptop's zone)
+  std::string site_zone;  // --site-zone NAME: the site's IANA zone (empty: the laptop's)
   int wait_timeout_s = 180;
   bool sim_keypad = false;
   bool no_sign = false;
@@ -44,6 +46,7 @@ void add_common(CLI::App* cmd, WorkflowOptions& o) {
   cmd->add_option("--licence", o.licence, "technician's licence number (default: lockdiag settings)");
   cmd->add_option("--site", o.site, "site name or address");
   cmd->add_option("--customer", o.customer, "customer name");
+  cmd->add_option("--site-zone", o.site_zone, "the site's IANA time zone, e.g. Europe/Berlin (default: this laptop's)");
   cmd->add_option("--notes", o.notes, "notes for the report");
   cmd->add_option("--present", o.present, "who is present at the lock");
   cmd->add_option("--answers", o.answers_file, "answers to the workflow's questions, for scripted runs (JSON)");
@@ -79,21 +82,29 @@ std::expected<app::JobInputs, std::string> gather_inputs(const WorkflowOptions& 
   in.technician = pick(o.technician, "technician", settings->technician);
   in.company = pick(o.company, "company", settings->company);
   in.licence = pick(o.licence, "licence", settings->licence);
+  in.company_phone = given.value("company_phone", settings->company_phone);
+  in.company_email = given.value("company_email", settings->company_email);
+  in.company_address = given.value("company_address", settings->company_address);
+  app::Settings contact;
+  contact.company_phone = in.company_phone, contact.company_email = in.company_email,
+  contact.company_address = in.company_address;
+  if (auto p = app::contact_problem(contact); !p.empty()) return std::unexpected(p);
   in.site = pick(o.site, "site", "");
   in.customer = pick(o.customer, "customer", "");
   in.notes = pick(o.notes, "notes", "");
   in.present = pick(o.present, "present", "");
   in.ownership_evidence = pick(o.ownership, "ownership_evidence", "");
+  in.site_zone = pick(o.site_zone, "site_zone", "");
   in.report_dir = o.report_dir;
   in.sign_report = !o.no_sign;
   if (o.complaint_slot >= 0) in.complaint_slot = o.complaint_slot;
   for (const auto& e : o.enroll) {
-    auto plan = parse_enroll_spec(e);
+    auto plan = app::parse_enroll_spec(e);
     if (!plan) return std::unexpected(plan.error());
     in.enroll.push_back(*plan);
   }
   for (const auto& r : o.rotate) {
-    auto plan = parse_rotate_spec(r);
+    auto plan = app::parse_rotate_spec(r);
     if (!plan) return std::unexpected(plan.error());
     in.enroll.push_back(*plan);
   }
@@ -115,11 +126,41 @@ json outcome_json(const app::JobOutcome& out) {
   json findings = json::array();
   for (const auto& f : out.findings)
     findings.push_back({{"code", f.code}, {"severity", f.severity}, {"title", f.title}, {"next_step", f.next_step}});
+  json changed = json::array();
+  for (const auto& c : out.visit.changed)
+    changed.push_back({{"what", c.what}, {"before", c.before}, {"after", c.after}});
+  auto codes = [](const std::vector<app::FindingRecord>& list) {
+    json a = json::array();
+    for (const auto& f : list)
+      a.push_back({{"code", f.code}, {"severity", f.severity}, {"title", f.title}, {"next_step", f.next_step}});
+    return a;
+  };
   return {{"job_id", out.job_id},
           {"state", app::to_string(out.state)},
           {"findings", findings},
+          {"as_found", codes(out.visit.as_found)},
+          {"as_left", out.visit.as_left ? codes(*out.visit.as_left) : json(nullptr)},
+          {"changed", changed},
+          {"still_to_do", out.visit.still_to_do ? codes(*out.visit.still_to_do) : json(nullptr)},
           {"report_json", out.report_json ? json(out.report_json->string()) : json(nullptr)},
           {"report_pdf", out.report_pdf ? json(out.report_pdf->string()) : json(nullptr)}};
+}
+
+// As found and as left: what changed, then only what is still to do.
+void print_visit_summary(const app::JobOutcome& out) {
+  const auto& v = out.visit;
+  if (!v.still_to_do) {  // no final read (a diagnose of a lock it could not read again)
+    for (const auto& f : out.findings)
+      std::cout << "  [" << f.severity << "] " << f.title << "\n      next: " << f.next_step << "\n";
+    return;
+  }
+  std::cout << "What changed:\n";
+  if (v.changed.empty()) std::cout << "  nothing on the lock was changed\n";
+  for (const auto& c : v.changed) std::cout << "  " << c.what << ": " << c.before << " -> " << c.after << "\n";
+  std::cout << "Still to do:\n";
+  if (v.still_to_do->empty()) std::cout << "  nothing\n";
+  for (const auto& f : *v.still_to_do)
+    std::cout << "  [" << f.severity << "] " << f.title << "\n      next: " << f.next_step << "\n";
 }
 
 // last_visit: the lock's previous visit by anyone, as of the last `lockdiag sync` (docs/fleet.md).
@@ -132,15 +173,17 @@ void print_outcome(const GlobalOptions& g, const app::JobOutcome& out, const std
   }
   std::cout << "\nJob " << out.job_id << ": " << out.summary << "\n";
   if (!last_visit.empty()) std::cout << "  " << last_visit << "\n";
-  for (const auto& f : out.findings)
-    std::cout << "  [" << f.severity << "] " << f.title << "\n      next: " << f.next_step << "\n";
+  print_visit_summary(out);
   if (out.report_json) std::cout << "Signed report: " << out.report_json->string() << "\n";
   if (out.report_pdf) std::cout << "PDF:           " << out.report_pdf->string() << "\n";
 }
 
 int report_workflow_error(const GlobalOptions& g, const app::WorkflowError& e) {
   std::string msg = e.message;
-  if (e.job_id && e.resumable) msg += " (job " + std::to_string(e.job_id) + " is kept; resume it with: lockdiag job resume " + std::to_string(e.job_id) + ")";
+  if (e.job_id && e.resumable)
+    msg += " (job " + std::to_string(e.job_id) + " is kept; resume it with: lockdiag job resume " +
+           std::to_string(e.job_id) + ")";
+  if (e.kind != app::ErrorKind::kLock) return report_error(g, kExitUsage, msg);  // what was given, not the lock
   ExitCode code = kExitFailure;
   switch (e.cause) {
     case drivers::ErrorKind::kBadAddress: code = kExitUsage; break;
@@ -182,7 +225,8 @@ std::expected<Session, int> open_session(const GlobalOptions& g, const WorkflowO
     std::map<std::string, std::string> persons{{"admin", "new-admin"}};
     for (const auto& p : o.sim_persons) {
       const auto eq = p.find('=');
-      if (eq == std::string::npos) return std::unexpected(report_error(g, kExitUsage, "--sim-person takes LABEL=PERSON"));
+      if (eq == std::string::npos)
+        return std::unexpected(report_error(g, kExitUsage, "--sim-person takes LABEL=PERSON"));
       persons[p.substr(0, eq)] = p.substr(eq + 1);
     }
     s.sim_op = std::make_unique<app::SimKeypadOperator>(*s.op, app::executable_dir() / "lockfw-sim", g.device.substr(4),
@@ -200,8 +244,14 @@ int run_workflow(const GlobalOptions& g, const WorkflowOptions& o, app::JobKind 
   if (!inputs) return report_error(g, kExitUsage, inputs.error());
   if (inputs->sign_report)  // a warning before the job, not a failure after it
     if (const auto cert = certificate_status(); !cert.ok) std::cerr << "lockdiag: warning: " << cert.line << "\n";
+  {  // the site's zone, with the nearest names for a typo, before the lock is touched
+    auto site_zone = app::resolve_zone(inputs->site_zone);
+    if (!site_zone) return report_error(g, kExitUsage, "--site-zone: " + site_zone.error());
+    inputs->site_zone = *site_zone;
+  }
   if (kind == app::JobKind::kClockSync) {  // checked before the job touches the lock
-    auto zone = app::resolve_zone(o.zone);
+    // --zone, else the site's zone (which defaults to the laptop's).
+    auto zone = app::resolve_zone(o.zone.empty() ? inputs->site_zone : o.zone);
     if (!zone) return report_error(g, kExitUsage, zone.error());
     inputs->zone = *zone;
   }
@@ -237,6 +287,24 @@ int run_resume(const GlobalOptions& g, const WorkflowOptions& o, int64_t job_id)
   return kExitOk;
 }
 
+// "rolled_back" -> "rolled back": identifiers stay in --json, people read words.
+std::string words(std::string s) {
+  for (auto& c : s)
+    if (c == '_') c = ' ';
+  return s;
+}
+
+// A step's state as a person reads it (an interrupted step waits for `job resume`).
+std::string step_state_words(app::StepState s) {
+  switch (s) {
+    case app::StepState::kDone: return "done";
+    case app::StepState::kFailed: return "failed";
+    case app::StepState::kSkipped: return "skipped";
+    case app::StepState::kStarted: return "paused, not finished";
+  }
+  return "unknown";
+}
+
 int run_job_list(const GlobalOptions& g, const std::string& store_path, const std::string& serial) {
   const fs::path path = store_path.empty() ? app::JobStore::default_path() : fs::path(store_path);
   // Listing never creates a job database: a path that is not there is said, not made.
@@ -251,24 +319,40 @@ int run_job_list(const GlobalOptions& g, const std::string& store_path, const st
   if (store->read_only()) std::cerr << "lockdiag: warning: " << store->warning() << "\n";
   if (!serial.empty())
     if (auto known = store->find_lock(serial); known && !*known)
-      return report_error(g, kExitUsage, "no lock with serial '" + serial + "' in " + path.string() +
-                                             "; 'lockdiag job list' shows the locks it knows");
+      return report_error(g, kExitUsage,
+                          "no lock with serial '" + serial + "' in " + path.string() +
+                              "; 'lockdiag job list' shows the locks it knows");
   auto jobs = store->jobs(serial);
   if (!jobs) return report_error(g, kExitDataError, jobs.error().message);
   if (g.json) {
     json out = json::array();
     for (const auto& j : *jobs)
-      out.push_back({{"id", j.id}, {"kind", j.kind}, {"state", app::to_string(j.state)}, {"lock", j.lock_serial},
-                     {"site", j.site}, {"customer", j.customer}, {"technician", j.technician},
-                     {"created_at", j.created_at}, {"updated_at", j.updated_at}});
+      out.push_back({{"id", j.id},
+                     {"kind", j.kind},
+                     {"state", app::to_string(j.state)},
+                     {"lock", j.lock_serial},
+                     {"site", j.site},
+                     {"customer", j.customer},
+                     {"technician", j.technician},
+                     {"created_at", j.created_at},
+                     {"updated_at", j.updated_at},
+                     {"site_zone", j.site_zone}});
     print_json({{"jobs", out}});
     return kExitOk;
   }
   if (jobs->empty()) std::cout << "No jobs yet.\n";
   for (const auto& j : *jobs)
-    std::cout << j.id << "\t" << j.created_at << "\t" << j.kind << "\t" << app::to_string(j.state) << "\t"
-              << j.lock_serial << "\t" << j.site << "\n";
+    std::cout << j.id << "\t" << j.created_at << "\t"
+              << reports::job_title(reports::parse_job_kind(j.kind).value_or(reports::JobKind::diagnose)) << "\t"
+              << words(app::to_string(j.state)) << "\t" << j.lock_serial << "\t" << j.site << "\n";
   return kExitOk;
+}
+
+// The job's times read in its site's zone (UTC for jobs from before it was recorded).
+app::LocalTime site_time(const app::JobRecord& job) {
+  if (job.site_zone.empty()) return {};
+  auto z = app::LocalTime::of_zone(job.site_zone);
+  return z ? *z : app::LocalTime();
 }
 
 int run_job_show(const GlobalOptions& g, const std::string& store_path, int64_t id) {
@@ -284,21 +368,38 @@ int run_job_show(const GlobalOptions& g, const std::string& store_path, int64_t 
   if (g.json) {
     json st = json::array(), fi = json::array();
     for (const auto& s : *steps)
-      st.push_back({{"seq", s.seq}, {"name", s.name}, {"state", app::to_string(s.state)}, {"outcome", s.outcome},
-                    {"confirmed_at_lock", s.confirmed_at_lock}, {"started_at", s.started_at},
+      st.push_back({{"seq", s.seq},
+                    {"name", s.name},
+                    {"state", app::to_string(s.state)},
+                    {"outcome", s.outcome},
+                    {"confirmed_at_lock", s.confirmed_at_lock},
+                    {"started_at", s.started_at},
                     {"finished_at", s.finished_at}});
     for (const auto& f : *findings)
       fi.push_back({{"code", f.code}, {"severity", f.severity}, {"title", f.title}, {"next_step", f.next_step}});
-    print_json({{"id", job->id}, {"kind", job->kind}, {"state", app::to_string(job->state)}, {"lock", job->lock_serial},
-                {"site", job->site}, {"customer", job->customer}, {"technician", job->technician},
-                {"created_at", job->created_at}, {"steps", st}, {"findings", fi}});
+    print_json({{"id", job->id},
+                {"kind", job->kind},
+                {"state", app::to_string(job->state)},
+                {"lock", job->lock_serial},
+                {"site", job->site},
+                {"customer", job->customer},
+                {"technician", job->technician},
+                {"created_at", job->created_at},
+                {"site_zone", job->site_zone},
+                {"steps", st},
+                {"findings", fi}});
     return kExitOk;
   }
-  std::cout << "Job " << job->id << " (" << job->kind << "), " << app::to_string(job->state) << "\n"
+  std::cout << "Job " << job->id << " ("
+            << reports::job_title(reports::parse_job_kind(job->kind).value_or(reports::JobKind::diagnose)) << "), "
+            << words(app::to_string(job->state)) << "\n"
             << "Lock: " << job->lock_serial << "   Site: " << job->site << "   Customer: " << job->customer << "\n"
-            << "Technician: " << job->technician << "   Started: " << job->created_at << "\n\nSteps:\n";
+            << "Technician: " << job->technician
+            << "   Started: " << app::format_rfc3339_local(site_time(*job), job->created_at)
+            << "   Site zone: " << (job->site_zone.empty() ? std::string("not recorded") : job->site_zone)
+            << "\n\nSteps:\n";
   for (const auto& s : *steps)
-    std::cout << "  " << s.seq << ". " << s.name << " [" << app::to_string(s.state) << "]"
+    std::cout << "  " << s.seq << ". " << reports::step_title(s.name) << " [" << step_state_words(s.state) << "]"
               << (s.confirmed_at_lock ? " (confirmed at the lock)" : "") << " " << s.outcome << "\n";
   std::cout << "\nFindings:\n";
   for (const auto& f : *findings) std::cout << "  [" << f.severity << "] " << f.title << "\n";
@@ -312,12 +413,9 @@ int run_job_check(const GlobalOptions& g, const std::string& store_path) {
   auto verdict = store->check();
   if (!verdict) return report_error(g, kExitDataError, verdict.error().message);
   const bool ok = *verdict == "ok";
-  if (g.json)
-    print_json({{"store", store->path().string()}, {"ok", ok}, {"verdict", *verdict}});
-  else if (ok)
-    std::cout << "The job database " << store->path().string() << " is sound.\n";
-  else
-    std::cout << store->warning() << "\n";
+  if (g.json) print_json({{"store", store->path().string()}, {"ok", ok}, {"verdict", *verdict}});
+  else if (ok) std::cout << "The job database " << store->path().string() << " is sound.\n";
+  else std::cout << store->warning() << "\n";
   return ok ? kExitOk : kExitDataError;
 }
 
@@ -345,13 +443,15 @@ void add_workflow_commands(CLI::App& root, GlobalOptions& g) {
     if (spec.kind == app::JobKind::kDiagnose)
       cmd->add_option("--complaint-slot", o->complaint_slot, "the slot whose code 'does not work': find out why");
     if (spec.kind == app::JobKind::kHandoffAudit)
-      cmd->add_option("--keep", o->keep, "slots the new owner keeps (besides the admin); 'none' for none")->delimiter(',');
+      cmd->add_option("--keep", o->keep, "slots the new owner keeps (besides the admin); 'none' for none")
+          ->delimiter(',');
     if (spec.kind == app::JobKind::kResetOnboarding) {
       cmd->add_option("--ownership", o->ownership, "what proved ownership (e.g. 'deed seen, numbers not recorded')");
       cmd->add_option("--enroll", o->enroll, "a user to enroll: LABEL:ROLE[:SCHEDULE] (repeatable)");
     }
     if (spec.kind == app::JobKind::kClockSync)
-      cmd->add_option("--zone", o->zone, "IANA time zone the lock follows, e.g. Europe/Berlin (default: this laptop's)");
+      cmd->add_option("--zone", o->zone,
+                      "IANA time zone the lock follows, e.g. Europe/Berlin (default: this laptop's)");
     if (spec.kind == app::JobKind::kRotation)
       cmd->add_option("--rotate", o->rotate, "a code to replace: SLOT:LABEL (repeatable)")->required();
     const auto kind = spec.kind;

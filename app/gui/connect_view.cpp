@@ -1,5 +1,6 @@
 // Connect: the locks reachable now, and virtual locks for training and demos.
 #include "imgui.h"
+#include "plain_words.h"
 #include "ui.h"
 #include "views.h"
 
@@ -9,8 +10,9 @@ void draw_connect_view(GuiModel& m) {
   ui::Heading("Connect to a lock");
   // The list follows plugs and unplugs: the drivers' DeviceWatcher wakes the model.
   const auto& d = m.device();
-  ui::TextWrapped("Plug the USB service cable into the lock. Locks appear here when they are plugged in and "
-                  "disappear when unplugged.");
+  ui::TextWrapped(
+      "Plug the USB service cable into the lock. Locks appear here when they are plugged in and "
+      "disappear when unplugged.");
   ui::SeparatorText("Locks");
   if (m.devices().empty()) ui::TextDisabled("No lock found. Check the cable, or start a virtual lock below.");
   if (ImGui::BeginTable("devices", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH)) {
@@ -30,8 +32,8 @@ void draw_connect_view(GuiModel& m) {
         // A job cut short by a pulled cable or a power cut waits for this lock: say so where
         // the locksmith plugs it in.
         const std::string id = std::to_string(job.id);
-        ui::TextColored(ui::kWarn, "Job %s (%s, %s) did not finish on this lock.", id.c_str(), job.kind.c_str(),
-                        job.site.c_str());
+        ui::TextColored(ui::kWarn, "Job %s (%s, %s) did not finish on this lock.", id.c_str(),
+                        plain_words(job.kind).c_str(), job.site.c_str());
         if (connected_here) {
           ImGui::SameLine();
           if (ui::SmallButton(("Resume job " + id).c_str())) m.resume_job(job.id);

@@ -27,15 +27,23 @@ void battery_block(GuiModel& m) {
   const ImVec4 col = s.battery_state == drivers::BatteryState::kOk    ? ui::kOk
                      : s.battery_state == drivers::BatteryState::kLow ? ui::kWarn
                                                                       : ui::kBad;
-  // Gauge from 4.4 V (empty for a 4xAA lock) to 6.4 V (fresh cells).
+  // The level at a glance: a gauge from 4.4 V (empty for a 4xAA lock) to 6.4 V (fresh cells)
+  // in the state's colour, never drawn emptier than a sliver (a low battery is an amber or red
+  // bar, not an empty grey one), the level and the state in words on it, the volts beside it.
   const float frac = std::clamp((static_cast<float>(s.battery_mv) - 4400.f) / 2000.f, 0.f, 1.f);
-  char overlay[64];
-  std::snprintf(overlay, sizeof overlay, "%d mV (%s)", s.battery_mv, drivers::to_string(s.battery_state));
+  const char* state = s.battery_state == drivers::BatteryState::kOk    ? "good"
+                      : s.battery_state == drivers::BatteryState::kLow ? "low: replace the batteries soon"
+                                                                       : "critical: replace the batteries now";
+  char overlay[96];
+  std::snprintf(overlay, sizeof overlay, "%d%%  %s", static_cast<int>(frac * 100.f + 0.5f), state);
   ImGui::PushStyleColor(ImGuiCol_PlotHistogram, col);
-  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 18);
-  ImGui::ProgressBar(frac, ImVec2(ImGui::GetFontSize() * 18, 0), overlay);
-  ImGui::PopStyleColor();
+  ImGui::PushStyleColor(ImGuiCol_FrameBg, ImVec4(col.x * 0.3f, col.y * 0.3f, col.z * 0.3f, 1.f));
+  const float bar_w = ImGui::GetFontSize() * 18;
+  ImGui::ProgressBar(std::max(frac, 0.04f), ImVec2(bar_w, 0), overlay);
+  ImGui::PopStyleColor(2);
   ui::recorder().text(overlay, std::strlen(overlay));
+  ImGui::SameLine();
+  ui::TextColored(col, "%.2f V", static_cast<double>(s.battery_mv) / 1000.0);
   const auto& h = m.battery_history();
   if (h.size() >= 2) {
     ImGui::SameLine();
@@ -58,9 +66,13 @@ void clock_block(GuiModel& m) {
     ui::TextColored(ui::kBad, "Not set (after a power loss). Codes with schedules are refused.");
   } else {
     const auto drift = m.clock_drift_s();
-    ui::Text("Lock time %s UTC", format_time(s.clock_utc).c_str());
+    ui::Text("Lock time %s", format_time(m.device().local_time, s.clock_utc).c_str());
+    static const app::LocalTime laptop = app::laptop_local_time();  // the laptop's zone, read once
+    ui::Tooltip(("The lock's zone: " + m.device().local_time.describe() +
+                 ". This laptop: " + laptop.format(app::system_utc(), true) + " (" + laptop.describe() + ").")
+                    .c_str());
     ImGui::SameLine();
-    const bool off = drift && std::llabs(*drift) > 120;
+    const bool off = drift && std::llabs(*drift) > app::kMaxClockDriftS;
     ui::TextColored(off ? ui::kWarn : ui::kOk, "drift %s", drift ? format_drift(*drift).c_str() : "?");
   }
   ImGui::SameLine();
@@ -80,8 +92,7 @@ void lockout_block(GuiModel& m) {
   if (s.locked_out)
     ui::TextColored(ui::kBad, "Locked out: %d s left (level %d) after %d wrong codes", s.lockout_remaining_s,
                     s.lockout_level, s.wrong_attempts);
-  else
-    ui::TextColored(ui::kOk, "Not locked out (%d wrong codes in a row)", s.wrong_attempts);
+  else ui::TextColored(ui::kOk, "Not locked out (%d wrong codes in a row)", s.wrong_attempts);
   if (s.tamper) ui::TextColored(ui::kWarn, "Tamper alarm raised");
 }
 

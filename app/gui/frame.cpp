@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "imgui.h"
+#include "keyboard_nav.h"
 #include "ui.h"
 #include "views.h"
 
@@ -23,10 +24,7 @@ void shortcuts(GuiModel& m) {
       if (ImGui::IsKeyPressed(kScancode1 + i, false)) m.view = static_cast<View>(i);
   }
   if (ImGui::IsKeyPressed(kScancodeF5, false) && m.connected()) m.refresh();
-  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false) && !io.WantTextInput) {
-    if (m.wizard.running()) m.cancel_wizard();
-    else m.cancel_io();
-  }
+  // Esc: keyboard_nav.cpp (asks before cancelling a running wizard).
 }
 
 void status_bar(GuiModel& m) {
@@ -52,7 +50,9 @@ void status_bar(GuiModel& m) {
     ImGui::SetNextItemWidth(w);
     char overlay[160];
     std::snprintf(overlay, sizeof overlay, "%s%s", d.busy.c_str(),
-                  d.progress_total ? (" " + std::to_string(d.progress_done) + "/" + std::to_string(d.progress_total)).c_str() : "");
+                  d.progress_total
+                      ? (" " + std::to_string(d.progress_done) + "/" + std::to_string(d.progress_total)).c_str()
+                      : "");
     const float frac = d.progress_total ? static_cast<float>(d.progress_done) / static_cast<float>(d.progress_total)
                                         : static_cast<float>(std::fmod(ImGui::GetTime() * 0.5, 1.0));
     ImGui::PushItemWidth(w);
@@ -117,6 +117,7 @@ void draw_frame(GuiModel& m) {
     case View::kSettings: draw_settings_view(m); break;
   }
   ImGui::EndChild();
+  escape_and_cancel_confirm(m);
   ImGui::End();
 }
 

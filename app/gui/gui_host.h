@@ -32,12 +32,21 @@ class GuiHost final : public ScriptHost {
   bool answer(bool yes) override;
   bool simulate_prompt() override;
   bool screenshot(const std::string& file) override;
+  // The app sets this: true while a screenshot asked for is not yet written.
+  std::function<bool()> screenshot_pending_fn;
+  bool capture_pending() override;
+  std::string capture_error() const override { return capture_error_; }
+  bool probe(const std::string& file) override;
+  bool key(const std::string& name) override;
+  bool key_in_progress() const override;
   int64_t now_ms() const override;
 
  private:
   GuiModel& m_;
   std::chrono::steady_clock::time_point t0_;
   std::string last_prompt_;  // the prompt assist last acted on
+  std::string probe_file_, capture_error_;
+  long probe_after_frame_ = 0;  // the probe is written once this frame has been drawn
 };
 
 }  // namespace lockdiag::gui

@@ -17,6 +17,7 @@
 
 #include "lockdiag/app/device_worker.h"
 #include "lockdiag/app/job_store.h"
+#include "lockdiag/app/settings.h"
 #include "lockdiag/app/sim_process.h"
 #include "lockdiag/drivers/discovery.h"
 #include "wizard_model.h"
@@ -38,17 +39,16 @@ struct DeviceEntry {
   std::vector<app::JobRecord> unfinished;  // this lock's interrupted jobs in the job store
 };
 
-struct Settings {
-  std::string technician, company, licence;
-  std::string key_fingerprint;  // the technician's signing key id (shown, never the key)
-  std::string report_dir;
-  int utc_offset_min = 0;
-  float ui_scale = 0;  // 0: from the display's DPI
+// The technician's profile, the company's contact details and the GUI's preferences: the one
+// settings file the CLI shares (app::Settings, $XDG_CONFIG_HOME/lockdiag/settings.json), plus the
+// signing key's id, shown and never stored.
+struct Settings : app::Settings {
+  std::string key_fingerprint;
 };
-// $XDG_CONFIG_HOME/lockdiag/gui.json (or ~/.config/...).
-std::filesystem::path default_settings_path();
-Settings load_settings(const std::filesystem::path& path);
-bool save_settings(const std::filesystem::path& path, const Settings& s);
+// The shared settings at `path`. When it lacks the GUI's keys, the GUI's own file of before
+// (gui.json beside it) gives them, and an empty profile's, once: they are written to `path`
+// then; gui.json is never removed. "" in *problem, or what is wrong (a damaged file).
+Settings load_gui_settings(const std::filesystem::path& path, std::string* problem);
 
 struct Finding {
   std::string severity;  // info, warning, critical
@@ -89,7 +89,7 @@ class GuiModel {
     std::unique_ptr<app::DeviceBackend> backend;  // null: the drivers client
     app::DeviceWorker::Options worker;
     std::filesystem::path job_store;  // empty: JobStore::default_path(); "-": none
-    std::filesystem::path settings;   // empty: default_settings_path(); "-": in memory only
+    std::filesystem::path settings;   // empty: app::settings_path() (the CLI's); "-": in memory only
     std::filesystem::path sim_dir;    // where virtual locks started here live; empty: a temp dir
     std::vector<std::string> device_uris;  // always listed (--device)
     uint32_t (*now_utc)() = nullptr;
@@ -130,11 +130,14 @@ class GuiModel {
   // ---- Device state
   const app::DeviceSnapshot& device() const { return snap_; }
   app::DeviceWorker& worker() { return *worker_; }
-  bool connected() const { return snap_.link == app::LinkState::kConnected || snap_.link == app::LinkState::kReconnecting; }
+  bool connected() const {
+    return snap_.link == app::LinkState::kConnected || snap_.link == app::LinkState::kReconnecting;
+  }
   bool session_open() const;
   std::optional<int64_t> clock_drift_s() const;  // lock clock - laptop clock, when known
   void refresh() { worker_->refresh(); }
-  void sync_clock() { worker_->sync_clock(settings.utc_offset_min); }
+  // The laptop's zone goes to the lock with the time, as lockdiag clock-sync does by default.
+  void sync_clock() { worker_->sync_clock(settings.utc_offset_min, app::system_zone_name()); }
   void read_slots() { worker_->read_slots(); }
   void read_events() { worker_->read_events(); }
   void cancel_io() { worker_->cancel(); }
@@ -212,7 +215,7 @@ class GuiModel {
 
  private:
   void recompute_after_snapshot(const app::DeviceSnapshot& old);
-  void derive_findings();
+  void collect_findings();  // app::analyze_status over the snapshot, then the last job's
   void load_battery_history();
 
   Options options_;
@@ -239,6 +242,7 @@ class GuiModel {
   std::vector<float> battery_history_;
   std::string history_serial_;
   std::filesystem::path settings_path_;
+  bool settings_damaged_ = false;  // the file could not be read: it is not written over
   std::vector<std::string> scenario_names_;
   std::thread sim_thread_;
   std::atomic<bool> sim_busy_{false};

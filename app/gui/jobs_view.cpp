@@ -2,6 +2,7 @@
 #include <cstdio>
 
 #include "imgui.h"
+#include "plain_words.h"
 #include "ui.h"
 #include "views.h"
 
@@ -36,12 +37,12 @@ void job_list(GuiModel& m) {
         std::snprintf(label, sizeof label, "%lld##job", static_cast<long long>(j.id));
         if (ui::Selectable(label, m.selected_job == j.id, ImGuiSelectableFlags_SpanAllColumns)) m.select_job(j.id);
         ImGui::TableNextColumn();
-        ui::TextUnformatted(j.kind);
+        ui::TextUnformatted(plain_words(j.kind));
         ImGui::TableNextColumn();
-        const ImVec4 col = j.state == app::JobState::kDone ? ui::kOk
+        const ImVec4 col = j.state == app::JobState::kDone          ? ui::kOk
                            : j.state == app::JobState::kInterrupted ? ui::kWarn
-                           : j.state == app::JobState::kFailed ? ui::kBad
-                                                               : ui::kMuted;
+                           : j.state == app::JobState::kFailed      ? ui::kBad
+                                                                    : ui::kMuted;
         ui::TextColored(col, "%s", app::to_string(j.state));
         ImGui::TableNextColumn();
         ui::TextUnformatted(j.lock_serial);
@@ -61,8 +62,8 @@ void job_list(GuiModel& m) {
     for (const auto& j : m.jobs())
       if (j.id == m.selected_job) job = &j;
     if (job) {
-      ui::Text("Job %lld: %s on %s, %s", static_cast<long long>(job->id), job->kind.c_str(), job->lock_serial.c_str(),
-               app::to_string(job->state));
+      ui::Text("Job %lld: %s on %s, %s", static_cast<long long>(job->id), plain_words(job->kind).c_str(),
+               job->lock_serial.c_str(), app::to_string(job->state));
       if (job->state == app::JobState::kInterrupted || job->state == app::JobState::kRunning) {
         ImGui::BeginDisabled(!m.connected() || m.wizard.running());
         if (ui::Button("Resume job")) m.resume_job(job->id);
@@ -83,7 +84,6 @@ void job_list(GuiModel& m) {
       ui::TextWrapped("%s. Next: %s", f.title.c_str(), f.next_step.c_str());
     }
   }
-
 }
 
 // Thin: every figure comes from app::JobStore (the same the CLI's `lockdiag sync` prints).
@@ -96,7 +96,7 @@ void fleet_panel(GuiModel& m) {
   if (!st.last_error.empty()) ui::TextColored(ui::kWarn, "Last sync failed: %s", st.last_error.c_str());
   if (!m.last_visit().empty()) ui::TextUnformatted(m.last_visit());
   for (const auto& v : m.fleet_history())
-    ui::BulletText("%s  %s  %s  %lld mV", v.finished_at.c_str(), v.technician.c_str(), v.kind.c_str(),
+    ui::BulletText("%s  %s  %s  %lld mV", v.finished_at.c_str(), v.technician.c_str(), plain_words(v.kind).c_str(),
                    static_cast<long long>(v.battery_mv));
 }
 

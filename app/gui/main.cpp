@@ -14,7 +14,8 @@ int main(int argc, char** argv) {
   app.add_option("--screenshot", o.screenshot, "write the window to this PNG (after --script), then quit");
   app.add_option("--script", o.script, "run a file of UI actions (docs/gui.md, 'Scripts')");
   app.add_option("--job-store", o.job_store, "job store file (default: $XDG_DATA_HOME/lockdiag/jobs.sqlite)");
-  app.add_option("--settings", o.settings, "settings file (default: $XDG_CONFIG_HOME/lockdiag/gui.json)");
+  app.add_option("--settings", o.settings,
+                 "settings file, shared with lockdiag (default: $XDG_CONFIG_HOME/lockdiag/settings.json)");
   app.add_option("--width", o.width, "window width")->check(CLI::Range(640, 8192));
   app.add_option("--height", o.height, "window height")->check(CLI::Range(480, 8192));
   app.add_flag("--stats", o.stats, "print frames drawn and CPU time while idle on exit (benchmarks)");

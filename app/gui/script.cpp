@@ -47,7 +47,8 @@ struct Arity {
 constexpr Arity kVerbs[] = {
     {"click", 1, 2},     {"view", 1, 1},      {"set", 2, 2},       {"connect", 1, 1},     {"wait_connected", 0, 1},
     {"wait_idle", 0, 1}, {"wait_text", 1, 2}, {"wait_step", 1, 2}, {"wait_prompt", 0, 1}, {"wait_done", 0, 1},
-    {"answer", 1, 1},    {"assist", 0, 1},    {"expect", 1, 1},    {"sleep", 1, 1},     {"screenshot", 1, 1},  {"quit", 0, 0},
+    {"answer", 1, 1},    {"assist", 0, 1},    {"expect", 1, 1},    {"sleep", 1, 1},       {"screenshot", 1, 1},
+    {"quit", 0, 0},      {"probe", 1, 1},     {"key", 1, 1},
 };
 
 double timeout_arg(const ScriptAction& a, size_t index, double def) {
@@ -119,7 +120,9 @@ void ScriptRunner::tick(ScriptHost& host) {
 
 bool ScriptRunner::step(ScriptHost& host, const ScriptAction& a) {
   const int64_t elapsed = host.now_ms() - started_ms_;
-  auto timed_out = [&](size_t idx, double def_s) { return elapsed > static_cast<int64_t>(timeout_arg(a, idx, def_s) * 1000); };
+  auto timed_out = [&](size_t idx, double def_s) {
+    return elapsed > static_cast<int64_t>(timeout_arg(a, idx, def_s) * 1000);
+  };
   const std::string& v = a.verb;
   if (v == "click") {
     if (clicking_) return !host.click_in_progress();
@@ -196,9 +199,33 @@ bool ScriptRunner::step(ScriptHost& host, const ScriptAction& a) {
     return true;
   }
   if (v == "sleep") return elapsed >= static_cast<int64_t>(timeout_arg(a, 0, 0));
-  if (v == "screenshot") {
-    if (!host.screenshot(a.args[0])) fail(a, "cannot write " + a.args[0]);
+  if (v == "screenshot" || v == "probe") {
+    if (!clicking_) {
+      if (!(v == "screenshot" ? host.screenshot(a.args[0]) : host.probe(a.args[0]))) {
+        fail(a, "cannot write " + a.args[0]);
+        return true;
+      }
+      clicking_ = true;
+      return false;
+    }
+    if (host.capture_pending()) {
+      if (timed_out(99, 30)) fail(a, "no frame was drawn for " + a.args[0]);
+      return false;
+    }
+    if (const std::string e = host.capture_error(); !e.empty()) fail(a, e);
     return true;
+  }
+  if (v == "key") {
+    if (!clicking_) {
+      if (!host.key(a.args[0])) {
+        fail(a, "no key '" + a.args[0] +
+                    "' (tab, shift+tab, enter, escape, space, up, down, left, right, pageup, pagedown)");
+        return true;
+      }
+      clicking_ = true;
+      return false;
+    }
+    return !host.key_in_progress();
   }
   if (v == "quit") {
     quit_ = true;

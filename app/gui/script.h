@@ -21,7 +21,11 @@
 //                                question yes / no (assist alone: simulate only; off: stop)
 //   expect TEXT                  fail unless the last frame drew TEXT
 //   sleep MS                     do nothing (the app sleeps too)
-//   screenshot FILE              write the window as PNG
+//   screenshot FILE              write the window as PNG: this frame (settled), before the
+//                                next action runs
+//   probe FILE                   write what this frame laid out (layout_probe.h), likewise
+//   key NAME                     press a key: tab, shift+tab, enter, escape, space, up, down,
+//                                left, right, pageup, pagedown
 //   quit                         leave with exit code 0 (1 if an action failed)
 #pragma once
 
@@ -63,6 +67,14 @@ class ScriptHost {
   // Acts at the virtual lock for the current prompt if it is new; true when it did.
   virtual bool simulate_prompt() = 0;
   virtual bool screenshot(const std::string& file) = 0;
+  // A capture (screenshot, probe) asked for is not written yet: the runner waits for it, so
+  // the file shows the frame the script names, not a later action's.
+  virtual bool capture_pending() { return false; }
+  virtual std::string capture_error() const { return ""; }
+  virtual bool probe(const std::string& file) = 0;
+  // Starts a synthetic key press; false for an unknown key name.
+  virtual bool key(const std::string& name) = 0;
+  virtual bool key_in_progress() const = 0;
   virtual int64_t now_ms() const = 0;
 };
 
@@ -88,7 +100,7 @@ class ScriptRunner {
   std::vector<ScriptAction> actions_;
   size_t pc_ = 0;
   int64_t started_ms_ = -1;  // when the current action started
-  bool clicking_ = false;
+  bool clicking_ = false;  // the current action started its click / key / capture
   bool quit_ = false;
   bool assist_ = false;          // simulate prompts while waiting
   int assist_answer_ = -1;       // -1: do not answer; 0 no; 1 yes

@@ -43,7 +43,8 @@ void draw_slots_view(GuiModel& m) {
                                 ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_Resizable | ImGuiTableFlags_Hideable;
   if (!ImGui::BeginTable("slots", SlotTable::kColumnCount, flags)) return;
   ImGui::TableSetupScrollFreeze(0, 1);
-  ui::TableSetupColumn("Slot", ImGuiTableColumnFlags_DefaultSort | ImGuiTableColumnFlags_WidthFixed, 0, SlotTable::kIndex);
+  ui::TableSetupColumn("Slot", ImGuiTableColumnFlags_DefaultSort | ImGuiTableColumnFlags_WidthFixed, 0,
+                       SlotTable::kIndex);
   ui::TableSetupColumn("Role", 0, 0, SlotTable::kRole);
   ui::TableSetupColumn("Kind", 0, 0, SlotTable::kKind);
   ui::TableSetupColumn("Schedule", ImGuiTableColumnFlags_WidthStretch, 0, SlotTable::kSchedule);
@@ -79,7 +80,7 @@ void draw_slots_view(GuiModel& m) {
       if (s->enabled) ui::TextColored(ui::kOk, "yes");
       else ui::TextColored(ui::kWarn, "no");
       ImGui::TableNextColumn();
-      ui::TextUnformatted(format_time(s->last_used, false, true));
+      ui::TextUnformatted(format_time(m.device().local_time, s->last_used, false, true));
       ImGui::TableNextColumn();
       ui::Text("%d", s->use_count);
     }

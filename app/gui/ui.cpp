@@ -20,8 +20,15 @@ std::string visible(const char* label) {
 void Recorder::begin_frame() {
   text_.clear();
   widgets_.clear();
-  if (click_phase_ == 0) return;
+  regions_.clear();
+  focused_.clear();
   ImGuiIO& io = ImGui::GetIO();
+  if (key_phase_ > 0 && key_index_ >= 0 && key_index_ < IM_ARRAYSIZE(io.KeysDown)) {
+    io.KeysDown[key_index_] = key_phase_ == 1;
+    io.KeyShift = key_phase_ == 1 && key_shift_;
+    if (++key_phase_ > 2) key_phase_ = 0;
+  }
+  if (click_phase_ == 0) return;
   auto it = last_widgets_.find(click_label_);
   if (it == last_widgets_.end()) {  // it went away (the view changed): give up this click
     click_phase_ = 0;
@@ -37,6 +44,15 @@ void Recorder::begin_frame() {
 void Recorder::end_frame() {
   last_text_.swap(text_);
   last_widgets_.swap(widgets_);
+  last_regions_.swap(regions_);
+  last_focused_.swap(focused_);
+  ++frames_;
+}
+
+void Recorder::press_key(int key_index, bool shift) {
+  key_index_ = key_index;
+  key_shift_ = shift;
+  key_phase_ = 1;
 }
 
 bool Recorder::click(const std::string& label) {
@@ -58,6 +74,7 @@ void Recorder::widget(const char* label) {
   const std::string v = visible(label);
   text(v.data(), v.size());
   const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+  if (ImGui::IsItemFocused()) focused_ = label;
   // Only widgets actually visible can be clicked.
   if (!ImGui::IsItemVisible()) return;
   // By what it shows ("Save") and by its full label ("Save##settings") when they differ.
@@ -75,12 +92,12 @@ const char* vformat(const char* fmt, va_list ap, size_t& n) {
 }
 }  // namespace
 
-#define LOCKDIAG_FORMAT(fmt)    \
-  size_t n = 0;                 \
-  va_list ap;                   \
-  va_start(ap, fmt);            \
+#define LOCKDIAG_FORMAT(fmt)           \
+  size_t n = 0;                        \
+  va_list ap;                          \
+  va_start(ap, fmt);                   \
   const char* s = vformat(fmt, ap, n); \
-  va_end(ap);                   \
+  va_end(ap);                          \
   recorder().text(s, n)
 
 void Text(const char* fmt, ...) {
@@ -198,7 +215,9 @@ bool InputInt(const char* label, int* v) {
 }
 
 bool Combo(const char* label, int* current, const std::vector<std::string>& items) {
-  const char* preview = (*current >= 0 && static_cast<size_t>(*current) < items.size()) ? items[static_cast<size_t>(*current)].c_str() : "";
+  const char* preview = (*current >= 0 && static_cast<size_t>(*current) < items.size())
+                            ? items[static_cast<size_t>(*current)].c_str()
+                            : "";
   bool changed = false;
   recorder().text(preview, std::strlen(preview));
   if (ImGui::BeginCombo(label, preview)) {

@@ -27,6 +27,16 @@ class Recorder {
   bool click(const std::string& label);
   bool click_in_progress() const { return click_phase_ > 0; }
 
+  // A scripted key press: held for one frame (`io.KeysDown[key_index]`), with Shift if asked.
+  void press_key(int key_index, bool shift);
+  bool key_in_progress() const { return key_phase_ > 0; }
+  // The widget keyboard navigation is on in the last frame (its full label), "" when none:
+  // tests check that Tab and the arrows reach every field and button.
+  const std::string& last_focused() const { return last_focused_; }
+
+  // Frames completed (end_frame calls), so a capture can wait for a settled frame.
+  long frame_count() const { return frames_; }
+
   // Text drawn in the last completed frame.
   bool drawn(const std::string& needle) const;
   const std::string& last_frame_text() const { return last_text_; }
@@ -37,14 +47,28 @@ class Recorder {
   void text(const char* s, size_t n);
   void widget(const char* label);  // after the item: records label -> rect
 
- private:
+  // Where each widget was laid out in the last completed frame (screen pixels), for the
+  // layout probe (layout_probe.h) and the tests that check what fits the window.
   struct Rect {
     float x0, y0, x1, y1;
   };
+  const std::unordered_map<std::string, Rect>& last_widgets() const { return last_widgets_; }
+  // Records a laid-out region that is not a widget (a result panel): drawn text, not clickable.
+  void region(const std::string& name, const ImVec2& min, const ImVec2& max) {
+    regions_[name] = Rect{min.x, min.y, max.x, max.y};
+  }
+  const std::unordered_map<std::string, Rect>& last_regions() const { return last_regions_; }
+
+ private:
+  std::unordered_map<std::string, Rect> regions_, last_regions_;
   std::unordered_map<std::string, Rect> widgets_, last_widgets_;
   std::string text_, last_text_;
   std::string click_label_;
   int click_phase_ = 0;  // 0 none, 1 move, 2 press, 3 release
+  int key_index_ = -1, key_phase_ = 0;  // 0 none, 1 down, 2 up
+  bool key_shift_ = false;
+  long frames_ = 0;
+  std::string focused_, last_focused_;
 };
 
 Recorder& recorder();  // one per process (the GUI has one ImGui context at a time)

@@ -5,6 +5,7 @@
 
 #include "lockdiag/app/enroll_spec.h"
 #include "lockdiag/app/input_check.h"
+#include "lockdiag/app/tzif.h"
 
 namespace lockdiag::gui {
 
@@ -39,10 +40,8 @@ const char* wizard_blurb(WizardKind k) {
       return "The property changes hands: prove which codes remain, remove the rest, and record it.";
     case WizardKind::kResetOnboarding:
       return "Start over: factory reset (confirmed at the lock) and enroll the new owner's codes.";
-    case WizardKind::kRotation:
-      return "Replace one or more codes: each holder types a new code at the lock.";
-    case WizardKind::kClockSync:
-      return "Set the lock's clock from this laptop and record the drift.";
+    case WizardKind::kRotation: return "Replace one or more codes: each holder types a new code at the lock.";
+    case WizardKind::kClockSync: return "Set the lock's clock from this laptop and record the drift.";
   }
   return "";
 }
@@ -152,13 +151,24 @@ std::string invalid_input(const WizardInputs& in, uint32_t now_local) {
   for (const auto& f : fields)
     if (auto bad = app::check_text_field(f.value, f.label, f.max, f.multiline)) return *bad;
   for (size_t i = 0; i < in.enroll.size(); ++i)
-    if (auto bad = app::check_text_field(in.enroll[i].label, "the name of person " + std::to_string(i + 1), app::kMaxShortField))
+    if (auto bad = app::check_text_field(in.enroll[i].label, "the name of person " + std::to_string(i + 1),
+                                         app::kMaxShortField))
       return *bad;
+  if (in.kind == WizardKind::kClockSync) {
+    // The same check as `lockdiag clock-sync --zone`, remembered so a frame does not rescan tzdata.
+    static std::string checked_zone = "\x01", zone_error;
+    if (in.zone != checked_zone) {
+      auto z = app::resolve_zone(in.zone);
+      checked_zone = in.zone;
+      zone_error = z ? "" : "the time zone: " + z.error();
+    }
+    if (!zone_error.empty()) return zone_error;
+  }
   if (in.kind != WizardKind::kResetOnboarding) return "";
   for (size_t i = 0; i < in.enroll.size(); ++i)
     if (auto p = enroll_plan(in.enroll[i], now_local); !p)
-      return "person " + std::to_string(i + 1) + (in.enroll[i].label.empty() ? "" : " (" + trimmed(in.enroll[i].label) + ")") +
-             ": " + p.error();
+      return "person " + std::to_string(i + 1) +
+             (in.enroll[i].label.empty() ? "" : " (" + trimmed(in.enroll[i].label) + ")") + ": " + p.error();
   return "";
 }
 
@@ -191,6 +201,7 @@ void GuiOperator::step(int seq, const std::string& name, const std::string& stat
     // stale, and acting on it ("Simulate at the lock", a person at the keypad) would type
     // into the next step's confirmation.
     s.prompt.reset();
+    s.countdown.clear();
     for (auto& st : s.steps)
       if (st.seq == seq) {
         st.name = name;
@@ -199,6 +210,15 @@ void GuiOperator::step(int seq, const std::string& name, const std::string& stat
       }
     s.steps.push_back({seq, name, state});
   });
+}
+
+void GuiOperator::plan(int total_steps) {
+  edit([&](WizardProgress& s) { s.total_steps = total_steps; });
+}
+
+void GuiOperator::countdown(app::LockPrompt::Action what, int seconds_left, int total_s) {
+  (void)total_s;
+  edit([&](WizardProgress& s) { s.countdown = app::countdown_words(what, seconds_left); });
 }
 
 void GuiOperator::prompt(const app::LockPrompt& p) {
@@ -260,7 +280,15 @@ void GuiOperator::request_cancel() {
 }
 
 void GuiOperator::set_paused(bool paused) {
-  edit([&](WizardProgress& s) { s.paused = paused; });
+  edit([&](WizardProgress& s) {
+    s.paused = paused;
+    if (!paused) return;
+    // The step the cable pull stopped is paused, not failed: the wizard resumes it by itself.
+    s.prompt.reset();
+    s.countdown.clear();
+    for (auto& st : s.steps)
+      if (st.state == "started" || st.state == "checking") st.state = "paused: cable out";
+  });
 }
 
 void GuiOperator::finish(WizardResult r) {
@@ -268,6 +296,7 @@ void GuiOperator::finish(WizardResult r) {
     s.finished = true;
     s.paused = false;
     s.prompt.reset();
+    s.countdown.clear();
     s.question.reset();
     s.result = std::move(r);
   });
@@ -327,6 +356,7 @@ void WizardModel::reset() {
   if (op_ && phase == Phase::kRunning) op_->request_cancel();
   phase = Phase::kChoose;
   resume_job_id = 0;
+  cancel_asked = false;
   op_.reset();
   view_ = {};
   seen_ = 0;

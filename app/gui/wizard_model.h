@@ -67,8 +67,10 @@ struct WizardInputs {
   std::string keep_slots;         // handoff audit: "1, 4, 7" (admin is always kept)
   std::vector<EnrollLine> enroll; // reset + onboarding, rotation
   bool sign_report = true;
+  std::string zone;               // clock sync: the IANA zone the lock follows (empty: this laptop's)
   // Filled from Settings and the model when the wizard starts.
   std::string technician, company, licence;
+  std::string company_phone, company_email, company_address;
   std::string report_dir;
   std::string job_store;  // the job store file the workflow records into
 };
@@ -80,10 +82,12 @@ std::string invalid_input(const WizardInputs& in, uint32_t now_local);
 
 struct WizardResult {
   bool ok = false;
+  std::string clock_outcome;  // clock sync: the zone after and before, as the CLI's job shows it
   int64_t job_id = 0;
   std::string state;    // job state ("done", "interrupted"...)
   std::string summary;
   std::vector<app::FindingRecord> findings;
+  app::VisitSummary visit;  // as found, as left, what changed, still to do
   std::string report_json, report_pdf;
   std::string error;
   bool resumable = false;
@@ -107,7 +111,9 @@ struct WizardProgress {
     std::string name, state;
   };
   std::vector<Step> steps;
+  int total_steps = 0;                    // the job's plan ("Step 5 of 14"); 0: not said
   std::optional<app::LockPrompt> prompt;  // what to do at the lock now
+  std::string countdown;                  // a wait at the lock: "2:58 left to type the code"
   std::string progress_what;
   size_t done = 0, total = 0;
   std::vector<std::string> notes;
@@ -124,6 +130,8 @@ class GuiOperator final : public app::Operator {
   explicit GuiOperator(std::function<void()> notify = {}) : notify_(std::move(notify)) {}
 
   void step(int seq, const std::string& name, const std::string& state) override;
+  void plan(int total_steps) override;
+  void countdown(app::LockPrompt::Action what, int seconds_left, int total_s) override;
   void prompt(const app::LockPrompt& p) override;
   void progress(const std::string& what, size_t done, size_t total) override;
   void note(const std::string& text) override;
@@ -158,6 +166,7 @@ class WizardModel {
   Phase phase = Phase::kChoose;
   WizardInputs inputs;
   int64_t resume_job_id = 0;  // non-zero: this run resumes an interrupted job
+  bool cancel_asked = false;  // the Cancel button was pressed: the frame asks "Cancel the job?"
 
   void choose(WizardKind k);
   // Starts the run on the worker. `runner` does the workflow; notify wakes the UI.

@@ -1,9 +1,16 @@
 // Wizards: choose a workflow, fill in who and where, then follow it step by step. Each step
 // says what to do at the lock in plain words and waits for the lock to confirm.
 #include <cstdio>
+#include <string>
 
+#include "action_bar.h"
 #include "imgui.h"
+#include "keyboard_nav.h"
+#include "lockdiag/app/tzif.h"
+#include "lockdiag/reports/visit.h"
 #include "lock_text.h"
+#include "plain_words.h"
+#include "slot_picker.h"
 #include "ui.h"
 #include "views.h"
 
@@ -97,15 +104,17 @@ void schedule_editor(const GuiModel& m, EnrollLine& e, const std::string& n) {
   if (!e.label.empty() || s.kind != ScheduleForm::kPersistent) {
     if (auto plan = enroll_plan(e, m.now_local()); !plan)
       ui::TextColored(ui::kBad, "Person %s: %s.", n.c_str(), plan.error().c_str());
-    else
-      ui::TextDisabled("As on the command line: --enroll \"%s\"", enroll_spec(e).c_str());
+    else ui::TextDisabled("As on the command line: --enroll \"%s\"", enroll_spec(e).c_str());
   }
   ImGui::Unindent(f * 1.5f);
 }
 
 void form(GuiModel& m) {
   auto& in = m.wizard.inputs;
+  const bool enter = enter_pressed_outside_fields();  // before a field takes this frame's Enter
+  ui::BeginAboveActionBar("form");
   ui::TextWrapped("%s", wizard_blurb(in.kind));
+  if (const std::string b = battery_warning(m); !b.empty()) ui::TextColored(ui::kBad, "%s", b.c_str());
   ui::SeparatorText("The visit");
   const float w = ImGui::GetFontSize() * 22;
   ImGui::SetNextItemWidth(w);
@@ -123,9 +132,7 @@ void form(GuiModel& m) {
       break;
     case WizardKind::kHandoffAudit:
       ui::SeparatorText("What the new owner keeps");
-      ImGui::SetNextItemWidth(w);
-      ui::InputText("Slots to keep (admin is kept)##wz", &in.keep_slots);
-      ui::TextDisabled("Understood: %zu slot(s)", parse_slot_list(in.keep_slots).size());
+      keep_list_picker(m, in.keep_slots);
       break;
     case WizardKind::kResetOnboarding:
       ui::SeparatorText("Proof of ownership");
@@ -149,9 +156,13 @@ void form(GuiModel& m) {
         ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
         ui::Combo(("Role##enroll" + n).c_str(), &e.role, roles);
         ImGui::SameLine();
-        ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
-        ui::InputInt(("Slot##enroll" + n).c_str(), &e.slot);
-        if (e.slot < -1) e.slot = -1;
+        if (reset) {
+          ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
+          ui::InputInt(("Slot##enroll" + n).c_str(), &e.slot);
+          if (e.slot < -1) e.slot = -1;
+        } else {
+          rotation_slot_picker(m, e.slot, n);  // from the slot table, no -1 default
+        }
         ImGui::SameLine();
         if (ui::SmallButton(("Remove##enroll" + n).c_str())) remove = static_cast<int>(i);
         if (reset) schedule_editor(m, e, n);
@@ -168,6 +179,10 @@ void form(GuiModel& m) {
     }
     case WizardKind::kClockSync:
       ui::TextDisabled("The lock's clock is set to this laptop's clock (UTC). Check the laptop's time first.");
+      ImGui::SetNextItemWidth(w);
+      ui::InputText("Time zone##wz", &in.zone);
+      ui::TextDisabled("The IANA zone the lock follows, e.g. Europe/Berlin; empty: this laptop's (%s).",
+                       app::system_zone_name().c_str());
       break;
   }
   ImGui::SetNextItemWidth(w);
@@ -177,29 +192,46 @@ void form(GuiModel& m) {
   in.technician = m.settings.technician;  // the form's check sees the current Settings
   in.company = m.settings.company;
   const std::string missing = missing_input(in);
-  const std::string invalid = invalid_input(in, m.now_local());
+  std::string invalid = invalid_input(in, m.now_local());
+  if (invalid.empty()) invalid = rotation_refusal(m, in);
   const bool can = m.connected() && m.device().busy.empty() && missing.empty() && invalid.empty();
+  // The bar: Start stays on screen however long the form is (action_bar.h); Enter starts.
+  ui::BeginActionBar();
   ImGui::BeginDisabled(!can);
-  if (ui::BigButton("Start")) m.start_wizard();
+  if (ui::BigButton("Start") || (can && enter)) m.start_wizard();
   ImGui::EndDisabled();
-  if (!m.connected()) {
-    ImGui::SameLine();
-    ui::TextColored(ui::kWarn, "Connect to a lock first.");
-  } else if (!missing.empty()) {
-    ImGui::SameLine();
-    ui::TextColored(ui::kWarn, "Fill in %s.", missing.c_str());
-  } else if (!invalid.empty()) {
-    ImGui::SameLine();
-    ui::TextColored(ui::kWarn, "Fix %s.", invalid.c_str());
-  }
   ImGui::SameLine();
   if (ui::Button("Back##wz")) m.wizard.reset();
+  if (!m.connected()) ui::ActionBarMessage("form.message", ui::kWarn, "Connect to a lock first.");
+  else if (!missing.empty()) ui::ActionBarMessage("form.message", ui::kWarn, ("Fill in " + missing + ".").c_str());
+  else if (!invalid.empty()) ui::ActionBarMessage("form.message", ui::kWarn, ("Fix " + invalid + ".").c_str());
+  else if (in.kind == WizardKind::kHandoffAudit && !keep_none_warning(in.keep_slots).empty())
+    ui::ActionBarMessage("form.message", ui::kBad, keep_none_warning(in.keep_slots).c_str());
+  else if (const std::string b = battery_warning(m); !b.empty())
+    ui::ActionBarMessage("form.message", ui::kBad, b.c_str());
+}
+
+// "Step 5 of 14: Test the admin code" (no "of M" before the plan is said, or past it).
+std::string step_heading(const WizardProgress& p, const WizardProgress::Step& s) {
+  std::string h = "Step " + std::to_string(s.seq);
+  if (p.total_steps >= s.seq) h += " of " + std::to_string(p.total_steps);
+  return h + ": " + reports::step_title(s.name);
+}
+
+// The step the wizard is on: the last one not done (paused or running), else the last one.
+const WizardProgress::Step* current_step(const WizardProgress& p) {
+  for (auto it = p.steps.rbegin(); it != p.steps.rend(); ++it)
+    if (it->state != "done" && it->state != "skipped") return &*it;
+  return p.steps.empty() ? nullptr : &p.steps.back();
 }
 
 void steps_list(const WizardProgress& p) {
   for (const auto& s : p.steps) {
-    const ImVec4 col = s.state == "done" ? ui::kOk : s.state == "failed" ? ui::kBad : s.state == "skipped" ? ui::kMuted : ui::kWarn;
-    ui::TextColored(col, "%d. %s", s.seq, s.name.c_str());
+    const ImVec4 col = s.state == "done"      ? ui::kOk
+                       : s.state == "failed"  ? ui::kBad
+                       : s.state == "skipped" ? ui::kMuted
+                                              : ui::kWarn;
+    ui::TextColored(col, "%d. %s", s.seq, reports::step_title(s.name).c_str());  // words, not the internal name
     ImGui::SameLine();
     ui::TextDisabled("%s", s.state.c_str());
   }
@@ -213,17 +245,26 @@ void running(GuiModel& m) {
   ImGui::EndChild();
   ImGui::SameLine();
   ImGui::BeginChild("now", ImVec2(0, 0), false);
+  if (const auto* s = current_step(p)) {
+    // Where the job is and why this step is there, in the core's words (reports/visit.h).
+    ui::Text("%s", step_heading(p, *s).c_str());
+    if (const std::string why = reports::step_purpose(s->name); !why.empty()) ui::TextDisabled("%s", why.c_str());
+    ImGui::Spacing();
+  }
   if (p.paused) {
-    ui::TextColored(ui::kWarn, "Paused: the lock is not answering.");
-    ui::TextWrapped("Plug the service cable back in. The wizard finds the same lock by its serial number and "
-                    "carries on where it stopped.");
+    ui::TextColored(ui::kWarn, "Paused: cable out. The lock is not answering.");
+    ui::TextWrapped(
+        "Plug the service cable back in. The wizard finds the same lock by its serial number and "
+        "carries on where it stopped.");
   }
   if (p.prompt) {
     ImGui::SetWindowFontScale(1.3f);
     ui::TextColored(ui::kWarn, "%s", action_title(p.prompt->action));
     ImGui::SetWindowFontScale(1.0f);
     ui::TextWrapped("%s", p.prompt->text.c_str());
-    ui::TextDisabled("Waiting for the lock to confirm...");
+    // A wait with a deadline is a countdown in words, not a bar.
+    if (!p.countdown.empty()) ui::TextColored(ui::kWarn, "%s", p.countdown.c_str());
+    else ui::TextDisabled("Waiting for the lock to confirm...");
     if (m.can_simulate_at_lock()) {
       ImGui::BeginDisabled(m.simulating());
       if (ui::Button("Simulate at the lock")) m.simulate_at_lock();
@@ -232,13 +273,13 @@ void running(GuiModel& m) {
     }
     if (!m.simulate_status.empty()) ui::TextDisabled("%s", m.simulate_status.c_str());
   }
-  if (!p.progress_what.empty()) {
+  if (!p.progress_what.empty() && p.countdown.empty()) {
     char overlay[160];
-    if (p.total)
-      std::snprintf(overlay, sizeof overlay, "%s %zu/%zu", p.progress_what.c_str(), p.done, p.total);
-    else
-      std::snprintf(overlay, sizeof overlay, "%s", p.progress_what.c_str());
-    ui::ProgressBar(p.total ? static_cast<float>(p.done) / static_cast<float>(p.total) : -1.0f * static_cast<float>(ImGui::GetTime()), overlay);
+    if (p.total) std::snprintf(overlay, sizeof overlay, "%s %zu/%zu", p.progress_what.c_str(), p.done, p.total);
+    else std::snprintf(overlay, sizeof overlay, "%s", p.progress_what.c_str());
+    ui::ProgressBar(p.total ? static_cast<float>(p.done) / static_cast<float>(p.total)
+                            : -1.0f * static_cast<float>(ImGui::GetTime()),
+                    overlay);
   }
   if (p.question) {
     ui::SeparatorText("Question");
@@ -248,8 +289,9 @@ void running(GuiModel& m) {
     if (ui::BigButton("No")) m.wizard.answer(false);
   }
   ImGui::Spacing();
-  if (ui::Button("Cancel##wizard")) m.cancel_wizard();
-  ui::Tooltip("Stops after the current step. The job stays in the store and can be resumed from Jobs.");
+  // The one Cancel: it asks first, as Esc does (keyboard_nav.h).
+  if (ui::Button("Cancel##wizard")) m.wizard.cancel_asked = true;
+  ui::Tooltip("Asks first. Stops after the current step; the job stays in the store and can be resumed from Jobs.");
   ui::SeparatorText("Log");
   for (auto it = p.notes.rbegin(); it != p.notes.rend(); ++it) ui::TextWrapped("%s", it->c_str());
   ImGui::EndChild();
@@ -258,13 +300,32 @@ void running(GuiModel& m) {
 void done(GuiModel& m) {
   const WizardProgress& p = m.wizard.view();
   const WizardResult& r = p.result;
+  // The verdict first, outside the scrolling part: always on screen (layout region
+  // "wizard.result"); the findings and steps scroll above the bar of actions.
+  ImGui::BeginGroup();
   if (r.ok) ui::TextColored(ui::kOk, "Finished: %s", r.state.c_str());
   else ui::TextColored(ui::kBad, "Stopped: %s", r.error.empty() ? r.state.c_str() : r.error.c_str());
+  ImGui::EndGroup();
+  ui::recorder().region("wizard.result", ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
+  ui::BeginAboveActionBar("result");
   if (r.job_id) ui::Text("Job %lld", static_cast<long long>(r.job_id));
   if (!r.summary.empty()) ui::TextWrapped("%s", r.summary.c_str());
-  if (!r.findings.empty()) {
-    ui::SeparatorText("Findings");
-    for (const auto& f : r.findings) {
+  if (!r.clock_outcome.empty()) ui::TextWrapped("Clock: %s", r.clock_outcome.c_str());
+  // As found and as left: what changed, then only what is still to do.
+  if (r.visit.still_to_do) {
+    ui::SeparatorText("What changed");
+    if (r.visit.changed.empty()) ui::TextWrapped("Nothing on the lock was changed.");
+    for (const auto& c : r.visit.changed)
+      ui::TextWrapped("%s: %s -> %s", c.what.c_str(), c.before.c_str(), c.after.c_str());
+  }
+  const auto& shown = r.visit.still_to_do ? *r.visit.still_to_do : r.findings;
+  if (r.visit.still_to_do && shown.empty()) {
+    ui::SeparatorText("Still to do");
+    ui::TextWrapped("Nothing is left to do.");
+  }
+  if (!shown.empty()) {
+    ui::SeparatorText(r.visit.still_to_do ? "Still to do" : "Findings");
+    for (const auto& f : shown) {
       ui::TextColored(ui::severity_color(f.severity), "%s", f.severity.c_str());
       ImGui::SameLine();
       ui::Text("%s", f.title.c_str());
@@ -277,7 +338,7 @@ void done(GuiModel& m) {
   if (!r.report_pdf.empty()) ui::Text("PDF: %s", r.report_pdf.c_str());
   ui::SeparatorText("Steps");
   steps_list(p);
-  ImGui::Spacing();
+  ui::BeginActionBar();
   if (!r.ok && r.resumable && r.job_id) {
     if (ui::Button("Resume")) m.resume_job(r.job_id);
     ImGui::SameLine();
@@ -296,7 +357,8 @@ void done(GuiModel& m) {
 
 void draw_wizard_view(GuiModel& m) {
   char title[96];
-  std::snprintf(title, sizeof title, "%s%s", m.wizard.phase == WizardModel::Phase::kChoose ? "Guided workflows" : "Wizard: ",
+  std::snprintf(title, sizeof title, "%s%s",
+                m.wizard.phase == WizardModel::Phase::kChoose ? "Guided workflows" : "Wizard: ",
                 m.wizard.phase == WizardModel::Phase::kChoose ? "" : wizard_title(m.wizard.inputs.kind));
   ui::Heading(title);
   switch (m.wizard.phase) {

@@ -11,14 +11,8 @@ namespace lockdiag::gui {
 
 namespace fs = std::filesystem;
 
-#if LOCKDIAG_GUI_HAVE_WORKFLOWS
 WorkflowRunner core_workflow_runner();  // workflow_runner_core.cpp
 WorkflowRunner default_workflow_runner() { return core_workflow_runner(); }
-#else
-// The core's workflows (app/core workflow.h: run_job / resume_job) are not in this build yet;
-// the wizard says so instead of pretending.
-WorkflowRunner default_workflow_runner() { return {}; }
-#endif
 
 fs::path sim_binary() {
   if (const char* bin = std::getenv("LOCKDIAG_BIN_DIR"); bin && *bin && fs::exists(fs::path(bin) / "lockfw-sim"))

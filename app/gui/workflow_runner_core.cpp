@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "lockdiag/app/job_store.h"
+#include "lockdiag/app/tzif.h"
 #include "lockdiag/app/workflow.h"
 #include "workflow_runner.h"
 
@@ -27,6 +28,9 @@ std::expected<app::JobInputs, std::string> job_inputs(const WizardInputs& in) {
   j.technician = in.technician;
   j.company = in.company;
   j.licence = in.licence;
+  j.company_phone = in.company_phone;
+  j.company_email = in.company_email;
+  j.company_address = in.company_address;
   j.site = in.site;
   j.customer = in.customer;
   j.ownership_evidence = in.ownership_evidence;
@@ -51,6 +55,11 @@ std::expected<app::JobInputs, std::string> job_inputs(const WizardInputs& in) {
   j.notes = in.notes;
   j.sign_report = in.sign_report;
   if (!in.report_dir.empty()) j.report_dir = in.report_dir;
+  if (in.kind == WizardKind::kClockSync) {  // the named zone or the laptop's, checked before the lock is touched
+    auto zone = app::resolve_zone(in.zone);
+    if (!zone) return std::unexpected("Time zone: " + zone.error());
+    j.zone = *zone;
+  }
   return j;
 }
 
@@ -97,9 +106,13 @@ WorkflowRunner core_workflow_runner() {
     r.state = app::to_string(out->state);
     r.summary = out->summary;
     r.findings = out->findings;
+    r.visit = out->visit;
     if (out->report_json) r.report_json = out->report_json->string();
     if (out->report_pdf) r.report_pdf = out->report_pdf->string();
     if (!r.ok && r.error.empty()) r.error = out->summary;
+    if (auto steps = store->steps(out->job_id))
+      for (const auto& st : *steps)
+        if (st.name == "sync_clock") r.clock_outcome = st.outcome;
     return r;
   };
 }

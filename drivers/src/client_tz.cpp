@@ -27,8 +27,7 @@ Result<LockTimeZone> decode_status(const Message& m, const char* what) {
   z.initial_offset_min = r->zone.initial_offset_min;
   if (r->zone.count > kTzMaxTransitions)
     return fail(ErrorKind::kProtocol, std::string(what) + " answer has " + std::to_string(r->zone.count) + " changes");
-  for (uint8_t i = 0; i < r->zone.count; ++i)
-    z.changes.push_back({r->zone.table[i].utc, r->zone.table[i].offset_min});
+  for (uint8_t i = 0; i < r->zone.count; ++i) z.changes.push_back({r->zone.table[i].utc, r->zone.table[i].offset_min});
   return z;
 }
 

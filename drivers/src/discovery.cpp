@@ -273,7 +273,8 @@ DeviceWatcher::DeviceWatcher(Callback callback, DiscoveryOptions options, int po
         return 0;
       };
       const int rc = libusb_hotplug_register_callback(
-          u->ctx, static_cast<libusb_hotplug_event>(LIBUSB_HOTPLUG_EVENT_DEVICE_ARRIVED | LIBUSB_HOTPLUG_EVENT_DEVICE_LEFT),
+          u->ctx,
+          static_cast<libusb_hotplug_event>(LIBUSB_HOTPLUG_EVENT_DEVICE_ARRIVED | LIBUSB_HOTPLUG_EVENT_DEVICE_LEFT),
           LIBUSB_HOTPLUG_NO_FLAGS, options_.vid, options_.pid, LIBUSB_HOTPLUG_MATCH_ANY, cb, this, &u->handle);
       if (rc == 0) {
         hotplug_ = true;

@@ -51,8 +51,7 @@ std::string describe_lock_error(uint8_t code) {
     case kErrMessageTimeout: return "the lock timed out waiting for the rest of the request; check the cable";
     case kErrChannelBusy: return "the lock is busy with another program; close other service tools and retry";
     case kErrInvalidChannel: return "the lock does not know this channel; reconnect";
-    case kErrSessionRequired:
-      return "the lock needs a service session: at the lock, type the admin code then * 0 #";
+    case kErrSessionRequired: return "the lock needs a service session: at the lock, type the admin code then * 0 #";
     case kErrFactoryAdminOnly: return "the lock is in factory state and accepts only admin enrollment";
     case kErrSlotOutOfRange: return "no such slot on this lock";
     case kErrSlotEmpty: return "that slot holds no code";
@@ -71,6 +70,8 @@ std::string describe_lock_error(uint8_t code) {
     case kErrLastAdmin: return "that is the only admin code; use a factory reset to remove it";
     case kErrKeypadBusy: return "someone is typing on the lock's keypad; wait and retry";
     case kErrNoConfirmation: return "no change is waiting for confirmation";
+    case kErrNotProvisioned:
+      return "the lock has no manufacturer-certified device key (not provisioned): it cannot attest";
     default: return "the lock answered with error 0x" + std::to_string(code);
   }
 }
@@ -100,72 +101,6 @@ const char* to_string(CodeKind k) {
     case CodeKind::kDateRange: return "date_range";
   }
   return "unknown";
-}
-
-const char* event_type_name(uint8_t type) {
-  switch (type) {
-    case kEvUnlockCode: return "unlock_code";
-    case kEvWrongCode: return "wrong_code";
-    case kEvRejected: return "rejected";
-    case kEvLockoutStart: return "lockout_start";
-    case kEvLockoutEnd: return "lockout_end";
-    case kEvKeyOverride: return "key_override";
-    case kEvCodeAdded: return "code_added";
-    case kEvCodeChanged: return "code_changed";
-    case kEvCodeDeleted: return "code_deleted";
-    case kEvCodeEnabled: return "code_enabled";
-    case kEvCodeDisabled: return "code_disabled";
-    case kEvScheduleChanged: return "schedule_changed";
-    case kEvEnrollStarted: return "enroll_started";
-    case kEvEnrollCommitted: return "enroll_committed";
-    case kEvEnrollAborted: return "enroll_aborted";
-    case kEvFactoryReset: return "factory_reset";
-    case kEvSessionOpened: return "session_opened";
-    case kEvSessionClosed: return "session_closed";
-    case kEvSessionTimeout: return "session_timeout";
-    case kEvClockSet: return "clock_set";
-    case kEvBatteryLow: return "battery_low";
-    case kEvBatteryCritical: return "battery_critical";
-    case kEvTamper: return "tamper";
-    case kEvPowerOn: return "power_on";
-    case kEvPolicyChanged: return "policy_changed";
-    case kEvConfirmRequested: return "confirm_requested";
-    case kEvConfirmDenied: return "confirm_denied";
-    case kEvConfirmTimeout: return "confirm_timeout";
-    case kEvBatteryOk: return "battery_ok";
-    case kEvDailyCapReached: return "daily_cap_reached";
-    default: return "unknown";
-  }
-}
-
-const char* reason_name(uint8_t reason) {
-  switch (reason) {
-    case kReasonNone: return "none";
-    case kReasonDisabled: return "disabled";
-    case kReasonOutsideSchedule: return "outside_schedule";
-    case kReasonExpired: return "expired";
-    case kReasonClockNotSet: return "clock_not_set";
-    case kReasonLockedOut: return "locked_out";
-    case kReasonBatteryCritical: return "battery_critical";
-    case kReasonNotYetValid: return "not_yet_valid";
-    case kReasonFactoryState: return "factory_state";
-    case kReasonDailyCap: return "daily_cap";
-    case kReasonMismatch: return "mismatch";
-    case kReasonTimeout: return "timeout";
-    case kReasonDuplicate: return "duplicate";
-    case kReasonBadLength: return "bad_length";
-    case kReasonHostCancelled: return "host_cancelled";
-    case kReasonKeypadCancelled: return "keypad_cancelled";
-    case kReasonPowerLost: return "power_lost";
-    case kReasonSessionEnded: return "session_ended";
-    case kReasonStorage: return "storage";
-    case kReasonSameCode: return "same_code";
-    case kReasonResetKeepLog: return "reset_keep_log";
-    case kReasonResetFullWipe: return "reset_full_wipe";
-    case kReasonActionDelete: return "action_delete";
-    case kReasonActionReset: return "action_reset";
-    default: return "unknown";
-  }
 }
 
 std::string Fingerprint::hex() const {

@@ -61,7 +61,8 @@ MessageAssembler::Status MessageAssembler::feed(const Report& r) {
       return Status::kError;
     }
     msg_.cmd = static_cast<uint8_t>(r[4] & ~kInitFlag);
-    msg_.payload.assign(r.begin() + kInitHeaderSize, r.begin() + kInitHeaderSize + std::min<size_t>(bcnt, kInitDataSize));
+    msg_.payload.assign(r.begin() + kInitHeaderSize,
+                        r.begin() + kInitHeaderSize + std::min<size_t>(bcnt, kInitDataSize));
     expected_ = bcnt;
     next_seq_ = 0;
     active_ = msg_.payload.size() < expected_;
@@ -72,7 +73,8 @@ MessageAssembler::Status MessageAssembler::feed(const Report& r) {
     return Status::kError;
   }
   if (r[4] != next_seq_) {
-    error_ = "continuation out of sequence (expected " + std::to_string(next_seq_) + ", got " + std::to_string(r[4]) + ")";
+    error_ = "continuation out of sequence (expected " + std::to_string(next_seq_) + ", got " + std::to_string(r[4]) +
+             ")";
     active_ = false;
     return Status::kError;
   }

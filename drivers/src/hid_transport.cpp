@@ -26,7 +26,8 @@ std::string narrow(const wchar_t* w) {
 
 class HidTransport final : public Transport {
  public:
-  HidTransport(hid_device* dev, std::string uri, std::string path) : dev_(dev), uri_(std::move(uri)), path_(std::move(path)) {}
+  HidTransport(hid_device* dev, std::string uri, std::string path)
+      : dev_(dev), uri_(std::move(uri)), path_(std::move(path)) {}
   ~HidTransport() override { hid_close(dev_); }
 
   Result<void> write(const Report& report) override {
@@ -45,7 +46,8 @@ class HidTransport final : public Transport {
     if (n < 0) return gone_or_io("read");
     if (n == 0) return fail(ErrorKind::kTimeout, "no report within " + std::to_string(timeout_ms) + " ms");
     if (n != static_cast<int>(lockfw::wire::kReportSize))
-      return fail(ErrorKind::kProtocol, uri_ + " sent a " + std::to_string(n) + "-byte report; a service-port report is 64 bytes");
+      return fail(ErrorKind::kProtocol,
+                  uri_ + " sent a " + std::to_string(n) + "-byte report; a service-port report is 64 bytes");
     Report out;
     std::memcpy(out.data(), buf, out.size());
     return out;
@@ -93,19 +95,22 @@ Result<std::unique_ptr<Transport>> open_hid_transport(const UsbAddress& a) {
   hid_free_enumeration(list);
   const std::string wanted = usb_uri("hid", a.vid, a.pid, a.serial);
   if (found.empty())
-    return fail(ErrorKind::kUnreachable, "no lock at " + wanted + " (is it plugged in? `lockdiag devices` lists what is there)");
+    return fail(ErrorKind::kUnreachable,
+                "no lock at " + wanted + " (is it plugged in? `lockdiag devices` lists what is there)");
   if (found.size() > 1 && a.serial.empty()) {
     std::string serials;
     for (auto& c : found) serials += (serials.empty() ? "" : ", ") + c.serial;
-    return fail(ErrorKind::kBadAddress, std::to_string(found.size()) + " locks match " + wanted + " (serials " + serials +
-                                            "); add the serial, e.g. " + usb_uri("hid", a.vid, a.pid, found[0].serial));
+    return fail(ErrorKind::kBadAddress, std::to_string(found.size()) + " locks match " + wanted + " (serials " +
+                                            serials + "); add the serial, e.g. " +
+                                            usb_uri("hid", a.vid, a.pid, found[0].serial));
   }
   const Candidate& c = found.front();
   hid_device* dev = hid_open_path(c.path.c_str());
   if (!dev) {
     const int e = errno;
     if (::access(c.path.c_str(), R_OK | W_OK) != 0 && (errno == EACCES || e == EACCES || e == EPERM))
-      return fail(ErrorKind::kPermissionDenied, "the lock is there (" + c.path + ") but this user may not open it. " + udev_rule_hint());
+      return fail(ErrorKind::kPermissionDenied,
+                  "the lock is there (" + c.path + ") but this user may not open it. " + udev_rule_hint());
     return fail(ErrorKind::kUnreachable, "cannot open " + c.path + ": " + narrow(hid_error(nullptr)));
   }
   return std::unique_ptr<Transport>(new HidTransport(dev, usb_uri("hid", a.vid, a.pid, c.serial), c.path));

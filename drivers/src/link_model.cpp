@@ -9,14 +9,16 @@ namespace lockdiag::drivers {
 
 namespace {
 int64_t real_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
 }
 }  // namespace
 
 Result<LinkProfile> LinkModelTransport::profile_named(const std::string& name) {
   if (name == "usb-fs") return LinkProfile{"usb-fs", 1000};
   if (name == "usb-hs") return LinkProfile{"usb-hs", 125};
-  return fail(ErrorKind::kBadAddress, "unknown link model '" + name + "'; use usb-fs (full speed) or usb-hs (high speed)");
+  return fail(ErrorKind::kBadAddress,
+              "unknown link model '" + name + "'; use usb-fs (full speed) or usb-hs (high speed)");
 }
 
 LinkModelTransport::LinkModelTransport(std::unique_ptr<Transport> inner, LinkProfile profile, bool pace)
@@ -28,8 +30,8 @@ LinkModelTransport::~LinkModelTransport() {
   if (summary_)
     std::fprintf(stderr, "lockdiag: link %s: %llu reports out, %llu in, %llu round trips, %.1f ms of link time\n",
                  profile_.name.c_str(), static_cast<unsigned long long>(stats_.reports_out),
-                 static_cast<unsigned long long>(stats_.reports_in), static_cast<unsigned long long>(stats_.round_trips),
-                 stats_.link_ms());
+                 static_cast<unsigned long long>(stats_.reports_in),
+                 static_cast<unsigned long long>(stats_.round_trips), stats_.link_ms());
 }
 
 void LinkModelTransport::reset_stats() {

@@ -13,8 +13,7 @@ namespace lockdiag::drivers {
 Result<std::unique_ptr<Transport>> SimTransport::open(const std::string& path) {
   sockaddr_un addr{};
   if (path.empty()) return fail(ErrorKind::kBadAddress, "sim: needs a socket path, e.g. sim:/tmp/lock.sock");
-  if (path.size() >= sizeof addr.sun_path)
-    return fail(ErrorKind::kBadAddress, "socket path is too long: " + path);
+  if (path.size() >= sizeof addr.sun_path) return fail(ErrorKind::kBadAddress, "socket path is too long: " + path);
   addr.sun_family = AF_UNIX;
   std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
   const int fd = ::socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
@@ -30,13 +29,10 @@ Result<std::unique_ptr<Transport>> SimTransport::open(const std::string& path) {
       case ECONNREFUSED:
         return fail(ErrorKind::kUnreachable, "nothing is listening at " + path + " (lockfw-sim has stopped)");
       case EACCES:
-      case EPERM:
-        return fail(ErrorKind::kPermissionDenied, "no permission to open " + path);
+      case EPERM: return fail(ErrorKind::kPermissionDenied, "no permission to open " + path);
       case EPROTOTYPE:
-      case ENOTSOCK:
-        return fail(ErrorKind::kProtocol, path + " is not a lockfw-sim service port");
-      default:
-        return fail(ErrorKind::kUnreachable, "cannot connect to " + path + ": " + std::strerror(e));
+      case ENOTSOCK: return fail(ErrorKind::kProtocol, path + " is not a lockfw-sim service port");
+      default: return fail(ErrorKind::kUnreachable, "cannot connect to " + path + ": " + std::strerror(e));
     }
   }
   return std::unique_ptr<Transport>(new SimTransport(fd, path));
@@ -72,8 +68,8 @@ Result<Report> SimTransport::read(int timeout_ms) {
     return fail(ErrorKind::kIo, std::string("read from ") + describe() + " failed: " + std::strerror(errno));
   }
   if (n != static_cast<ssize_t>(lockfw::wire::kReportSize))
-    return fail(ErrorKind::kProtocol, describe() + " sent a " + std::to_string(n) +
-                                          "-byte datagram; a service-port report is 64 bytes");
+    return fail(ErrorKind::kProtocol,
+                describe() + " sent a " + std::to_string(n) + "-byte datagram; a service-port report is 64 bytes");
   Report out;
   std::memcpy(out.data(), buf, out.size());
   return out;

@@ -34,7 +34,10 @@ inline bool valid_port_path(const std::string& s) {
   bool prev_digit = false;
   for (size_t i = 0; i < s.size(); ++i) {
     const char c = s[i];
-    if (c >= '0' && c <= '9') { prev_digit = true; continue; }
+    if (c >= '0' && c <= '9') {
+      prev_digit = true;
+      continue;
+    }
     if ((c == '.' && i > dash) || (c == '-' && i == dash)) {
       if (!prev_digit) return false;
       prev_digit = false;

@@ -114,12 +114,15 @@ class UsbTransport final : public Transport {
       if (rc == 0 && got == 0) {
         // Some device stacks (Linux f_hid) end a full-size report with a zero-length
         // packet; it carries nothing.
-        if (Clock::now() >= deadline) return fail(ErrorKind::kTimeout, "no report within " + std::to_string(timeout_ms) + " ms");
+        if (Clock::now() >= deadline)
+          return fail(ErrorKind::kTimeout, "no report within " + std::to_string(timeout_ms) + " ms");
         continue;
       }
       if (rc == 0 || (rc == LIBUSB_ERROR_TIMEOUT && got > 0))
-        return fail(ErrorKind::kProtocol, uri_ + " sent a " + std::to_string(got) + "-byte report; a service-port report is 64 bytes");
-      if (rc == LIBUSB_ERROR_TIMEOUT) return fail(ErrorKind::kTimeout, "no report within " + std::to_string(timeout_ms) + " ms");
+        return fail(ErrorKind::kProtocol,
+                    uri_ + " sent a " + std::to_string(got) + "-byte report; a service-port report is 64 bytes");
+      if (rc == LIBUSB_ERROR_TIMEOUT)
+        return fail(ErrorKind::kTimeout, "no report within " + std::to_string(timeout_ms) + " ms");
       if (rc == LIBUSB_ERROR_OVERFLOW) return fail(ErrorKind::kProtocol, uri_ + " sent a report longer than 64 bytes");
       if (rc == LIBUSB_ERROR_INTERRUPTED) continue;
       return error_of(rc, "read");
@@ -148,7 +151,8 @@ Result<std::unique_ptr<Transport>> open_usb_transport(const UsbAddress& a) {
   const std::string wanted = a.by_port() ? "usb:" + a.port_path : usb_uri("usb", a.vid, a.pid, a.serial);
   libusb_context* ctx = nullptr;
   if (int rc = libusb_init(&ctx); rc != 0)
-    return fail(ErrorKind::kUnreachable, "no lock at " + wanted + ": this machine has no usable USB (" + libusb_error_name(rc) + ")");
+    return fail(ErrorKind::kUnreachable,
+                "no lock at " + wanted + ": this machine has no usable USB (" + libusb_error_name(rc) + ")");
   libusb_device** list = nullptr;
   const ssize_t n = libusb_get_device_list(ctx, &list);
   struct Match {
@@ -187,12 +191,15 @@ Result<std::unique_ptr<Transport>> open_usb_transport(const UsbAddress& a) {
   if (matches.empty()) {
     cleanup();
     if (denied)
-      return fail(ErrorKind::kPermissionDenied, "a lock is there but this user may not open it to read its serial. " + udev_rule_hint());
-    return fail(ErrorKind::kUnreachable, "no lock at " + wanted + " (is it plugged in? `lockdiag devices` lists what is there)");
+      return fail(ErrorKind::kPermissionDenied,
+                  "a lock is there but this user may not open it to read its serial. " + udev_rule_hint());
+    return fail(ErrorKind::kUnreachable,
+                "no lock at " + wanted + " (is it plugged in? `lockdiag devices` lists what is there)");
   }
   if (matches.size() > 1) {
     std::string ports;
-    for (auto& m : matches) ports += (ports.empty() ? "" : ", ") + m.port + (m.serial.empty() ? "" : " (" + m.serial + ")");
+    for (auto& m : matches)
+      ports += (ports.empty() ? "" : ", ") + m.port + (m.serial.empty() ? "" : " (" + m.serial + ")");
     cleanup();
     return fail(ErrorKind::kBadAddress, std::to_string(matches.size()) + " locks match " + wanted + " at " + ports +
                                             "; add the serial or address one by port, e.g. usb:" + matches[0].port);
@@ -201,13 +208,15 @@ Result<std::unique_ptr<Transport>> open_usb_transport(const UsbAddress& a) {
   const Endpoints ep = find_endpoints(m.dev);
   if (ep.interface < 0) {
     cleanup();
-    return fail(ErrorKind::kProtocol, "the device at " + wanted + " has no HID interface with an interrupt IN endpoint");
+    return fail(ErrorKind::kProtocol,
+                "the device at " + wanted + " has no HID interface with an interrupt IN endpoint");
   }
   libusb_device_handle* h = nullptr;
   if (int rc = libusb_open(m.dev, &h); rc != 0) {
     cleanup();
     if (rc == LIBUSB_ERROR_ACCESS)
-      return fail(ErrorKind::kPermissionDenied, "the lock at usb:" + m.port + " is there but this user may not open it. " + udev_rule_hint());
+      return fail(ErrorKind::kPermissionDenied,
+                  "the lock at usb:" + m.port + " is there but this user may not open it. " + udev_rule_hint());
     return fail(ErrorKind::kUnreachable, "cannot open the lock at usb:" + m.port + ": " + libusb_error_name(rc));
   }
   libusb_free_device_list(list, 1);
@@ -219,7 +228,8 @@ Result<std::unique_ptr<Transport>> open_usb_transport(const UsbAddress& a) {
       libusb_close(h);
       libusb_exit(ctx);
       if (rc == LIBUSB_ERROR_ACCESS)
-        return fail(ErrorKind::kPermissionDenied, "cannot take the lock's interface from the kernel HID driver. " + udev_rule_hint());
+        return fail(ErrorKind::kPermissionDenied,
+                    "cannot take the lock's interface from the kernel HID driver. " + udev_rule_hint());
       return fail(ErrorKind::kIo, std::string("cannot detach the kernel HID driver: ") + libusb_error_name(rc));
     }
     reattach = rc == 0;
@@ -229,7 +239,8 @@ Result<std::unique_ptr<Transport>> open_usb_transport(const UsbAddress& a) {
     libusb_close(h);
     libusb_exit(ctx);
     if (rc == LIBUSB_ERROR_BUSY)
-      return fail(ErrorKind::kUnreachable, "another program holds the lock's interface at usb:" + m.port + " (close it, or use hid:)");
+      return fail(ErrorKind::kUnreachable,
+                  "another program holds the lock's interface at usb:" + m.port + " (close it, or use hid:)");
     return fail(ErrorKind::kIo, std::string("cannot claim the lock's interface: ") + libusb_error_name(rc));
   }
   const std::string uri = m.serial.empty() || a.by_port() ? "usb:" + m.port : usb_uri("usb", a.vid, a.pid, m.serial);

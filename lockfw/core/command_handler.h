@@ -16,8 +16,12 @@ struct Reply {
 
 class CommandHandler {
  public:
-  virtual Reply handle(uint8_t cmd, const uint8_t* request, uint16_t length, uint8_t* out,
-                       uint16_t out_capacity) = 0;
+  virtual Reply handle(uint8_t cmd, const uint8_t* request, uint16_t length, uint8_t* out, uint16_t out_capacity) = 0;
+  // 1.4 (sessions bound to a channel): the channel the next handle() comes from, and a
+  // channel id the service port recycled (a newer channel took its table entry).
+  virtual void set_channel(uint32_t /*cid*/) {}
+  virtual void channel_released(uint32_t /*cid*/) {}
+
  protected:
   ~CommandHandler() = default;
 };

@@ -21,6 +21,10 @@ struct DeviceConfig {
   uint16_t marginal_keypad_mv = 4200;   // below this the keypad scan browns out: keys get lost
   // The less common product: a factory reset keeps the codes (and the secret that hashes them).
   bool retain_codes_on_reset = false;
+  // Protocol 1.4: the service session belongs to the channel that armed it (ARM_SESSION). The
+  // product sets this; false keeps the 1.3 lock-wide session (lockfw-sim --lock-wide-sessions,
+  // for testing older hosts: docs/protocol.md 11).
+  bool channel_sessions = true;
   // Timing.
   uint16_t key_timeout_ms = 5000;       // inter-key timeout: a half-typed entry is dropped
   uint16_t session_timeout_s = 300;     // idle service session

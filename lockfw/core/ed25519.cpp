@@ -26,10 +26,8 @@ void carry(Fe& a) {
   for (int i = 0; i < 16; ++i) {
     const int64_t c = a.v[i] >> 16;  // arithmetic shift: floor division (C++20)
     a.v[i] -= c * 65536;
-    if (i < 15)
-      a.v[i + 1] += c;
-    else
-      a.v[0] += 38 * c;
+    if (i < 15) a.v[i + 1] += c;
+    else a.v[0] += 38 * c;
   }
 }
 

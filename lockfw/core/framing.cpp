@@ -6,13 +6,14 @@ namespace lockfw {
 
 using namespace wire;
 
-uint32_t ChannelTable::allocate(uint32_t seed) {
+uint32_t ChannelTable::allocate(uint32_t seed, uint32_t* evicted) {
   uint32_t cid;
   do {
     // Mix the seed so channel ids are not guessable in sequence; never 0 or broadcast.
     counter_ += 0x9E3779B9u;
     cid = (seed ^ counter_) * 2654435761u;
   } while (cid == kReservedCid || cid == kBroadcastCid || contains(cid));
+  if (evicted) *evicted = cids_[next_];
   cids_[next_] = cid;
   txns_[next_] = 0;
   next_ = (next_ + 1) % kChannels;

@@ -29,11 +29,13 @@ class ChannelTable {
  public:
   static constexpr size_t kChannels = 8;
   // Allocates a fresh channel id, evicting the least recently allocated when full.
-  uint32_t allocate(uint32_t seed);
+  // `evicted` (if given) gets the id that lost its entry, 0 if none.
+  uint32_t allocate(uint32_t seed, uint32_t* evicted = nullptr);
   bool contains(uint32_t cid) const;
   // Transaction number of the last numbered request taken on `cid` (0: none since INIT).
   uint8_t last_txn(uint32_t cid) const;
   void set_last_txn(uint32_t cid, uint8_t txn);
+
  private:
   int find(uint32_t cid) const;
   uint32_t cids_[kChannels] = {};
@@ -78,6 +80,7 @@ class ResponseSender {
   // Returns true when the whole message has been handed to the port.
   bool pump(hal::UsbPort& port);
   bool idle() const { return !active_; }
+
  private:
   bool build_next(uint8_t* report) const;
   bool active_ = false;

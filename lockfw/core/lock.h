@@ -20,7 +20,7 @@ struct LockHal {
   hal::Flash& flash;
   hal::Crypto& crypto;
   hal::Entropy& entropy;
-  hal::SecretStore& secrets;  // the code-hash key lives here, never in the journal (issue 11 item 3)
+  hal::SecretStore& secrets;  // the code-hash key lives here, never in the journal
 };
 
 class Lock final : public CommandHandler {
@@ -31,8 +31,11 @@ class Lock final : public CommandHandler {
   // failed; the lock still answers identity/status and refuses the rest with kErrStorageFailure.
   bool boot();
 
-  Reply handle(uint8_t cmd, const uint8_t* request, uint16_t length, uint8_t* out,
-               uint16_t out_capacity) override;
+  Reply handle(uint8_t cmd, const uint8_t* request, uint16_t length, uint8_t* out, uint16_t out_capacity) override;
+  // 1.4: sessions bound to a channel (lock_session.cpp). Channel 0 (kReservedCid, never one the
+  // service port allocates) is the in-process caller of tests and lockfw-sim's control.
+  void set_channel(uint32_t cid) override { channel_ = cid; }
+  void channel_released(uint32_t cid) override;
 
   // Physical inputs.
   void key(char c);      // '0'-'9', '*', '#'
@@ -61,6 +64,14 @@ class Lock final : public CommandHandler {
   // The keypad check alone (tests/bench/bench_keypad): the slot whose code this is, or -1.
   // Like a typed code, it rewrites an older-format slot that matches in the v2 format.
   int check_code(const char* digits, uint8_t n) { return match(digits, n, false); }
+
+  // Attestation (lock_attestation.cpp). Manufacture: the first call generates the device key
+  // inside the lock into the secret store (never the journal) and answers its public key;
+  // later calls answer the same key. False: no key and none could be stored.
+  bool provision_device_key(uint8_t pk[32]);
+  // The manufacturer's certificate for the device key (a provisioning record the port keeps;
+  // public, not copied: the bytes must outlive the lock).
+  void set_device_certificate(const uint8_t* cert, uint16_t len) { device_cert_ = cert, device_cert_len_ = len; }
 
  private:
   struct Enroll {
@@ -95,6 +106,9 @@ class Lock final : public CommandHandler {
   Reply set_time_zone(const uint8_t* req, uint16_t len, uint8_t* out);
   uint16_t time_zone_status(uint8_t* out);
   void refresh_zone();
+  // attestation (lock_attestation.cpp)
+  Reply attestation(const uint8_t* req, uint16_t len, uint8_t* out, uint16_t cap);
+  uint16_t attestation_body(const uint8_t* challenge, uint8_t* out);
 
   // keypad flows
   void submit();
@@ -113,7 +127,20 @@ class Lock final : public CommandHandler {
   void enroll_abort(uint8_t reason);
   void confirm_finish(uint8_t state, uint8_t event);
   void execute_confirmed();
-  void end_session(uint8_t event);
+  void end_session(uint8_t event, uint8_t reason = 0);
+  // sessions bound to a channel (lock_session.cpp)
+  Reply arm_session(uint8_t* out);
+  bool arm_live() const;
+  bool session_mine() const;
+  uint8_t channel_session_state() const;
+  uint16_t session_refusal() const;  // ErrorResponse.detail of SESSION_REQUIRED
+  bool take_arm();                   // "code * 0 #" typed: the armed channel gets the session
+  bool withdraw_arm();               // CLOSE_SESSION from the armed channel: it stopped waiting
+  // Issue 11 item 7 (change_source.cpp): who made a change; old and new values.
+  void log_change_source(uint16_t keypad_slot);
+  void log_value_change(uint8_t field, uint16_t old_value, uint16_t new_value);
+  void log_policy_change(const Settings& o, const Settings& n);
+  void log_schedule_change(uint8_t old_kind, const uint8_t* old_b, uint8_t new_kind, const uint8_t* new_b);
   void start_lockout_timer();
 
   // helpers
@@ -124,7 +151,7 @@ class Lock final : public CommandHandler {
   bool holds_code(uint16_t i, const SlotData& s, const char* d, uint8_t n, const uint8_t h[32]);
   bool occupied(const SlotData& d) const;
   uint8_t schedule_reason(const SlotData& d, uint32_t now, bool set, bool* expired = nullptr) const;
-  uint8_t validate_schedule(uint8_t kind, uint8_t* sched) ;
+  uint8_t validate_schedule(uint8_t kind, uint8_t* sched);
   void recount_admins();
   uint32_t now_s();
   uint8_t clock_extra();
@@ -166,6 +193,12 @@ class Lock final : public CommandHandler {
   uint8_t opened_by_ = 0;
   uint16_t opened_by_slot_ = 0xFFFF;
   uint32_t session_last_ms_ = 0;
+  uint32_t channel_ = 0;       // the channel of the command being handled
+  uint32_t session_cid_ = 0;   // the channel the open session belongs to
+  uint32_t armed_cid_ = 0;     // the channel that armed "* 0 #" (while armed_)
+  uint32_t armed_ms_ = 0;
+  uint32_t factory_cid_ = 0;   // the channel that opened the first admin's enrollment
+  bool armed_ = false;
   Enroll enroll_ = {};
   Confirm confirm_ = {};
   uint16_t ticket_counter_ = 0;
@@ -173,6 +206,8 @@ class Lock final : public CommandHandler {
   tz::TimeZone tz_;  // the stored zone, or the fixed offset of the last SET_CLOCK
   bool tamper_ = false;
   uint8_t battery_last_ = 0;
+  const uint8_t* device_cert_ = nullptr;
+  uint16_t device_cert_len_ = 0;
 };
 
 }  // namespace lockfw

@@ -11,10 +11,8 @@ void ServicePort::on_report(const uint8_t* report64) {
   // reports it sent meanwhile, never the answer it is owed.
   if (!sender_.idle() && !sender_.pump(usb_)) return;
   const RxResult r = assembler_.on_report(report64, ticks_.now_ms(), channels_);
-  if (r.kind == RxResult::kError)
-    send_error(r.err_cid, r.err_code);
-  else if (r.kind == RxResult::kMessage)
-    dispatch(r.frame);
+  if (r.kind == RxResult::kError) send_error(r.err_cid, r.err_code);
+  else if (r.kind == RxResult::kMessage) dispatch(r.frame);
 }
 
 void ServicePort::poll() {
@@ -47,7 +45,9 @@ void ServicePort::dispatch(const Frame& f) {
       entropy_.fill(reinterpret_cast<uint8_t*>(&seed), sizeof seed);
       InitResponse resp{};
       copy_bytes(resp.nonce, req.nonce, sizeof resp.nonce);
-      resp.cid = f.cid == kBroadcastCid ? channels_.allocate(seed) : f.cid;
+      uint32_t evicted = 0;
+      resp.cid = f.cid == kBroadcastCid ? channels_.allocate(seed, &evicted) : f.cid;
+      if (evicted) handler_.channel_released(evicted);  // 1.4: its session ends
       resp.protocol_major = kProtocolMajor;
       resp.protocol_minor = kProtocolMinor;
       resp.max_request = kMaxRequest;
@@ -60,14 +60,12 @@ void ServicePort::dispatch(const Frame& f) {
       copy_bytes(tx_, f.payload, f.length);
       send(f.cid, kCmdPing, f.length);
       return;
-    case kCmdCancel:
-      return;  // the partial message (if any) was already dropped by the assembler
+    case kCmdCancel: return;  // the partial message (if any) was already dropped by the assembler
     default: {
+      handler_.set_channel(f.cid);
       const Reply r = handler_.handle(f.cmd, f.payload, f.length, tx_, kMaxResponse);
-      if (r.error != kErrNone)
-        send_error(f.cid, r.error, r.detail);
-      else
-        send(f.cid, f.cmd, r.length);
+      if (r.error != kErrNone) send_error(f.cid, r.error, r.detail);
+      else send(f.cid, f.cmd, r.length);
     }
   }
 }

@@ -106,13 +106,13 @@ struct SlotData {
                                // else (older) HMAC-SHA-256(key, "lockfw-code-v1" | slot | len | digits)
 };
 // Internal slot flag (never on the wire): the hash is the slot-independent v2 MAC. Older slots
-// are checked the v1 way until their code is next typed or enrolled, then rewritten (issue 11 item 4).
+// are checked the v1 way until their code is next typed or enrolled, then rewritten.
 inline constexpr uint8_t kSlotMacV2 = 0x80;
 
 struct Settings {
   uint32_t generation;         // factory reset (clearing codes) increments it
   uint32_t secret_epoch;       // increments when the secret rotates
-  uint8_t secret[32];          // up to 1.2 before issue 11 item 3: the code-hash key; now always zero
+  uint8_t secret[32];          // images written before 1.2: the code-hash key; now always zero
                                // (the key is in hal::SecretStore; boot migrates old images)
   uint32_t event_floor;        // events below this sequence were wiped
   uint32_t session_counter;
@@ -127,7 +127,7 @@ struct Settings {
   uint8_t wrong_attempts;
   uint8_t lockout_level;
   uint8_t locked_out;
-  // 1.2 (issue 11). These three bytes were reserved (zero) in 1.1 images: 0 means "not set",
+  // Since 1.2. These three bytes were reserved (zero) in 1.1 images: 0 means "not set",
   // and boot fills in the policy's default.
   uint8_t daily_cap;           // wrong entries per rolling 24 h before only the admin code works
   uint8_t quiet_h;             // the lockout level decays to 0 after this many hours without a wrong entry
@@ -158,8 +158,7 @@ class StateStore {
  public:
   static constexpr uint16_t kMaxSlots = 256;
   // Mounts, formatting with `defaults` when the region holds no complete checkpoint.
-  bool mount(hal::Flash& flash, uint32_t first_block, uint32_t blocks, uint16_t slot_count,
-             const Settings& defaults);
+  bool mount(hal::Flash& flash, uint32_t first_block, uint32_t blocks, uint16_t slot_count, const Settings& defaults);
   const Settings& settings() const { return settings_; }
   // The slot's stored record (whatever its generation); false if none or unreadable.
   bool slot(uint16_t index, SlotData& out);

@@ -31,8 +31,7 @@ ZoneError validate(const ZoneData& z) {
   if (!name_ok(z.name, kNameBytes)) return ZoneError::kName;
   Rule r;
   if (!terminated(z.rule, kRuleBytes) || !parse_rule(z.rule, r)) return ZoneError::kRule;
-  if (!in_range(r.std_s / 60) || !in_range(r.dst_s / 60) || !in_range(z.initial_offset_min))
-    return ZoneError::kOffset;
+  if (!in_range(r.std_s / 60) || !in_range(r.dst_s / 60) || !in_range(z.initial_offset_min)) return ZoneError::kOffset;
   if (z.count > kMaxTransitions) return ZoneError::kTable;
   for (uint8_t i = 0; i < z.count; ++i) {
     if (!in_range(z.table[i].offset_min)) return ZoneError::kOffset;
@@ -133,9 +132,7 @@ void TimeZone::abbreviation(int64_t utc, char out[8]) const {
   out[i] = 0;
 }
 
-bool first_occurrence(const TimeZone& z, int64_t utc) {
-  return z.first_at_or_after(utc + z.offset_s(utc)) == utc;
-}
+bool first_occurrence(const TimeZone& z, int64_t utc) { return z.first_at_or_after(utc + z.offset_s(utc)) == utc; }
 
 bool in_weekly_window(const TimeZone& z, int64_t utc, uint8_t days_mask, uint16_t start_min, uint16_t end_min) {
   const int64_t wall = utc + z.offset_s(utc);

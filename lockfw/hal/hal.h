@@ -11,6 +11,7 @@ namespace lockfw::hal {
 class Ticks {
  public:
   virtual uint32_t now_ms() = 0;
+
  protected:
   ~Ticks() = default;
 };
@@ -20,6 +21,7 @@ class Ticks {
 class UsbPort {
  public:
   virtual bool send_report(const uint8_t* report64) = 0;
+
  protected:
   ~UsbPort() = default;
 };
@@ -28,6 +30,7 @@ class UsbPort {
 class Entropy {
  public:
   virtual void fill(uint8_t* buf, size_t n) = 0;
+
  protected:
   ~Entropy() = default;
 };
@@ -40,6 +43,7 @@ namespace lockfw::hal {
 class Battery {
  public:
   virtual uint16_t millivolts() = 0;
+
  protected:
   ~Battery() = default;
 };
@@ -59,6 +63,7 @@ class Flash {
   virtual bool read(uint32_t addr, uint8_t* buf, uint32_t n) = 0;
   virtual bool prog(uint32_t addr, const uint8_t* buf, uint32_t n) = 0;
   virtual bool erase(uint32_t block) = 0;
+
  protected:
   ~Flash() = default;
 };
@@ -70,6 +75,7 @@ class Rtc {
   virtual bool is_set() = 0;
   virtual uint32_t now() = 0;  // UTC seconds when set, seconds since power-on otherwise
   virtual void set(uint32_t utc) = 0;
+
  protected:
   ~Rtc() = default;
 };
@@ -79,6 +85,7 @@ class Rtc {
 class Bolt {
  public:
   virtual bool unlock() = 0;
+
  protected:
   ~Bolt() = default;
 };
@@ -94,6 +101,7 @@ class Crypto {
   virtual void hmac_update(HmacState& st, const uint8_t* data, size_t n) = 0;
   virtual void hmac_final(HmacState& st, uint8_t out[32]) = 0;
   virtual void sha256(const uint8_t* data, size_t n, uint8_t out[32]) = 0;
+
  protected:
   ~Crypto() = default;
 };
@@ -102,7 +110,7 @@ class Crypto {
 
 namespace lockfw::hal {
 
-// Keys that must never sit in the storage journal (issue 11 item 3): a flash dump of the
+// Keys that must never sit in the storage journal: a flash dump of the
 // journal alone then holds nothing to test code guesses against. Fixed ids, so a later
 // issue can keep the device's Ed25519 signing key here too.
 enum SecretId : uint8_t { kCodeHashKey = 0, kDeviceSigningKey = 1, kSecretIdCount = 2 };
@@ -116,6 +124,7 @@ class SecretStore {
   virtual bool load(SecretId id, uint8_t out[kSecretSize]) = 0;
   // Replaces the secret (rotation); false when it could not be stored durably.
   virtual bool store(SecretId id, const uint8_t in[kSecretSize]) = 0;
+
  protected:
   ~SecretStore() = default;
 };

@@ -6,7 +6,7 @@ _lockdiag() {
   _init_completion || return
 
   local globals="-d --device --json --link --timeout-ms -h --help --version"
-  local workflow="--technician --company --licence --site --customer --notes --present --answers
+  local workflow="--technician --company --licence --site --site-zone --customer --notes --present --answers
     --report-dir --store --wait-timeout --sim-keypad --no-sign --sim-person"
   local commands="devices info status slots events diagnose audit reset rotate clock-sync job report
     keys company sync fleet settings demo"
@@ -28,7 +28,7 @@ _lockdiag() {
     --link) COMPREPLY=($(compgen -W "usb-fs" -- "$cur")); return ;;
     --paper) COMPREPLY=($(compgen -W "a4 letter" -- "$cur")); return ;;
     --format) COMPREPLY=($(compgen -W "openssh lockdiag" -- "$cur")); return ;;
-    --answers | --store | --key | --krl | -o | --output) _filedir; return ;;
+    --answers | --store | --key | --krl | --manufacturer | -o | --output) _filedir; return ;;
     --company) [[ $cmd == report ]] && { _filedir; return; } ;;
     --report-dir | --dir) _filedir -d; return ;;
   esac
@@ -37,7 +37,9 @@ _lockdiag() {
   case $cmd in
     "") COMPREPLY=($(compgen -W "$commands $globals" -- "$cur")); return ;;
     devices) opts="--json --watch --for --store" ;;
-    events) opts="--since" ;;
+    status) opts="--session --wait-timeout --sim-keypad" ;;
+    slots) opts="--wait-timeout --sim-keypad" ;;
+    events) opts="--since --wait-timeout --sim-keypad" ;;
     diagnose) opts="$workflow --complaint-slot" ;;
     audit) opts="$workflow --keep" ;;
     reset) opts="$workflow --ownership --enroll" ;;
@@ -54,7 +56,7 @@ _lockdiag() {
     report)
       case $sub in
         "") COMPREPLY=($(compgen -W "verify render sign" -- "$cur")); return ;;
-        verify) opts="--key --company --krl --json" ;;
+        verify) opts="--key --company --krl --manufacturer --json" ;;
         render) opts="--output --paper" ;;
         sign) opts="--output" ;;
       esac ;;
@@ -85,7 +87,7 @@ _lockdiag() {
         battery) opts="--server --lock" ;;
         history) opts="--lock --store" ;;
       esac ;;
-    settings) opts="--technician --company --licence" ;;
+    settings) opts="--technician --company --licence --company-phone --company-email --company-address" ;;
     demo) opts="--dir --scenario" ;;
   esac
   if [[ $cur == -* ]]; then

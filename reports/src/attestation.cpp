@@ -45,7 +45,8 @@ Result<Attestation> decode_attestation(std::string_view bytes) {
        r.u8(lockout) && r.u32(a.wrong_attempts) && r.u32(a.lockout_remaining_s) && r.u64(a.event_first_seq) &&
        r.u64(a.event_last_seq) && r.string(challenge);
   if (!ok || !r.empty()) return fail("attestation is truncated or followed by junk");
-  if (serial.empty() || serial.size() > 64 || firmware.size() > 64) return fail("attestation serial or firmware out of range");
+  if (serial.empty() || serial.size() > 64 || firmware.size() > 64)
+    return fail("attestation serial or firmware out of range");
   if (fp.size() < 8 || fp.size() > 64) return fail("attestation fingerprint must be 8-64 bytes");
   if (clock_set > 1 || lockout > 1 || a.battery_state > 2) return fail("attestation flag out of range");
   if (challenge.size() != kChallengeBytes) return fail("attestation challenge must be 32 bytes");
@@ -61,7 +62,7 @@ Result<Attestation> decode_attestation(std::string_view bytes) {
 std::expected<Attestation, AttestationError> verify_attestation(std::string_view body, const Signature& sig,
                                                                 std::string_view device_cert,
                                                                 const std::vector<PublicKey>& manufacturer_cas,
-                                                                std::string_view challenge) {
+                                                                std::string_view challenge, std::uint64_t at_time) {
   auto a = decode_attestation(body);
   if (!a) return refuse(AttestationProblem::malformed, a.error().message);
   auto cert = ssh::parse_certificate(device_cert);
@@ -69,21 +70,30 @@ std::expected<Attestation, AttestationError> verify_attestation(std::string_view
   bool known = false;
   for (const auto& ca : manufacturer_cas) known = known || ca == cert->ca;
   if (!known)
-    return refuse(AttestationProblem::wrong_manufacturer,
-                  "the lock's device key is certified by " + ssh::fingerprint(cert->ca) + ", no manufacturer lockdiag trusts");
+    return refuse(AttestationProblem::wrong_manufacturer, "the lock's device key is certified by " +
+                                                              ssh::fingerprint(cert->ca) +
+                                                              ", no manufacturer lockdiag trusts");
   if (cert->type != kHostCert || cert->principals.size() != 1 || cert->principals.front() != a->serial)
     return refuse(AttestationProblem::wrong_lock, "the device certificate is not for lock " + a->serial);
+  if (at_time >= cert->valid_before)
+    return refuse(AttestationProblem::certificate_expired,
+                  "the lock's manufacturer certificate expired on " + ssh::time_text(cert->valid_before));
+  if (at_time < cert->valid_after)
+    return refuse(AttestationProblem::certificate_not_yet_valid,
+                  "the lock's manufacturer certificate is valid only from " + ssh::time_text(cert->valid_after));
   if (!verify_signature(cert->key, body, sig))
     return refuse(AttestationProblem::bad_signature, "the attestation is not signed by the lock's device key");
   if (challenge.size() != kChallengeBytes || a->challenge != challenge)
-    return refuse(AttestationProblem::replayed, "the attestation answers another challenge: an old attestation replayed");
+    return refuse(AttestationProblem::replayed,
+                  "the attestation answers another challenge: an old attestation replayed");
   return *a;
 }
 
 std::vector<std::string> attested_mismatches(const Snapshot& s, const Attestation& a) {
   std::vector<std::string> out;
   std::array<std::int64_t, 12> counts{};
-  for (const auto& g : s.slots) counts[static_cast<std::size_t>(g.role) * 3 + static_cast<std::size_t>(g.kind)] += g.count;
+  for (const auto& g : s.slots)
+    counts[static_cast<std::size_t>(g.role) * 3 + static_cast<std::size_t>(g.kind)] += g.count;
   static constexpr const char* kRoles[] = {"admin", "user", "guest", "service"};
   static constexpr const char* kKinds[] = {"persistent", "temporary", "scheduled"};
   for (std::size_t i = 0; i < 12; ++i)

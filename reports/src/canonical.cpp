@@ -16,27 +16,13 @@ bool append_string(std::string& out, const std::string& s) {
   for (const char ch : s) {
     const auto c = static_cast<unsigned char>(ch);
     switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
       default:
         if (c < 0x20) {
           char buf[8];
@@ -87,12 +73,9 @@ Result<void> write(std::string& out, const json& v, std::size_t depth, const std
       return {};
     }
     case json::value_t::string:
-      if (!append_string(out, v.get_ref<const std::string&>()))
-        return fail(where + ": text is not valid UTF-8");
+      if (!append_string(out, v.get_ref<const std::string&>())) return fail(where + ": text is not valid UTF-8");
       return {};
-    case json::value_t::boolean:
-      out += v.get<bool>() ? "true" : "false";
-      return {};
+    case json::value_t::boolean: out += v.get<bool>() ? "true" : "false"; return {};
     case json::value_t::number_integer: {
       const auto n = v.get<std::int64_t>();
       if (n > kMaxSafeInteger || n < -kMaxSafeInteger)
@@ -107,13 +90,10 @@ Result<void> write(std::string& out, const json& v, std::size_t depth, const std
       out += std::to_string(n);
       return {};
     }
-    case json::value_t::number_float:
-      return fail(where + ": floating-point number (reports hold integers only)");
-    case json::value_t::null:
-      return fail(where + ": null is not allowed (leave the key out instead)");
+    case json::value_t::number_float: return fail(where + ": floating-point number (reports hold integers only)");
+    case json::value_t::null: return fail(where + ": null is not allowed (leave the key out instead)");
     case json::value_t::binary:
-    case json::value_t::discarded:
-      break;
+    case json::value_t::discarded: break;
   }
   return fail(where + ": value of a type JSON reports cannot hold");
 }

@@ -5,6 +5,9 @@
 
 #include "lockdiag/reports/canonical.h"
 #include "lockdiag/reports/codec.h"
+#include "lockdiag/reports/report_attestation.h"
+#include "lockdiag/reports/contact.h"
+#include "lockdiag/reports/lock_zone.h"
 
 namespace lockdiag::reports {
 namespace {
@@ -217,6 +220,35 @@ Report decode_report(const json& j) {
     f.finish();
     r.findings.push_back(std::move(fd));
   }
+  if (o.has("still_to_do")) {
+    r.still_to_do.emplace();
+    i = 0;
+    for (const auto& e : o.array("still_to_do")) {
+      Obj f(e, "report.still_to_do[" + std::to_string(i++) + "]");
+      Finding fd;
+      fd.severity = f.name("severity", parse_severity);
+      fd.code = f.str("code");
+      fd.summary = f.str("summary");
+      fd.next_step = f.str("next_step");
+      f.finish();
+      r.still_to_do->push_back(std::move(fd));
+    }
+  }
+  if (o.has("lock_attestation")) {  // absent in older reports
+    auto a = attestations_from_json(o.get("lock_attestation"));
+    if (!a) throw DecodeError{a.error().message};
+    r.lock_attestation = std::move(*a);
+  }
+  if (o.has("company_contact")) {
+    auto c = decode_company_contact(o.get("company_contact"));
+    if (!c) throw DecodeError{"report.company_contact: " + c.error()};
+    r.company_contact = std::move(*c);
+  }
+  if (o.has("lock_time_zone")) {  // absent in older reports
+    auto z = decode_lock_time_zone(o.get("lock_time_zone"));
+    if (!z) throw DecodeError{"report.lock_time_zone: " + z.error()};
+    r.lock_time_zone = std::move(*z);
+  }
   i = 0;
   for (const auto& e : o.array("notes")) {
     if (!e.is_string()) throw DecodeError{"report.notes[" + std::to_string(i) + "] must be a string"};
@@ -240,19 +272,15 @@ nlohmann::json to_json(const Report& r) {
                      {"detail", s.detail}});
   json findings = json::array();
   for (const auto& f : r.findings)
-    findings.push_back({{"severity", to_string(f.severity)},
-                        {"code", f.code},
-                        {"summary", f.summary},
-                        {"next_step", f.next_step}});
+    findings.push_back(
+        {{"severity", to_string(f.severity)}, {"code", f.code}, {"summary", f.summary}, {"next_step", f.next_step}});
   json j = {{"format", r.format},
             {"id", r.id},
             {"tool_version", r.tool_version},
             {"started_at", r.started_at},
             {"finished_at", r.finished_at},
             {"technician",
-             {{"name", r.technician.name},
-              {"company", r.technician.company},
-              {"licence_no", r.technician.licence_no}}},
+             {{"name", r.technician.name}, {"company", r.technician.company}, {"licence_no", r.technician.licence_no}}},
             {"site", {{"name", r.site.name}, {"address", r.site.address}, {"customer", r.site.customer}}},
             {"lock",
              {{"model", r.lock.model},
@@ -270,6 +298,16 @@ nlohmann::json to_json(const Report& r) {
             {"findings", std::move(findings)},
             {"notes", r.notes}};
   if (r.after) j["after"] = encode(*r.after);
+  if (r.still_to_do) {
+    json left = json::array();
+    for (const auto& f : *r.still_to_do)
+      left.push_back(
+          {{"severity", to_string(f.severity)}, {"code", f.code}, {"summary", f.summary}, {"next_step", f.next_step}});
+    j["still_to_do"] = std::move(left);
+  }
+  if (r.lock_attestation) j["lock_attestation"] = attestations_to_json(*r.lock_attestation);
+  if (r.company_contact) j["company_contact"] = encode_company_contact(*r.company_contact);
+  if (r.lock_time_zone) j["lock_time_zone"] = encode_lock_time_zone(*r.lock_time_zone);
   return j;
 }
 

@@ -91,8 +91,8 @@ SigningKey::~SigningKey() { sodium_memzero(secret_.data(), secret_.size()); }
 
 Signature SigningKey::sign(std::string_view message) const {
   Signature sig{};
-  crypto_sign_detached(sig.data(), nullptr, reinterpret_cast<const unsigned char*>(message.data()),
-                       message.size(), secret_.data());
+  crypto_sign_detached(sig.data(), nullptr, reinterpret_cast<const unsigned char*>(message.data()), message.size(),
+                       secret_.data());
   return sig;
 }
 
@@ -102,8 +102,8 @@ void SigningKey::seed(std::span<unsigned char, kSeedBytes> out) const {
 
 bool verify_signature(const PublicKey& key, std::string_view message, const Signature& sig) {
   if (!detail::sodium_ready()) return false;
-  return crypto_sign_verify_detached(sig.data(), reinterpret_cast<const unsigned char*>(message.data()),
-                                     message.size(), key.bytes.data()) == 0;
+  return crypto_sign_verify_detached(sig.data(), reinterpret_cast<const unsigned char*>(message.data()), message.size(),
+                                     key.bytes.data()) == 0;
 }
 
 // ---- public key file ----------------------------------------------------------------------
@@ -111,8 +111,10 @@ bool verify_signature(const PublicKey& key, std::string_view message, const Sign
 inline constexpr std::string_view kPublicKeyFormat = "lockdiag-public-key/1";
 
 std::string public_key_file(const PublicKey& key) {
-  nlohmann::json j = {
-      {"format", kPublicKeyFormat}, {"alg", "ed25519"}, {"key_id", key.key_id()}, {"public_key", key.hex()}};
+  nlohmann::json j = {{"format", kPublicKeyFormat},
+                      {"alg", "ed25519"},
+                      {"key_id", key.key_id()},
+                      {"public_key", key.hex()}};
   return canonical(j).value() + "\n";
 }
 

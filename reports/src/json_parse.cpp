@@ -22,16 +22,14 @@ class StrictBuilder {
   bool number_integer(json::number_integer_t v) { return put(json(v)); }
   bool number_unsigned(json::number_unsigned_t v) { return put(json(v)); }
   bool number_float(json::number_float_t, const json::string_t& text) {
-    return refuse(JsonProblem::non_integer,
-                  "number " + text + " is not an integer (reports hold integers only)");
+    return refuse(JsonProblem::non_integer, "number " + text + " is not an integer (reports hold integers only)");
   }
   bool string(json::string_t& v) { return put(json(std::move(v))); }
   bool binary(json::binary_t&) { return refuse(JsonProblem::malformed, "binary value"); }
   bool start_object(std::size_t) { return open(json::object()); }
   bool key(json::string_t& k) {
     auto& frame = stack_.back();
-    if (!frame.keys.insert(k).second)
-      return refuse(JsonProblem::duplicate_key, "duplicate key \"" + k + "\"");
+    if (!frame.keys.insert(k).second) return refuse(JsonProblem::duplicate_key, "duplicate key \"" + k + "\"");
     frame.pending_key = std::move(k);
     return true;
   }

@@ -44,11 +44,10 @@ Result<void> ensure_private_dir(const std::filesystem::path& dir) {
 Result<std::string> read_private_file(const std::filesystem::path& path) {
   const int fd = open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0) {
-    if (errno == ENOENT)
-      return fail("no technician key at " + path.string() + " (it is created on first use)");
+    if (errno == ENOENT) return fail("no technician key at " + path.string() + " (it is created on first use)");
     return fail("cannot open " + path.string() + ": " + std::strerror(errno));
   }
-  struct stat st {};
+  struct stat st{};
   std::string out;
   Result<std::string> result = fail("");
   if (fstat(fd, &st) != 0) {
@@ -58,8 +57,8 @@ Result<std::string> read_private_file(const std::filesystem::path& path) {
   } else if ((st.st_mode & 077) != 0) {
     char mode[8];
     std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
-    result = fail(path.string() + " can be read by other users (mode " + mode + "); run: chmod 600 " +
-                  path.string() + " (and consider the key exposed)");
+    result = fail(path.string() + " can be read by other users (mode " + mode + "); run: chmod 600 " + path.string() +
+                  " (and consider the key exposed)");
   } else if (st.st_size > static_cast<off_t>(kMaxKeyFile)) {
     result = fail(path.string() + " is too large to be a key file");
   } else {
@@ -89,16 +88,14 @@ Result<Parsed> parse_key_file(const std::filesystem::path& path) {
   auto j = parse_json(*bytes);
   const std::string damaged = path.string() + " is damaged";
   if (!j) return fail(damaged + ": " + j.error().message);
-  if (!j->is_object() || detail::text_field(*j, "format") != kKeyFormat ||
-      detail::text_field(*j, "alg") != "ed25519")
+  if (!j->is_object() || detail::text_field(*j, "format") != kKeyFormat || detail::text_field(*j, "alg") != "ed25519")
     return fail(path.string() + " is not a lockdiag technician key (" + std::string(kKeyFormat) + ")");
   Parsed p;
   p.info.path = path;
   if (!from_hex(detail::text_field(*j, "public_key"), p.info.public_key.bytes))
     return fail(damaged + ": public_key is not 64 hex digits");
   p.info.key_id = p.info.public_key.key_id();
-  if (detail::text_field(*j, "key_id") != p.info.key_id)
-    return fail(damaged + ": key_id does not match public_key");
+  if (detail::text_field(*j, "key_id") != p.info.key_id) return fail(damaged + ": key_id does not match public_key");
   p.info.created_at = detail::text_field(*j, "created_at");
   const auto secret = j->find("secret");
   if (secret == j->end() || !secret->is_object()) return fail(damaged + ": no secret part");
@@ -113,14 +110,13 @@ Result<SigningKey> unseal(const json& secret, std::string_view passphrase, const
   const std::string damaged = path + " is damaged";
   const auto ops = detail::uint_field(secret, "opslimit");
   const auto mem = detail::uint_field(secret, "memlimit");
-  if (ops < crypto_pwhash_OPSLIMIT_MIN || ops > crypto_pwhash_OPSLIMIT_SENSITIVE ||
-      mem < crypto_pwhash_MEMLIMIT_MIN || mem > kMaxMemlimit)
+  if (ops < crypto_pwhash_OPSLIMIT_MIN || ops > crypto_pwhash_OPSLIMIT_SENSITIVE || mem < crypto_pwhash_MEMLIMIT_MIN ||
+      mem > kMaxMemlimit)
     return fail(damaged + ": passphrase work limits out of range");
   std::array<unsigned char, crypto_pwhash_SALTBYTES> salt{};
   std::array<unsigned char, crypto_secretbox_NONCEBYTES> nonce{};
   std::array<unsigned char, kSeedBytes + crypto_secretbox_MACBYTES> box{};
-  if (!from_hex(detail::text_field(secret, "salt"), salt) ||
-      !from_hex(detail::text_field(secret, "nonce"), nonce) ||
+  if (!from_hex(detail::text_field(secret, "salt"), salt) || !from_hex(detail::text_field(secret, "nonce"), nonce) ||
       !from_hex(detail::text_field(secret, "box"), box))
     return fail(damaged + ": sealed part is not hex of the right length");
   std::array<unsigned char, crypto_secretbox_KEYBYTES> k{};
@@ -136,9 +132,7 @@ Result<SigningKey> unseal(const json& secret, std::string_view passphrase, const
 
 }  // namespace
 
-KdfParams KdfParams::interactive() {
-  return {crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE};
-}
+KdfParams KdfParams::interactive() { return {crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE}; }
 KdfParams KdfParams::moderate() { return {crypto_pwhash_OPSLIMIT_MODERATE, crypto_pwhash_MEMLIMIT_MODERATE}; }
 
 Result<KeyStore> KeyStore::open_default() {
@@ -151,7 +145,7 @@ Result<KeyStore> KeyStore::open_default() {
 }
 
 bool KeyStore::exists() const {
-  struct stat st {};
+  struct stat st{};
   return lstat(key_path().c_str(), &st) == 0;
 }
 

@@ -9,8 +9,7 @@ namespace lockdiag::reports::ssh {
 namespace {
 
 constexpr std::uint64_t kMagic = 0x5353484b524c0a00ULL;  // "SSHKRL\n\0"
-constexpr std::uint8_t kCertificates = 1, kExplicitKey = 2, kSha1 = 3, kSignature = 4, kSha256 = 5,
-                       kExtension = 255;
+constexpr std::uint8_t kCertificates = 1, kExplicitKey = 2, kSha1 = 3, kSignature = 4, kSha256 = 5, kExtension = 255;
 constexpr std::uint8_t kSerialList = 0x20, kSerialRange = 0x21, kSerialBitmap = 0x22, kKeyId = 0x23,
                        kCertExtension = 0x39;
 constexpr std::size_t kMaxEntries = 1'000'000;
@@ -84,8 +83,7 @@ Result<void> parse_cert_section(std::string_view data, Krl& krl, std::size_t& en
       case kCertExtension:
         if (auto e = parse_extension(sub); !e) return std::unexpected(e.error());
         break;
-      default:
-        return fail("KRL certificate subsection type " + std::to_string(type) + " is unknown");
+      default: return fail("KRL certificate subsection type " + std::to_string(type) + " is unknown");
     }
   }
   krl.certs.push_back(std::move(sec));
@@ -141,13 +139,11 @@ Result<Krl> parse_krl(std::string_view bytes) {
         break;
       case kSha1:
         return fail("KRL revokes keys by SHA-1 fingerprint, which lockdiag cannot check; revoke by key or sha256");
-      case kSignature:
-        return fail("KRL carries a KRL signature, which lockdiag (like OpenSSH 9.4+) refuses");
+      case kSignature: return fail("KRL carries a KRL signature, which lockdiag (like OpenSSH 9.4+) refuses");
       case kExtension:
         if (auto e = parse_extension(data); !e) return std::unexpected(e.error());
         break;
-      default:
-        return fail("KRL section type " + std::to_string(type) + " is unknown");
+      default: return fail("KRL section type " + std::to_string(type) + " is unknown");
     }
   }
   return krl;

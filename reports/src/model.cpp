@@ -16,9 +16,8 @@ constexpr Names<JobKind, 5> kJobKinds{{{JobKind::diagnose, "diagnose"},
                                        {JobKind::clock_sync, "clock_sync"}}};
 constexpr Names<Role, 4> kRoles{
     {{Role::admin, "admin"}, {Role::user, "user"}, {Role::guest, "guest"}, {Role::service, "service"}}};
-constexpr Names<SlotKind, 3> kSlotKinds{{{SlotKind::persistent, "persistent"},
-                                         {SlotKind::temporary, "temporary"},
-                                         {SlotKind::scheduled, "scheduled"}}};
+constexpr Names<SlotKind, 3> kSlotKinds{
+    {{SlotKind::persistent, "persistent"}, {SlotKind::temporary, "temporary"}, {SlotKind::scheduled, "scheduled"}}};
 constexpr Names<BatteryState, 3> kBattery{
     {{BatteryState::ok, "ok"}, {BatteryState::low, "low"}, {BatteryState::critical, "critical"}}};
 constexpr Names<Severity, 3> kSeverities{
@@ -28,9 +27,8 @@ constexpr Names<StepOutcome, 5> kOutcomes{{{StepOutcome::ok, "ok"},
                                            {StepOutcome::refused, "refused"},
                                            {StepOutcome::skipped, "skipped"},
                                            {StepOutcome::interrupted, "interrupted"}}};
-constexpr Names<SessionOpenedBy, 2> kSessions{
-    {{SessionOpenedBy::keypad_service_sequence, "keypad_service_sequence"},
-     {SessionOpenedBy::factory_state, "factory_state"}}};
+constexpr Names<SessionOpenedBy, 2> kSessions{{{SessionOpenedBy::keypad_service_sequence, "keypad_service_sequence"},
+                                               {SessionOpenedBy::factory_state, "factory_state"}}};
 
 template <class E, std::size_t N>
 std::string_view name_of(const Names<E, N>& names, E e) {

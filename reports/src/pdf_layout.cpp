@@ -17,7 +17,8 @@ cairo_status_t append(void* closure, const unsigned char* data, unsigned int len
 
 }  // namespace
 
-PdfLayout::PdfLayout(Paper paper, std::string footer) : footer_(std::move(footer)) {
+PdfLayout::PdfLayout(Paper paper, std::string footer, int total_pages)
+    : footer_(std::move(footer)), total_(total_pages) {
   // PostScript points: A4 is 210 x 297 mm, Letter 8.5 x 11 in.
   page_w_ = paper == Paper::a4 ? 595.276 : 612.0;
   page_h_ = paper == Paper::a4 ? 841.890 : 792.0;
@@ -59,7 +60,8 @@ void PdfLayout::new_page() {
   started_ = true;
   ++page_;
   y_ = margin_;
-  const std::string foot = footer_ + "  ·  page " + std::to_string(page_);
+  const std::string foot = footer_ + "  ·  page " + std::to_string(page_) +
+                           (total_ > 0 ? " of " + std::to_string(total_) : std::string());
   PangoLayout* l = layout(foot, Font::small, page_w_ - 2 * margin_);
   draw(l, margin_, page_h_ - margin_ + 14, {0.4, 0.4, 0.4});
   g_object_unref(l);
@@ -69,9 +71,19 @@ void PdfLayout::ensure(double h) {
   if (y_ + h > page_h_ - margin_ && y_ > margin_) new_page();
 }
 
+void PdfLayout::set_title(const std::string& title) {
+  cairo_pdf_surface_set_metadata(surface_, CAIRO_PDF_METADATA_TITLE, title.c_str());
+}
+
+void PdfLayout::record(const std::string& kind, std::string_view text, int first_page) {
+  if (log_) log_->blocks.push_back({kind, std::string(text), first_page, page_});
+}
+
 void PdfLayout::text(std::string_view s, Font font, Rgb color) {
   PangoLayout* l = layout(s, font, page_w_ - 2 * margin_);
+  const int first = page_;
   flow(l, margin_, color);
+  record(log_kind_, s, first);
   y_ += 2;
   g_object_unref(l);
 }
@@ -104,7 +116,10 @@ void PdfLayout::flow(PangoLayout* l, double x, Rgb color) {
 void PdfLayout::heading(std::string_view s) {
   ensure(60);  // keep a heading with at least the start of its section
   y_ += 8;
+  const std::string kind = log_kind_;
+  log_kind_ = kind == "text" ? "heading" : kind;
   text(s, Font::heading, {0.10, 0.20, 0.40});
+  log_kind_ = kind;
   cairo_set_source_rgb(cr_, 0.10, 0.20, 0.40);
   cairo_set_line_width(cr_, 0.6);
   cairo_move_to(cr_, margin_, y_);
@@ -113,8 +128,7 @@ void PdfLayout::heading(std::string_view s) {
   y_ += 4;
 }
 
-void PdfLayout::table(const std::vector<double>& columns, const std::vector<std::vector<Cell>>& rows,
-                      bool header) {
+void PdfLayout::table(const std::vector<double>& columns, const std::vector<std::vector<Cell>>& rows, bool header) {
   const double width = page_w_ - 2 * margin_;
   constexpr double pad = 3;
   for (std::size_t r = 0; r < rows.size(); ++r) {
@@ -131,11 +145,13 @@ void PdfLayout::table(const std::vector<double>& columns, const std::vector<std:
     row_h += 2 * pad;
     if (row_h > page_h_ - 2 * margin_) {
       // Taller than a page (only with extreme texts): the cells flow one after another.
+      const int first = page_;
       for (std::size_t c = 0; c < cells.size(); ++c) {
         flow(cells[c], margin_ + pad, c < rows[r].size() ? rows[r][c].color : Rgb{});
         g_object_unref(cells[c]);
       }
       y_ += pad;
+      record(log_kind_ == "text" ? "row" : log_kind_, rows[r].empty() ? "" : rows[r][0].text, first);
       continue;
     }
     ensure(header && r == 0 ? row_h + 36 : row_h);  // a header row stays with the first row
@@ -152,6 +168,7 @@ void PdfLayout::table(const std::vector<double>& columns, const std::vector<std:
       g_object_unref(cells[c]);
     }
     y_ += row_h;
+    record(log_kind_ == "text" ? "row" : log_kind_, rows[r].empty() ? "" : rows[r][0].text, page_);
   }
   y_ += 4;
 }
@@ -163,6 +180,7 @@ std::string PdfLayout::finish(std::string* error) {
   const cairo_status_t status = cairo_surface_status(surface_);
   cairo_surface_destroy(surface_);
   surface_ = nullptr;
+  if (log_) log_->pages = page_;
   if (status != CAIRO_STATUS_SUCCESS) {
     *error = std::string("cannot produce the PDF: ") + cairo_status_to_string(status);
     return {};

@@ -27,7 +27,8 @@ struct Cell {
 
 class PdfLayout {
  public:
-  PdfLayout(Paper paper, std::string footer);
+  // total_pages: for "page X of Y" (0 while not known yet).
+  PdfLayout(Paper paper, std::string footer, int total_pages = 0);
   ~PdfLayout();
   PdfLayout(const PdfLayout&) = delete;
   PdfLayout& operator=(const PdfLayout&) = delete;
@@ -39,6 +40,14 @@ class PdfLayout {
   void keep_together(double pt) { ensure(pt); }
   // Columns as fractions of the content width; the first row is bold when header is true.
   void table(const std::vector<double>& columns, const std::vector<std::vector<Cell>>& rows, bool header);
+  void set_title(const std::string& title);
+  void page_break() {
+    if (y_ > margin_) new_page();
+  }
+  int page() const { return page_; }
+  // Every block placed, with the pages it spans: the layout's own decisions, for tests.
+  void set_log(PdfLayoutLog* log) { log_ = log; }
+  void set_log_kind(std::string kind) { log_kind_ = std::move(kind); }
   // Finishes the document; returns the PDF bytes or an error text in *error.
   std::string finish(std::string* error);
 
@@ -58,6 +67,10 @@ class PdfLayout {
   int page_ = 0;
   bool started_ = false;
   std::string footer_;
+  int total_ = 0;
+  PdfLayoutLog* log_ = nullptr;
+  std::string log_kind_ = "text";
+  void record(const std::string& kind, std::string_view text, int first_page);
 };
 
 }  // namespace lockdiag::reports::detail

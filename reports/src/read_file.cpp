@@ -14,9 +14,8 @@ namespace lockdiag::reports {
 std::expected<std::string, VerifyError> read_report_file(const std::filesystem::path& path, std::size_t cap) {
   auto refuse = [](VerifyReason r, std::string m) { return std::unexpected(VerifyError{r, std::move(m)}); };
   const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return refuse(VerifyReason::unreadable, "cannot open " + path.string() + ": " + std::strerror(errno));
-  struct stat st {};
+  if (fd < 0) return refuse(VerifyReason::unreadable, "cannot open " + path.string() + ": " + std::strerror(errno));
+  struct stat st{};
   if (fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
     const int err = S_ISDIR(st.st_mode) ? EISDIR : errno;
     close(fd);
@@ -49,9 +48,8 @@ std::expected<std::string, VerifyError> read_report_file(const std::filesystem::
   }
   close(fd);
   if (done > cap)
-    return refuse(VerifyReason::too_large,
-                  path.string() + " is larger than " + std::to_string(cap) +
-                      " bytes; reports are not that large (this is not a lockdiag report)");
+    return refuse(VerifyReason::too_large, path.string() + " is larger than " + std::to_string(cap) +
+                                               " bytes; reports are not that large (this is not a lockdiag report)");
   out.resize(done);
   return out;
 }

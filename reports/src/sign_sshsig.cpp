@@ -9,8 +9,8 @@
 
 namespace lockdiag::reports {
 
-Result<std::string> sign_report_sshsig(const Report& report, const SigningKey& key,
-                                       const std::string* certificate_blob, std::string_view signed_at) {
+Result<std::string> sign_report_sshsig(const Report& report, const SigningKey& key, const std::string* certificate_blob,
+                                       std::string_view signed_at) {
   if (!is_rfc3339_utc(signed_at)) return fail("signing time must be RFC 3339 UTC");
   if (auto body = canonical_report(report); !body) return std::unexpected(body.error());
   std::string pub_blob = ssh::key_blob(key.public_key());

@@ -42,8 +42,8 @@ Result<Certificate> parse_certificate(std::string_view blob) {
   if (type != kEd25519Cert)
     return fail("certificate type " + std::string(type) + " is not supported (want " + std::string(kEd25519Cert) + ")");
   if (!r.string(nonce) || !r.string(pk) || !r.u64(c.serial) || !r.u32(c.type) || !r.string(key_id) ||
-      !r.string(principals) || !r.u64(c.valid_after) || !r.u64(c.valid_before) || !r.string(crit) ||
-      !r.string(ext) || !r.string(reserved) || !r.string(ca_blob))
+      !r.string(principals) || !r.u64(c.valid_after) || !r.u64(c.valid_before) || !r.string(crit) || !r.string(ext) ||
+      !r.string(reserved) || !r.string(ca_blob))
     return fail("certificate is truncated or damaged");
   const std::size_t signed_len = r.pos();
   std::string_view sig_blob;

@@ -146,8 +146,7 @@ Result<Certificate> parse_certificate_line(std::string_view text) {
   if (!split_line(text, type, b64))
     return fail("not an OpenSSH certificate (want: ssh-ed25519-cert-v01@openssh.com AAAA... [comment])");
   if (type != kEd25519Cert)
-    return fail("certificate type " + std::string(type) + " is not supported (want " + std::string(kEd25519Cert) +
-                ")");
+    return fail("certificate type " + std::string(type) + " is not supported (want " + std::string(kEd25519Cert) + ")");
   auto blob = unbase64(b64);
   if (!blob) return fail("certificate: " + blob.error().message);
   return parse_certificate(*blob);

@@ -20,8 +20,7 @@ bool digits(std::string_view s, std::size_t pos, std::size_t n, int& out) {
 
 bool is_rfc3339_utc(std::string_view s) {
   // YYYY-MM-DDTHH:MM:SSZ, exactly 20 characters.
-  if (s.size() != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' ||
-      s[19] != 'Z')
+  if (s.size() != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z')
     return false;
   int y, mo, d, h, mi, se;
   if (!digits(s, 0, 4, y) || !digits(s, 5, 2, mo) || !digits(s, 8, 2, d) || !digits(s, 11, 2, h) ||

@@ -6,6 +6,7 @@
 
 #include "lockdiag/reports/canonical.h"
 #include "lockdiag/reports/codec.h"
+#include "lockdiag/reports/lock_zone.h"
 #include "lockdiag/reports/timefmt.h"
 
 namespace lockdiag::reports {
@@ -23,8 +24,7 @@ void check(bool ok, const std::string& message) {
 }
 
 // Plain-language text: valid UTF-8, no control characters (line breaks only where allowed).
-void text(const std::string& s, const std::string& field, std::size_t max, bool required,
-          bool multiline = false) {
+void text(const std::string& s, const std::string& field, std::size_t max, bool required, bool multiline = false) {
   check(is_valid_utf8(s), field + " is not valid UTF-8");
   check(!required || !s.empty(), field + " must not be empty");
   check(s.size() <= max, field + " is longer than " + std::to_string(max) + " bytes");
@@ -59,8 +59,8 @@ void snapshot(const Snapshot& s, const std::string& p) {
   for (std::size_t i = 0; i < s.slots.size(); ++i) {
     const auto& g = s.slots[i];
     const std::string f = p + ".slots[" + std::to_string(i) + "]";
-    check(seen.insert({g.role, g.kind}).second, f + " repeats role " + std::string(to_string(g.role)) +
-                                                    " / kind " + std::string(to_string(g.kind)));
+    check(seen.insert({g.role, g.kind}).second,
+          f + " repeats role " + std::string(to_string(g.role)) + " / kind " + std::string(to_string(g.kind)));
     range(g.count, 0, s.slot_capacity, f + ".count");
     range(g.enabled, 0, g.count, f + ".enabled");
     range(g.disabled, 0, g.count, f + ".disabled");
@@ -84,11 +84,8 @@ void snapshot(const Snapshot& s, const std::string& p) {
   range(ev.first_seq, 0, kMaxSafeInteger, p + ".events.first_seq");
   range(ev.last_seq, ev.first_seq, kMaxSafeInteger, p + ".events.last_seq");
   if (ev.entries_read == 0)
-    check(ev.first_seq == 0 && ev.last_seq == 0,
-          p + ".events: first_seq and last_seq must be 0 when nothing was read");
-  else
-    check(ev.entries_read <= ev.last_seq - ev.first_seq + 1,
-          p + ".events.entries_read exceeds the sequence range");
+    check(ev.first_seq == 0 && ev.last_seq == 0, p + ".events: first_seq and last_seq must be 0 when nothing was read");
+  else check(ev.entries_read <= ev.last_seq - ev.first_seq + 1, p + ".events.entries_read exceeds the sequence range");
   check(ev.by_type.size() <= 64, p + ".events.by_type has too many types");
   std::set<std::string> types;
   std::int64_t sum = 0;
@@ -106,8 +103,8 @@ void report(const Report& r) {
   check(r.format == kReportFormat, "format must be " + std::string(kReportFormat));
   bool id_ok = !r.id.empty() && r.id.size() <= 64;
   for (const char c : r.id)
-    id_ok = id_ok && ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                      c == '-' || c == '_' || c == '.');
+    id_ok = id_ok && ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+                      c == '_' || c == '.');
   check(id_ok, "id must be 1 to 64 of A-Z a-z 0-9 . _ -");
   text(r.tool_version, "tool_version", 64, true);
   timestamp(r.started_at, "started_at");
@@ -134,8 +131,7 @@ void report(const Report& r) {
     const auto& s = r.steps[i];
     const std::string f = "steps[" + std::to_string(i) + "]";
     timestamp(s.at, f + ".at");
-    check(s.at >= previous && s.at <= r.finished_at,
-          f + ".at must lie between the previous step and finished_at");
+    check(s.at >= previous && s.at <= r.finished_at, f + ".at must lie between the previous step and finished_at");
     previous = s.at;
     identifier(s.action, f + ".action");
     text(s.detail, f + ".detail", kLongText, false, true);
@@ -149,6 +145,26 @@ void report(const Report& r) {
     identifier(r.findings[i].code, f + ".code");
     text(r.findings[i].summary, f + ".summary", kLongText, true, true);
     text(r.findings[i].next_step, f + ".next_step", kLongText, true, true);
+  }
+  if (r.still_to_do) {
+    check(r.still_to_do->size() <= 500, "still_to_do: more than 500");
+    for (std::size_t i = 0; i < r.still_to_do->size(); ++i) {
+      const std::string f = "still_to_do[" + std::to_string(i) + "]";
+      identifier((*r.still_to_do)[i].code, f + ".code");
+      text((*r.still_to_do)[i].summary, f + ".summary", kLongText, true, true);
+      text((*r.still_to_do)[i].next_step, f + ".next_step", kLongText, true, true);
+    }
+  }
+  if (r.company_contact) {
+    const auto& c = *r.company_contact;
+    text(c.name, "company_contact.name", kShortText, false);
+    text(c.phone, "company_contact.phone", kShortText, false);
+    text(c.email, "company_contact.email", kShortText, false);
+    text(c.address, "company_contact.address", kShortText, false);
+  }
+  if (r.lock_time_zone) {
+    const std::string problem = lock_time_zone_problem(*r.lock_time_zone);
+    check(problem.empty(), "lock_time_zone." + problem);
   }
   check(r.notes.size() <= 100, "notes: more than 100");
   for (std::size_t i = 0; i < r.notes.size(); ++i)

@@ -6,6 +6,7 @@
 
 #include "lockdiag/reports/canonical.h"
 #include "lockdiag/reports/codec.h"
+#include "lockdiag/reports/visit.h"
 #include "verify_v2.h"
 
 namespace lockdiag::reports {
@@ -17,11 +18,9 @@ std::unexpected<VerifyError> refuse(VerifyReason reason, std::string message) {
   return std::unexpected(VerifyError{reason, std::move(message)});
 }
 
-std::expected<Summary, VerifyError> verify_impl(std::string_view bytes,
-                                                const std::optional<PublicKey>& trusted) {
+std::expected<Summary, VerifyError> verify_impl(std::string_view bytes, const std::optional<PublicKey>& trusted) {
   if (bytes.size() > kMaxReportBytes)
-    return refuse(VerifyReason::too_large, "file is " + std::to_string(bytes.size()) +
-                                               " bytes; reports are at most " +
+    return refuse(VerifyReason::too_large, "file is " + std::to_string(bytes.size()) + " bytes; reports are at most " +
                                                std::to_string(kMaxReportBytes) + " bytes");
   if (!is_valid_utf8(bytes))
     return refuse(VerifyReason::not_utf8, "file is not valid UTF-8 text (damaged or not a report)");
@@ -31,11 +30,8 @@ std::expected<Summary, VerifyError> verify_impl(std::string_view bytes,
     const auto& e = parsed.error();
     switch (e.problem) {
       case JsonProblem::duplicate_key:
-      case JsonProblem::non_integer:
-        return refuse(VerifyReason::not_canonical, "not canonical: " + e.message);
-      default:
-        return refuse(VerifyReason::malformed_json,
-                      "not valid JSON: " + e.message + " (truncated or damaged?)");
+      case JsonProblem::non_integer: return refuse(VerifyReason::not_canonical, "not canonical: " + e.message);
+      default: return refuse(VerifyReason::malformed_json, "not valid JSON: " + e.message + " (truncated or damaged?)");
     }
   }
   const json& doc = *parsed;
@@ -55,8 +51,7 @@ std::expected<Summary, VerifyError> verify_impl(std::string_view bytes,
   if (*format != kReportFormat)
     return refuse(VerifyReason::unsupported_version, "report format \"" + format->get<std::string>() +
                                                          "\" is not supported; this tool verifies " +
-                                                         std::string(kReportFormat) +
-                                                         " (a newer lockdiag may)");
+                                                         std::string(kReportFormat) + " (a newer lockdiag may)");
   const auto alg = signature.find("alg");
   if (alg == signature.end() || !alg->is_string())
     return refuse(VerifyReason::malformed_json, "signature.alg is missing");
@@ -77,8 +72,7 @@ std::expected<Summary, VerifyError> verify_impl(std::string_view bytes,
 
   if (signature.size() != 4 || !signature.contains("key_id") || !signature.contains("public_key") ||
       !signature.contains("sig"))
-    return refuse(VerifyReason::malformed_json,
-                  "signature must hold exactly alg, key_id, public_key and sig");
+    return refuse(VerifyReason::malformed_json, "signature must hold exactly alg, key_id, public_key and sig");
   PublicKey embedded;
   Signature sig{};
   const auto& pk = signature["public_key"];
@@ -100,13 +94,11 @@ std::expected<Summary, VerifyError> verify_impl(std::string_view bytes,
   const auto end = body.rfind(",\"signature\":");
   const std::string_view signed_bytes = body.substr(0, end);
   if (!verify_signature(embedded, signed_bytes, sig))
-    return refuse(
-        VerifyReason::signature_mismatch,
-        "signature does not match: the report was changed after it was signed by key " + embedded.key_id());
+    return refuse(VerifyReason::signature_mismatch,
+                  "signature does not match: the report was changed after it was signed by key " + embedded.key_id());
 
   auto model = from_json(report);
-  if (!model)
-    return refuse(VerifyReason::invalid_report, "signed, but not a valid report: " + model.error().message);
+  if (!model) return refuse(VerifyReason::invalid_report, "signed, but not a valid report: " + model.error().message);
   Summary s;
   s.report = std::move(*model);
   s.key_id = embedded.key_id();
@@ -120,28 +112,18 @@ std::expected<Summary, VerifyError> verify_impl(std::string_view bytes,
 
 std::string_view reason_id(VerifyReason r) {
   switch (r) {
-    case VerifyReason::unreadable:
-      return "unreadable";
-    case VerifyReason::too_large:
-      return "too_large";
-    case VerifyReason::not_utf8:
-      return "not_utf8";
-    case VerifyReason::malformed_json:
-      return "malformed_json";
-    case VerifyReason::unsupported_version:
-      return "unsupported_version";
-    case VerifyReason::not_canonical:
-      return "not_canonical";
-    case VerifyReason::unknown_key:
-      return "unknown_key";
-    case VerifyReason::signature_mismatch:
-      return "signature_mismatch";
-    case VerifyReason::invalid_report:
-      return "invalid_report";
-    case VerifyReason::certificate_invalid:
-      return "certificate_invalid";
-    case VerifyReason::revoked:
-      return "revoked";
+    case VerifyReason::unreadable: return "unreadable";
+    case VerifyReason::too_large: return "too_large";
+    case VerifyReason::not_utf8: return "not_utf8";
+    case VerifyReason::malformed_json: return "malformed_json";
+    case VerifyReason::unsupported_version: return "unsupported_version";
+    case VerifyReason::not_canonical: return "not_canonical";
+    case VerifyReason::unknown_key: return "unknown_key";
+    case VerifyReason::signature_mismatch: return "signature_mismatch";
+    case VerifyReason::invalid_report: return "invalid_report";
+    case VerifyReason::certificate_invalid: return "certificate_invalid";
+    case VerifyReason::revoked: return "revoked";
+    case VerifyReason::attestation_invalid: return "attestation_invalid";
   }
   return "unknown";
 }
@@ -155,17 +137,14 @@ std::string Summary::one_line() const {
   std::string signer = report.technician.name + " with key " + key_id +
                        (key_trusted ? "" : " (embedded key, not pinned)");
   if (chain_checked && certificate)
-    signer = certificate->key_id + ", certified by " + company + " until " +
-             ssh::time_text(certificate->valid_before) + " (CA " + ca_fingerprint + ", serial " +
-             std::to_string(certificate->serial) + "), at " + signed_at;
-  return "valid: report " + report.id + " (" + std::string(to_string(report.kind)) + ", lock " +
-         report.lock.serial + ", " + report.finished_at + ") signed by " + signer + "; " +
-         std::to_string(critical) + " critical, " + std::to_string(warning) + " warning findings; sha256 " +
-         sha256;
+    signer = certificate->key_id + ", certified by " + company + " until " + ssh::time_text(certificate->valid_before) +
+             " (CA " + ca_fingerprint + ", serial " + std::to_string(certificate->serial) + "), at " + signed_at;
+  return "valid: report " + report.id + " (" + job_title(report.kind) + ", lock " + report.lock.serial + ", " +
+         report.finished_at + ") signed by " + signer + "; " + std::to_string(critical) + " critical, " +
+         std::to_string(warning) + " warning findings; sha256 " + sha256;
 }
 
-std::expected<Summary, VerifyError> verify(std::string_view file_bytes,
-                                           const std::optional<PublicKey>& trusted) {
+std::expected<Summary, VerifyError> verify(std::string_view file_bytes, const std::optional<PublicKey>& trusted) {
   try {
     return verify_impl(file_bytes, trusted);
   } catch (const std::exception& e) {  // allocation failure: refuse, never crash

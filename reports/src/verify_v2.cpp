@@ -38,8 +38,8 @@ std::expected<Summary, VerifyError> verify_v2(std::string_view bytes, const std:
   if (!doc.is_object() || !doc.contains("format") || !doc["format"].is_string())
     return refuse(VerifyReason::malformed_json, "signed report line has no format");
   if (doc["format"] != kSignedReportFormat2)
-    return refuse(VerifyReason::unsupported_version,
-                  "signed report format \"" + doc["format"].get<std::string>() + "\" is not supported (a newer lockdiag may)");
+    return refuse(VerifyReason::unsupported_version, "signed report format \"" + doc["format"].get<std::string>() +
+                                                         "\" is not supported (a newer lockdiag may)");
   for (const auto& [k, v] : doc.items())
     if (k != "format" && k != "namespace" && k != "principal" && k != "report" && k != "signed_at")
       return refuse(VerifyReason::malformed_json, "unknown key \"" + k + "\" in the signed report line");
@@ -67,8 +67,8 @@ std::expected<Summary, VerifyError> verify_v2(std::string_view bytes, const std:
   auto sig = ssh::sshsig_parse(armored);
   if (!sig) return refuse(VerifyReason::malformed_json, sig.error().message);
   if (sig->ns != kReportNamespace)
-    return refuse(VerifyReason::signature_mismatch, "SSH signature is for namespace " + sig->ns + ", not " +
-                                                        std::string(kReportNamespace));
+    return refuse(VerifyReason::signature_mismatch,
+                  "SSH signature is for namespace " + sig->ns + ", not " + std::string(kReportNamespace));
   Summary s;
   s.format = 2;
   s.signed_at = text("signed_at");

@@ -39,8 +39,7 @@ int main() {
   time_it("lockfw ed25519 sign (200-byte message)", 200,
           [&] { lockfw::crypto::ed25519_sign(sig, msg, sizeof msg, seed, pk); });
   time_it("lockfw ed25519 verify", 200, [&] { ok &= lockfw::crypto::ed25519_verify(sig, msg, sizeof msg, pk); });
-  time_it("libsodium ed25519 sign (reference)", 200,
-          [&] { crypto_sign_detached(sig, nullptr, msg, sizeof msg, sk); });
+  time_it("libsodium ed25519 sign (reference)", 200, [&] { crypto_sign_detached(sig, nullptr, msg, sizeof msg, sk); });
   if (!ok) {
     std::printf("verification FAILED\n");
     return 1;

@@ -101,13 +101,13 @@ int main(int argc, char** argv) {
     auto t0 = Clock::now();
     auto s = ok(fleet::sync(*one.store, db));
     const double push = secs(t0);
-    std::printf("| sync of 1,000 waiting jobs (push) | %lld | %.2f s | %.0f /s |\n", static_cast<long long>(s.pushed), push,
-                static_cast<double>(s.pushed) / push);
+    std::printf("| sync of 1,000 waiting jobs (push) | %lld | %.2f s | %.0f /s |\n", static_cast<long long>(s.pushed),
+                push, static_cast<double>(s.pushed) / push);
     t0 = Clock::now();
     auto in = ok(fleet::ingest(owner));
     const double ing = secs(t0);
-    std::printf("| ingest (hash, Ed25519 verify, store) | %lld | %.2f s | %.0f /s |\n", static_cast<long long>(in.accepted), ing,
-                static_cast<double>(in.accepted) / ing);
+    std::printf("| ingest (hash, Ed25519 verify, store) | %lld | %.2f s | %.0f /s |\n",
+                static_cast<long long>(in.accepted), ing, static_cast<double>(in.accepted) / ing);
     t0 = Clock::now();
     ok(fleet::sync(*one.store, db));
     std::printf("| sync again: 1,000 verdicts + pull | 1000 | %.2f s | |\n", secs(t0));
@@ -118,7 +118,8 @@ int main(int argc, char** argv) {
     std::vector<std::unique_ptr<Laptop>> laptops;
     const auto tb = Clock::now();
     for (int i = 0; i < kLaptops; ++i) {
-      laptops.push_back(std::make_unique<Laptop>("Tech " + std::to_string(i), static_cast<unsigned char>(i + 1), per_laptop));
+      laptops.push_back(
+          std::make_unique<Laptop>("Tech " + std::to_string(i), static_cast<unsigned char>(i + 1), per_laptop));
       pg.add_laptop_role("tech" + std::to_string(i), "pw-bench-" + std::to_string(i));
       ok(fleet::register_technician(owner, "Bench", laptops.back()->name, laptops.back()->key->public_key().hex(),
                                     "tech" + std::to_string(i)));
@@ -146,10 +147,10 @@ int main(int argc, char** argv) {
     const double all = secs(t0);
     const auto n = std::stoll(ok(owner.exec("SELECT count(*) FROM jobs")).at(0, 0)) - 1000;
     const auto distinct = std::stoll(ok(owner.exec("SELECT count(DISTINCT report_sha256) FROM jobs")).at(0, 0)) - 1000;
-    std::printf("| 20 laptops x %d jobs, pushed concurrently | %d | %.2f s | %.0f /s |\n", per_laptop, kLaptops * per_laptop,
-                push, kLaptops * per_laptop / push);
-    std::printf("| ... and all ingested (concurrent ingest) | %lld | %.2f s | %.0f /s |\n", static_cast<long long>(n), all,
-                static_cast<double>(n) / all);
+    std::printf("| 20 laptops x %d jobs, pushed concurrently | %d | %.2f s | %.0f /s |\n", per_laptop,
+                kLaptops * per_laptop, push, kLaptops * per_laptop / push);
+    std::printf("| ... and all ingested (concurrent ingest) | %lld | %.2f s | %.0f /s |\n", static_cast<long long>(n),
+                all, static_cast<double>(n) / all);
     if (failures || n != kLaptops * per_laptop || distinct != n) {
       std::printf("LOST OR DOUBLED: %lld stored, %lld distinct, %d failures\n", static_cast<long long>(n),
                   static_cast<long long>(distinct), failures.load());
@@ -159,31 +160,37 @@ int main(int argc, char** argv) {
   {
     // 1 M reports over 20,000 locks, written straight into the tables (ingest's rate is above).
     const auto t0 = Clock::now();
-    ok(owner.exec("INSERT INTO locks(serial, model, firmware) SELECT 'BULK-' || g, 'LD-100', '1.1.0' FROM generate_series(1, 20000) g"));
-    ok(owner.exec("INSERT INTO reports(sha256, body, technician_id, pushed_by) "
-                  "SELECT encode(sha256(('bulk' || g)::bytea), 'hex'), convert_to(repeat('x', 200), 'UTF8'), 1, 'bulk' "
-                  "FROM generate_series(1, 1000000) g"));
-    ok(owner.exec("INSERT INTO jobs(report_sha256, lock_id, technician_id, kind, started_at, finished_at, fingerprint_before, "
-                  "fingerprint_after, battery_mv, battery_state, expired_present, clock_drift_s) "
-                  "SELECT encode(sha256(('bulk' || g)::bytea), 'hex'), l.id, 1, 'diagnose', "
-                  "now() - make_interval(mins => g), now() - make_interval(mins => g), repeat('a', 64), repeat('b', 64), "
-                  "5000 + g % 900, 'ok', g % 3, 0 FROM generate_series(1, 1000000) g "
-                  "JOIN locks l ON l.serial = 'BULK-' || (1 + g % 20000)"));
+    ok(
+        owner.exec("INSERT INTO locks(serial, model, firmware) SELECT 'BULK-' || g, 'LD-100', '1.1.0' FROM "
+                   "generate_series(1, 20000) g"));
+    ok(owner.exec(
+        "INSERT INTO reports(sha256, body, technician_id, pushed_by) "
+        "SELECT encode(sha256(('bulk' || g)::bytea), 'hex'), convert_to(repeat('x', 200), 'UTF8'), 1, 'bulk' "
+        "FROM generate_series(1, 1000000) g"));
+    ok(owner.exec(
+        "INSERT INTO jobs(report_sha256, lock_id, technician_id, kind, started_at, finished_at, fingerprint_before, "
+        "fingerprint_after, battery_mv, battery_state, expired_present, clock_drift_s) "
+        "SELECT encode(sha256(('bulk' || g)::bytea), 'hex'), l.id, 1, 'diagnose', "
+        "now() - make_interval(mins => g), now() - make_interval(mins => g), repeat('a', 64), repeat('b', 64), "
+        "5000 + g % 900, 'ok', g % 3, 0 FROM generate_series(1, 1000000) g "
+        "JOIN locks l ON l.serial = 'BULK-' || (1 + g % 20000)"));
     ok(owner.exec("ANALYZE"));
     std::printf("| (1 M reports loaded directly) | 1000000 | %.1f s | |\n", secs(t0));
     std::vector<double> t;
     for (int i = 0; i < 200; ++i) {
       const auto q0 = Clock::now();
-      auto r = ok(owner.exec("SELECT finished_at, technician, kind, fingerprint_before, fingerprint_after, battery_mv FROM visits "
-                             "WHERE lock_serial = $1 ORDER BY finished_at DESC LIMIT 20",
-                             {"BULK-" + std::to_string(1 + (i * 97) % 20000)}));
+      auto r = ok(owner.exec(
+          "SELECT finished_at, technician, kind, fingerprint_before, fingerprint_after, battery_mv FROM visits "
+          "WHERE lock_serial = $1 ORDER BY finished_at DESC LIMIT 20",
+          {"BULK-" + std::to_string(1 + (i * 97) % 20000)}));
       t.push_back(std::chrono::duration<double, std::milli>(Clock::now() - q0).count());
       if (r.size() != 20) die("history: " + std::to_string(r.size()) + " rows");
     }
     std::sort(t.begin(), t.end());
     const bool fast = t[t.size() / 2] < 5;
-    std::printf("| one lock's history at 1 M reports (20 latest) | 200 runs | median %.3f ms, max %.3f ms | < 5 ms %s |\n",
-                t[t.size() / 2], t.back(), fast ? "ok" : "MISSED");
+    std::printf(
+        "| one lock's history at 1 M reports (20 latest) | 200 runs | median %.3f ms, max %.3f ms | < 5 ms %s |\n",
+        t[t.size() / 2], t.back(), fast ? "ok" : "MISSED");
     pass = pass && fast;
   }
   return pass ? 0 : 1;

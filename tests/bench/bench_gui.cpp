@@ -85,14 +85,15 @@ int main(int argc, char** argv) {
   gui::GuiModel m(std::move(o));
   test::HeadlessGui g(m);
   if (!g.run_script("connect sim:/bench\nwait_connected 5\nclick \"Read slots\"\nwait_idle 5\nview dashboard\n"
-                    "click \"Read event log\"\nwait_idle 10\nwait_text \"10000 of 10000 events\" 5\n").empty()) {
+                    "click \"Read event log\"\nwait_idle 10\nwait_text \"10000 of 10000 events\" 5\n")
+           .empty()) {
     std::fprintf(stderr, "bench_gui: could not load the event log\n");
     return 1;
   }
   std::printf("Frame build time, %d frames each, 1280x800, Dear ImGui %s (microseconds)\n\n", frames, IMGUI_VERSION);
   std::printf("| %-44s | %8s | %8s | %8s |\n", "view", "median", "p99", "max");
-  std::printf("|%s|%s|%s|%s|\n", std::string(46, '-').c_str(), std::string(10, '-').c_str(), std::string(10, '-').c_str(),
-              std::string(10, '-').c_str());
+  std::printf("|%s|%s|%s|%s|\n", std::string(46, '-').c_str(), std::string(10, '-').c_str(),
+              std::string(10, '-').c_str(), std::string(10, '-').c_str());
   m.view = gui::View::kEvents;
   print("Events, all 10,000, top of the list", measure(g, frames));
   m.events.selected = 4000;
@@ -129,7 +130,8 @@ int main(int argc, char** argv) {
   std::ofstream(script) << "wait_connected 15\nwait_idle 10\nsleep " << idle_s * 1000 << "\nquit\n";
   auto r = test::run_process({"/usr/bin/xvfb-run", "-a", (test::bin_dir() / "lockdiag-gui").string(), "--device",
                               sim->uri(), "--script", script.string(), "--stats", "--job-store",
-                              (dir.path() / "jobs.sqlite").string(), "--settings", (dir.path() / "gui.json").string()},
+                              (dir.path() / "jobs.sqlite").string(), "--settings",
+                              (dir.path() / "settings.json").string()},
                              "", {"XDG_RUNTIME_DIR=" + dir.path().string()});
   long frames_total = 0, idle_frames = 0;
   double cpu = 0, wall = 0;
@@ -140,9 +142,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "bench_gui: lockdiag-gui failed (%d): %s %s\n", r.exit_code, r.out.c_str(), r.err.c_str());
     return 1;
   }
-  std::printf("\nIdle, connected to lockfw-sim, Dashboard open, under Xvfb: %.2f%% of one core over %.1f s "
-              "(%.3f s CPU, %ld frames drawn while idle)\n",
-              100.0 * cpu / wall, wall, cpu, idle_frames);
+  std::printf(
+      "\nIdle, connected to lockfw-sim, Dashboard open, under Xvfb: %.2f%% of one core over %.1f s "
+      "(%.3f s CPU, %ld frames drawn while idle)\n",
+      100.0 * cpu / wall, wall, cpu, idle_frames);
   if (100.0 * cpu / wall > kIdleCpuPercent) {
     std::printf("FAIL: idle CPU %.2f%% of one core, target %.1f%%\n", 100.0 * cpu / wall, kIdleCpuPercent);
     g_ok = false;

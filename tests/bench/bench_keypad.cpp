@@ -1,4 +1,4 @@
-// Issue 11 item 4: instructions of one keypad check with 250 occupied slots, counted by
+// Instructions of one keypad check with 250 occupied slots, counted by
 // callgrind (docs/benchmarks.md, "Keypad check"). Run without arguments: the program runs
 // itself under `valgrind --tool=callgrind` once per case, prints the counts and exits
 // non-zero when a case costs more than 100,000 instructions. The count covers the check
@@ -84,7 +84,8 @@ long run_case(const char* self, const char* which) {
   std::string line;
   long total = -1;
   while (std::getline(in, line))
-    if (line.rfind("totals:", 0) == 0 || line.rfind("summary:", 0) == 0) total = std::atol(line.c_str() + line.find(':') + 1);
+    if (line.rfind("totals:", 0) == 0 || line.rfind("summary:", 0) == 0)
+      total = std::atol(line.c_str() + line.find(':') + 1);
   std::remove(tmpl);
   return rc == 0 ? total : -1;
 }

@@ -13,7 +13,7 @@
 #include "lockfw/wire.h"
 
 using namespace lockdiag::drivers;
-using namespace lockdiag::testkit;
+using namespace lockdiag::test;
 
 namespace {
 
@@ -84,8 +84,12 @@ int main() {
   FakeLockConfig fixed_worst = all_date_range;  // the same table from a 1.0 lock
   fixed_worst.v1_0_slots = true;
 
-  std::printf("| read (link model)                                       | link ms  | reports out/in | trips | useful B | payload eff. | B/item |\n");
-  std::printf("|---------------------------------------------------------|---------:|---------------:|------:|---------:|-------------:|-------:|\n");
+  std::printf(
+      "| read (link model)                                       | link ms  | reports out/in | trips | useful B | "
+      "payload eff. | B/item |\n");
+  std::printf(
+      "|---------------------------------------------------------|---------:|---------------:|------:|---------:|------"
+      "-------:|-------:|\n");
   const Row slots[] = {
       read_slots("250 slots, 30 % scheduled (usb-fs)", mixed, fs),
       read_slots("250 slots, none scheduled (usb-fs)", persistent, fs),
@@ -113,6 +117,7 @@ int main() {
     std::printf("FAIL: event log took %.1f ms of link time (target 1000 ms)\n", events.s.link_ms());
     ok = false;
   }
-  std::printf("%s\n", ok ? "targets met: slot table <= 100 ms in every shape, event log <= 1000 ms (usb-fs)" : "targets missed");
+  std::printf("%s\n", ok ? "targets met: slot table <= 100 ms in every shape, event log <= 1000 ms (usb-fs)"
+                         : "targets missed");
   return ok ? 0 : 1;
 }

@@ -33,8 +33,8 @@ double time_it(const char* name, int runs, const std::function<bool()>& op) {
     us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
   }
   std::sort(us.begin(), us.end());
-  std::printf("%-34s runs %4d  median %10.1f us  min %10.1f us  max %10.1f us\n", name, runs,
-              us[us.size() / 2], us.front(), us.back());
+  std::printf("%-34s runs %4d  median %10.1f us  min %10.1f us  max %10.1f us\n", name, runs, us[us.size() / 2],
+              us.front(), us.back());
   return us[us.size() / 2];
 }
 
@@ -62,14 +62,13 @@ int main(int argc, char** argv) {
   auto key = r::SigningKey::generate();
   if (!key) return 1;
   const std::string signed_file = r::sign_report(*report, *key).value();
-  std::printf("sample: %s (%zu bytes body, %zu bytes signed)\n", path.c_str(), body.size(),
-              signed_file.size());
+  std::printf("sample: %s (%zu bytes body, %zu bytes signed)\n", path.c_str(), body.size(), signed_file.size());
 
   time_it("parse body (strict JSON + schema)", 500, [&] { return r::parse_report_body(body).has_value(); });
   time_it("canonical bytes", 500, [&] { return r::canonical_report(*report).has_value(); });
-  time_it("sign (validate+canonical+ed25519)", 500,
-          [&] { return r::sign_report(*report, *key).has_value(); });
-  const double verify_us = time_it("verify (all checks)", 500, [&] { return r::verify(signed_file, key->public_key()).has_value(); });
+  time_it("sign (validate+canonical+ed25519)", 500, [&] { return r::sign_report(*report, *key).has_value(); });
+  const double verify_us = time_it("verify (all checks)", 500,
+                                   [&] { return r::verify(signed_file, key->public_key()).has_value(); });
   std::size_t pdf_bytes = 0;
   time_it("render PDF, A4", 20, [&] {
     auto pdf = r::render_pdf(*report, r::SignatureBlock{key->public_key().key_id(), key->public_key().hex()},
@@ -90,8 +89,8 @@ int main(int argc, char** argv) {
   if (!mkdtemp(dir.data())) return 1;
   const r::KeyStore store(std::filesystem::path(dir) / "keys");
   if (!store.create("bench passphrase")) return 1;
-  const double unlock_us =
-      time_it("unlock sealed key (Argon2id)", 5, [&] { return store.load("bench passphrase").has_value(); });
+  const double unlock_us = time_it("unlock sealed key (Argon2id)", 5,
+                                   [&] { return store.load("bench passphrase").has_value(); });
   std::filesystem::remove_all(dir);
   // Targets, with room for a loaded machine (medians move up to 2x under load).
   target("verify", verify_us, 10'000);

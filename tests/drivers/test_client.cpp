@@ -12,7 +12,7 @@
 
 using namespace lockdiag;
 using namespace lockdiag::drivers;
-using namespace lockdiag::testkit;
+using namespace lockdiag::test;
 namespace wire = lockfw::wire;
 
 TEST_CASE("open allocates a channel and learns the serial") {

@@ -105,9 +105,9 @@ TEST_CASE("virtual locks: live announcements listed, stale ones cleaned") {
   TempDir sims;
   const fs::path sock = sims.path() / "lock.sock";
   write_file(sock, "");
-  write_file(sims.path() / "LD1-LIVE.json",
-             "{\"serial\":\"LD1-LIVE\",\"socket\":\"" + sock.string() + "\",\"pid\":" + std::to_string(getpid()) +
-                 ",\"model\":\"LD-100\",\"firmware\":\"1.0.0\"}");
+  write_file(sims.path() / "LD1-LIVE.json", "{\"serial\":\"LD1-LIVE\",\"socket\":\"" + sock.string() +
+                                                "\",\"pid\":" + std::to_string(getpid()) +
+                                                ",\"model\":\"LD-100\",\"firmware\":\"1.0.0\"}");
   const pid_t dead = fork();
   if (dead == 0) _exit(0);
   waitpid(dead, nullptr, 0);
@@ -133,11 +133,11 @@ TEST_CASE("the watcher reports virtual locks coming and going") {
   o.usb = false;
   o.sims_dir = sims.path().string();
   std::atomic<int> added{0}, removed{0};
-  DeviceWatcher w(
-      [&](const DeviceEvent& e) { (e.type == DeviceEvent::Type::kAdded ? added : removed)++; }, o, 20);
+  DeviceWatcher w([&](const DeviceEvent& e) { (e.type == DeviceEvent::Type::kAdded ? added : removed)++; }, o, 20);
   const fs::path sock = sims.path() / "a.sock";
   write_file(sock, "");
-  write_file(sims.path() / "A.json", "{\"serial\":\"A\",\"socket\":\"" + sock.string() + "\",\"pid\":" + std::to_string(getpid()) + "}");
+  write_file(sims.path() / "A.json",
+             "{\"serial\":\"A\",\"socket\":\"" + sock.string() + "\",\"pid\":" + std::to_string(getpid()) + "}");
   for (int i = 0; i < 200 && added.load() == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   CHECK(added.load() == 1);
   CHECK(w.current().size() == 1);
@@ -166,7 +166,8 @@ TEST_CASE("device URIs") {
   CHECK(bad("usb:-2"));
   CHECK(bad("usb:1-2..3"));
   // well-formed but nothing there: unreachable, never a crash or a hang
-  for (const char* u : {"hid:1209:0001", "hid:1209:0001:NOPE", "usb:1209:0001", "usb:1-2.3", "sim:/nonexistent/x.sock"}) {
+  for (const char* u :
+       {"hid:1209:0001", "hid:1209:0001:NOPE", "usb:1209:0001", "usb:1-2.3", "sim:/nonexistent/x.sock"}) {
     auto t = open_transport(u);
     REQUIRE_FALSE(t);
     INFO(u << ": " << t.error().message);

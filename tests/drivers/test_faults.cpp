@@ -11,7 +11,7 @@
 
 using namespace lockdiag;
 using namespace lockdiag::drivers;
-using namespace lockdiag::testkit;
+using namespace lockdiag::test;
 namespace wire = lockfw::wire;
 
 namespace {
@@ -23,14 +23,12 @@ bool specific(const Error& e) {
   switch (e.kind) {
     case ErrorKind::kTimeout:
     case ErrorKind::kProtocol:
-    case ErrorKind::kDisconnected:
-      return !e.message.empty();
+    case ErrorKind::kDisconnected: return !e.message.empty();
     case ErrorKind::kLockRefused:
       // only framing refusals can come from a damaged conversation
       return e.lock_code == wire::kErrInvalidSequence || e.lock_code == wire::kErrMessageTimeout ||
              e.lock_code == wire::kErrChannelBusy || e.lock_code == wire::kErrInvalidChannel;
-    default:
-      return false;
+    default: return false;
   }
 }
 
@@ -123,13 +121,15 @@ TEST_CASE("fault injection: exact data or a specific error within the timeout") 
     t0 = lock->now_ms();
     auto events = c->read_events(0);
     const auto expected_events = b.fake.expected_events(0);
-    check("read_events", events, [&](const EventBatch& e) { return e.events == expected_events && e.truncated; }, t0, 8);
+    check(
+        "read_events", events, [&](const EventBatch& e) { return e.events == expected_events && e.truncated; }, t0, 8);
 
     t0 = lock->now_ms();
     const uint32_t when = 1750000000u + static_cast<uint32_t>(run);
     auto clk = c->set_clock(when, 120);
-    check("set_clock", clk,
-          [&](const ClockChange& ch) { return !ch.was_set && ch.previous_utc == 0 && b.fake.clock_utc == when; }, t0, 1);
+    check(
+        "set_clock", clk,
+        [&](const ClockChange& ch) { return !ch.was_set && ch.previous_utc == 0 && b.fake.clock_utc == when; }, t0, 1);
     // a change is carried out at most once per request the client sent, even when the
     // request's report reached the lock twice
     CHECK(b.fake.set_clock_count <= 1);

@@ -1,4 +1,4 @@
-// Issue 12 item 1: a hostile lock cannot make lockdiag grow without bound. Each hostile
+// A hostile lock cannot make lockdiag grow without bound. Each hostile
 // answer (tests/drivers/support/hostile_lock.h) is played against every read command of the
 // real CLI, over a socket; each run must end within its time with exit 4 and one clear line,
 // and a peak memory (wait4's ru_maxrss) under 64 MB.
@@ -35,7 +35,7 @@ constexpr long kPeakLimitKb = 64 * 1024;
 #endif
 
 struct Served {
-  explicit Served(testkit::Hostility h, const std::string& path) : lock(h) {
+  explicit Served(test::Hostility h, const std::string& path) : lock(h) {
     REQUIRE(server.listen(path));
     thread = std::thread([this] {
       lockfw::host::SimClock clock(false);
@@ -49,7 +49,7 @@ struct Served {
     stop = true;
     thread.join();
   }
-  testkit::HostileLock lock;
+  test::HostileLock lock;
   lockfw::host::SocketServer server;
   volatile bool stop = false;
   std::thread thread;
@@ -112,12 +112,12 @@ TEST_CASE("every read command stays bounded against every hostile answer") {
   test::TempDir dir;
   const std::string lockdiag = (test::bin_dir() / "lockdiag").string();
   long worst_kb = 0;
-  for (const auto h : testkit::all_hostilities()) {
+  for (const auto h : test::all_hostilities()) {
     const std::string sock = (dir.path() / "hostile.sock").string();
     Served served(h, sock);
     for (const std::string cmd : {"info", "status", "slots", "events"}) {
       for (const bool json : {false, true}) {
-        CAPTURE(testkit::hostility_name(h));
+        CAPTURE(test::hostility_name(h));
         CAPTURE(cmd);
         CAPTURE(json);
         std::vector<std::string> args{lockdiag, "--device", "sim:" + sock, "--timeout-ms", "1500"};

@@ -5,7 +5,7 @@
 #include "lockdiag/drivers/link_model.h"
 
 using namespace lockdiag::drivers;
-using namespace lockdiag::testkit;
+using namespace lockdiag::test;
 
 TEST_CASE("usb-fs: a one-report request and answer cost two frames") {
   Bench b;

@@ -12,7 +12,7 @@
 
 using namespace lockdiag;
 using namespace lockdiag::drivers;
-using namespace lockdiag::testkit;
+using namespace lockdiag::test;
 namespace wire = lockfw::wire;
 
 namespace {
@@ -289,7 +289,8 @@ TEST_CASE("page boundaries: a table with gaps reads the same in pages of every s
     int pages = 0;
     for (uint16_t start = 0; start != wire::kNoMoreSlots; ++pages) {
       wire::ReadSlotsRequest req{start, static_cast<uint16_t>(max_bytes), wire::kSlotFormatCompact, 0};
-      auto m = c->call(wire::kCmdReadSlots, std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(&req), sizeof req));
+      auto m = c->call(wire::kCmdReadSlots,
+                       std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(&req), sizeof req));
       REQUIRE(m);
       CHECK(m->payload.size() <= static_cast<size_t>(max_bytes));
       auto page = decode_slot_page(m->payload, start, 250);
@@ -338,6 +339,8 @@ TEST_CASE("round trip: the firmware's encoder, the client's decoder, every kind"
   auto c = Client::open(std::make_unique<LoopbackTransport>(lock));
   REQUIRE(c);
   CHECK(c->identity()->protocol_minor == wire::kProtocolMinor);
+  REQUIRE(c->arm_session());  // 1.4: the session is the channel's that armed it
+  rig.type_raw("19283746*0#");
   auto slots = c->read_slots();
   REQUIRE(slots);
   CHECK(*slots == reference->records);
@@ -356,6 +359,7 @@ TEST_CASE("round trip: the firmware's encoder, the client's decoder, every kind"
   CHECK((*slots)[6].schedule == decode_schedule(wire::kKindDateRange, reinterpret_cast<const uint8_t*>(&range)));
 
   // Compact pages as small as the firmware allows, decoded page by page, give the same table.
+  rig.type("19283746*0#");  // 1.4: the session back to the rig's own channel
   std::vector<SlotRecord> paged;
   for (uint16_t start = 0; start != wire::kNoMoreSlots;) {
     auto r = rig.call(wire::kCmdReadSlots, wire::ReadSlotsRequest{start, 6 + 28, wire::kSlotFormatCompact, 0});

@@ -37,8 +37,10 @@ TEST_CASE("answers file: lockdiag refuses a mistyped one as a usage error before
   const auto path = dir.path() / "answers.json";
   std::ofstream(path) << R"({"inputs": {"site": 5}})";
   const auto r = test::run_process({(test::bin_dir() / "lockdiag").string(), "--device",
-                                    "sim:" + (dir.path() / "no-lock.sock").string(), "diagnose", "--answers", path.string()},
-                                   {}, {"XDG_DATA_HOME=" + dir.path().string(), "XDG_CONFIG_HOME=" + dir.path().string()});
+                                    "sim:" + (dir.path() / "no-lock.sock").string(), "diagnose", "--answers",
+                                    path.string()},
+                                   {},
+                                   {"XDG_DATA_HOME=" + dir.path().string(), "XDG_CONFIG_HOME=" + dir.path().string()});
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("input \"site\" must be text") != std::string::npos);
   CHECK(r.err.find("internal error") == std::string::npos);

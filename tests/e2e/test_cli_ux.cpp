@@ -24,7 +24,8 @@ std::string lockdiag_bin() { return (bin_dir() / "lockdiag").string(); }
 ProcessResult run(const TempDir& home, std::vector<std::string> args) {
   args.insert(args.begin(), lockdiag_bin());
   return run_process(args, {},
-                     {"XDG_DATA_HOME=" + (home.path() / "data").string(), "XDG_CONFIG_HOME=" + (home.path() / "config").string(),
+                     {"XDG_DATA_HOME=" + (home.path() / "data").string(),
+                      "XDG_CONFIG_HOME=" + (home.path() / "config").string(),
                       "XDG_RUNTIME_DIR=" + (home.path() / "run").string(), "LOCKDIAG_DEVICE="});
 }
 }  // namespace
@@ -51,7 +52,8 @@ TEST_CASE("an unknown command gets a suggestion, in text and in JSON") {
 
 TEST_CASE("every subcommand's --help shows the global options") {
   TempDir home;
-  for (const std::vector<std::string>& cmd : {std::vector<std::string>{"info"}, {"audit"}, {"job", "resume"}, {"report", "verify"}}) {
+  for (const std::vector<std::string>& cmd :
+       {std::vector<std::string>{"info"}, {"audit"}, {"job", "resume"}, {"report", "verify"}}) {
     auto args = cmd;
     args.push_back("--help");
     auto r = run(home, args);
@@ -93,7 +95,8 @@ TEST_CASE("with no --device: the one lock present is used, several are listed, n
   CHECK(r.err.find("simulator") == std::string::npos);
   // Virtual locks announce themselves under $XDG_RUNTIME_DIR: start them with this one.
   setenv("XDG_RUNTIME_DIR", (home.path() / "run").c_str(), 1);
-  auto one = app::SimProcess::start({home.path() / "sim1", {"--scenario", "occupied-rental"}, bin_dir() / "lockfw-sim"});
+  auto one = app::SimProcess::start(
+      {home.path() / "sim1", {"--scenario", "occupied-rental"}, bin_dir() / "lockfw-sim"});
   REQUIRE(one);
   r = run(home, {"--json", "info"});
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);

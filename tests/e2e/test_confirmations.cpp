@@ -30,10 +30,8 @@ class ScriptedOwner : public app::Operator {
       if (!script_.empty()) {
         const std::string next = script_.front();
         script_.pop_front();
-        if (next == "confirm" || next == "deny")
-          ctl({next});
-        else
-          ctl({"keypad", next});
+        if (next == "confirm" || next == "deny") ctl({next});
+        else ctl({"keypad", next});
         return;
       }
     }
@@ -66,7 +64,8 @@ struct Bench {
   std::optional<app::JobStore> store;
 
   Bench() {
-    auto s = app::SimProcess::start({dir.path() / "lock", {"--scenario", "occupied-rental"}, test::bin_dir() / "lockfw-sim"});
+    auto s = app::SimProcess::start(
+        {dir.path() / "lock", {"--scenario", "occupied-rental"}, test::bin_dir() / "lockfw-sim"});
     REQUIRE_MESSAGE(s.has_value(), (s ? "" : s.error()));
     sim.emplace(std::move(*s));
     auto c = app::connect(sim->uri());
@@ -97,8 +96,10 @@ struct Bench {
   }
   size_t occupied() {
     auto slots = client->read_slots();
-    if (!slots) {  // the workflow closed its session: the owner opens one to look
-      test::run_process({(test::bin_dir() / "lockfw-sim").string(), "ctl", "--socket", sim->socket().string(), "open-session"});
+    if (!slots) {  // the workflow closed its session: the owner opens one to look, for this client (1.4)
+      REQUIRE(client->arm_session().has_value());
+      test::run_process(
+          {(test::bin_dir() / "lockfw-sim").string(), "ctl", "--socket", sim->socket().string(), "open-session"});
       slots = client->read_slots();
     }
     REQUIRE_MESSAGE(slots.has_value(), (slots ? "" : slots.error().message));
@@ -148,4 +149,24 @@ TEST_CASE("three wrong codes to confirm leave the job resumable; resumed, it fin
   auto resumed = b.resume(second, r.error().job_id);
   REQUIRE_MESSAGE(resumed.has_value(), (resumed ? "" : resumed.error().message));
   CHECK(b.occupied() == 1);
+}
+
+// Not a confirmation, but the same bench: what the technician gave is refused with app's own
+// error kinds (the CLI's exit code 2), never as a lock or link error, before the lock is touched.
+TEST_CASE("missing and bad inputs are app errors (kMissingInput, kBadInput), not a lock's") {
+  Bench b;
+  ScriptedOwner owner(*b.sim, {});
+  app::WorkflowEnv env{*b.client, *b.store, owner, nullptr, 20};
+  auto in = Bench::inputs();
+  in.site.clear();
+  auto r = app::run_job(app::JobKind::kHandoffAudit, in, env);
+  REQUIRE_FALSE(r.has_value());
+  CHECK(r.error().kind == app::ErrorKind::kMissingInput);
+  CHECK(r.error().message.find("site") != std::string::npos);
+  in.site = "Flat\t3";
+  r = app::run_job(app::JobKind::kHandoffAudit, in, env);
+  REQUIRE_FALSE(r.has_value());
+  CHECK(r.error().kind == app::ErrorKind::kBadInput);
+  CHECK(r.error().job_id == 0);
+  CHECK(owner.steps.empty());  // refused before any step
 }

@@ -25,9 +25,10 @@ namespace {
 
 std::vector<std::string> args_with(const std::string& command, const std::string& field, const std::string& value,
                                    const Visit& v) {
-  std::vector<std::string> a{command, "--sim-keypad", "--technician", "Sam", "--company", "Harbour Lock & Key",
-                             "--site", "Flat 3", "--customer", "Harbour Lettings", "--store", v.store_path(),
-                             "--report-dir", v.report_dir(), "--wait-timeout", "20"};
+  std::vector<std::string> a{command,        "--sim-keypad",       "--technician",   "Sam",
+                             "--company",    "Harbour Lock & Key", "--site",         "Flat 3",
+                             "--customer",   "Harbour Lettings",   "--store",        v.store_path(),
+                             "--report-dir", v.report_dir(),       "--wait-timeout", "20"};
   for (size_t i = 0; i + 1 < a.size(); ++i)
     if (a[i] == field) a[i + 1] = value;
   return a;
@@ -47,7 +48,8 @@ reports::Summary check_report_matches_store(Visit& v, int64_t job_id) {
     REQUIRE_MESSAGE(verified, (verified ? "" : verified.error().message));
     const std::string suffix = "-job" + std::to_string(job_id);
     const std::string& id = verified->report.id;
-    if (id.size() > suffix.size() && id.compare(id.size() - suffix.size(), suffix.size(), suffix) == 0) found = *verified;
+    if (id.size() > suffix.size() && id.compare(id.size() - suffix.size(), suffix.size(), suffix) == 0)
+      found = *verified;
   }
   REQUIRE(found);
   for (const auto& step : found->report.steps) {
@@ -69,7 +71,9 @@ reports::Summary check_report_matches_store(Visit& v, int64_t job_id) {
 TEST_CASE("a tab or a bidi control in a report field is refused before the lock is touched") {
   Visit v("occupied-rental");
   const json before = v.slots();
-  const std::string rlo = "Harbour \xe2\x80\xae" "sgnitteL";  // U+202E would make it read "Lettings"
+  const std::string rlo =
+      "Harbour \xe2\x80\xae"
+      "sgnitteL";  // U+202E would make it read "Lettings"
   for (const auto& [field, value] : std::vector<std::pair<std::string, std::string>>{
            {"--site", "Flat\t3"}, {"--customer", rlo}, {"--technician", std::string(201, 'x')}}) {
     CAPTURE(field);
@@ -87,23 +91,25 @@ TEST_CASE("a tab or a bidi control in a report field is refused before the lock 
 
 TEST_CASE("a job whose site the report refused is finished after `job resume ID --site`") {
   Visit v("occupied-rental");
-  v.ctl({"open-session"});
   // A job recorded by an older lockdiag that did not check the site: it stopped at signing.
   const json info = json::parse(v.lockdiag({"--json", "info"}).out);
   {
     auto store = app::JobStore::open(v.store_path());
     REQUIRE(store);
     const auto serial = info.at("serial").get<std::string>();
-    REQUIRE(store->upsert_lock({serial, info.at("model").get<std::string>(), info.at("firmware").get<std::string>(),
-                                std::nullopt}));
+    REQUIRE(store->upsert_lock(
+        {serial, info.at("model").get<std::string>(), info.at("firmware").get<std::string>(), std::nullopt}));
     app::JobRecord j;
     j.kind = "diagnose";
     j.lock_serial = serial;
     j.site = "Flat\t3";
     j.customer = "Harbour Lettings";
     j.technician = "Sam";
-    j.params_json = json{{"technician", "Sam"}, {"company", "Harbour Lock & Key"}, {"site", "Flat\t3"},
-                         {"customer", "Harbour Lettings"}, {"report_dir", v.report_dir()}}
+    j.params_json = json{{"technician", "Sam"},
+                         {"company", "Harbour Lock & Key"},
+                         {"site", "Flat\t3"},
+                         {"customer", "Harbour Lettings"},
+                         {"report_dir", v.report_dir()}}
                         .dump();
     auto id = store->create_job(j);
     REQUIRE(id);
@@ -129,8 +135,9 @@ TEST_CASE("two programs on one job: the second is refused with who holds it, sto
     if (a != "--sim-keypad") first_args.push_back(a);
   ProcessResult first;
   std::thread t([&] {
-    first = run_process(first_args, {}, {"XDG_DATA_HOME=" + fs::path(v.store_path()).parent_path().string(),
-                                         "XDG_CONFIG_HOME=" + (fs::path(v.store_path()).parent_path() / "config").string()});
+    first = run_process(first_args, {},
+                        {"XDG_DATA_HOME=" + fs::path(v.store_path()).parent_path().string(),
+                         "XDG_CONFIG_HOME=" + (fs::path(v.store_path()).parent_path() / "config").string()});
   });
   // Wait until it holds job 1.
   bool held = false;
@@ -148,7 +155,13 @@ TEST_CASE("two programs on one job: the second is refused with who holds it, sto
   CHECK(second.exit_code == 1);
   CHECK(second.err.find("being driven by another lockdiag (pid") != std::string::npos);
   // The owner opens the session at the lock: the first program finishes the job alone.
-  v.ctl({"open-session"});
+  // (1.4: the code opens the session only once the first program armed its channel: type again until it takes.)
+  bool opened = false;
+  for (int i = 0; i < 100 && !opened; ++i) {
+    opened = v.ctl({"open-session"}).find("ok session open") != std::string::npos;
+    if (!opened) std::this_thread::sleep_for(100ms);
+  }
+  CHECK(opened);
   t.join();
   REQUIRE_MESSAGE(first.exit_code == 0, first.err);
   check_report_matches_store(v, 1);
@@ -165,13 +178,12 @@ TEST_CASE("a resumed job's report says where, when and how it was resumed") {
   a.erase(std::find(a.begin(), a.end(), "--sim-keypad"));
   auto stopped = v.lockdiag(a);
   REQUIRE_MESSAGE(stopped.exit_code == 8, stopped.err);
-  v.ctl({"open-session"});
   auto resumed = v.lockdiag({"job", "resume", "1", "--store", v.store_path(), "--sim-keypad"});
   REQUIRE_MESSAGE(resumed.exit_code == 0, resumed.err);
   const auto summary = check_report_matches_store(v, 1);
   bool said = false;
   for (const auto& n : summary.report.notes)
-    if (n.find("Interrupted at step") != std::string::npos && n.find("open_session") != std::string::npos &&
+    if (n.find("Interrupted at step") != std::string::npos && n.find("Open a service session") != std::string::npos &&
         n.find("resumed 20") != std::string::npos && n.find("lockdiag job resume (pid") != std::string::npos)
       said = true;
   CHECK_MESSAGE(said, "no resumption note in the report");
@@ -189,7 +201,9 @@ TEST_CASE("a rotation that re-types the slot's own code is asked again and never
     if (auto eq = word.find('='); eq != std::string::npos && word.substr(eq + 1) == std::to_string(users[0]))
       holder = word.substr(0, eq);
   REQUIRE_FALSE(holder.empty());
-  const auto since = json::parse(v.lockdiag({"--json", "events"}).out).at("next_seq").get<uint32_t>();
+  const auto since = json::parse(v.lockdiag({"--json", "events", "--sim-keypad", "--wait-timeout", "20"}).out)
+                         .at("next_seq")
+                         .get<uint32_t>();
   // The holder "rotates" to the code they already have: the lock refuses each time.
   auto r = v.workflow("rotate", {"--json", "--rotate", std::to_string(users[0]) + ":same-person", "--sim-person",
                                  "same-person=" + holder});
@@ -198,10 +212,12 @@ TEST_CASE("a rotation that re-types the slot's own code is asked again and never
   const json job = v.job(1);
   CHECK(job.at("state") != "done");
   for (const auto& s : job.at("steps"))
-    if (std::string(s.at("name")).rfind("enroll", 0) == 0 || std::string(s.at("name")).find("rotate") != std::string::npos)
+    if (std::string(s.at("name")).rfind("enroll", 0) == 0 ||
+        std::string(s.at("name")).find("rotate") != std::string::npos)
       CHECK(s.at("state") != "done");
   // Asked three times: three enrollments aborted with reason same_code, none committed.
-  const json events = json::parse(v.lockdiag({"--json", "events", "--since", std::to_string(since)}).out);
+  const json events = json::parse(
+      v.lockdiag({"--json", "events", "--since", std::to_string(since), "--sim-keypad", "--wait-timeout", "20"}).out);
   int same = 0, committed = 0;
   for (const auto& e : events.at("events")) {
     if (e.value("reason", "") == "same_code") ++same;

@@ -17,7 +17,6 @@ using namespace lockdiag::test;
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-
 TEST_CASE("diagnose finds what each scenario holds") {
   const std::vector<std::pair<std::string, std::vector<std::string>>> expected = {
       {"fresh", {"factory_state", "clock_not_set"}},
@@ -131,8 +130,9 @@ TEST_CASE("reset + onboarding: old codes gone, new admin and users enrolled at t
     CAPTURE(scenario);
     Visit v(scenario);
     auto r = v.workflow("reset", {"--json", "--ownership", "deed seen; numbers not recorded", "--present", "new owner",
-                                  "--enroll", "new-user:user", "--enroll", "new-guest:guest:days=mon,tue,wed,thu,fri,sat,sun@00:00-24:00",
-                                  "--enroll", "Anna (tenant):user"});  // not a scenario person: a visitor at the sim
+                                  "--enroll", "new-user:user", "--enroll",
+                                  "new-guest:guest:days=mon,tue,wed,thu,fri,sat,sun@00:00-24:00", "--enroll",
+                                  "Anna (tenant):user"});  // not a scenario person: a visitor at the sim
     REQUIRE_MESSAGE(r.exit_code == 0, r.err);
     const auto outcome = json::parse(r.out);
     check_report_verifies(v, outcome);
@@ -175,8 +175,8 @@ TEST_CASE("clock sync sets a lost clock and records the drift before and after")
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   const auto outcome = json::parse(r.out);
   CHECK(has(v.finding_codes(outcome.at("job_id")), "clock_not_set"));
-  v.ctl({"open-session"});  // the clock is shown to a service session only
-  auto st = v.lockdiag({"--json", "status"});
+  // The clock is shown to a service session only: this lockdiag process's (protocol 1.4).
+  auto st = v.lockdiag({"--json", "status", "--session", "--sim-keypad", "--wait-timeout", "20"});
   REQUIRE(st.exit_code == 0);
   const auto status = json::parse(st.out);
   CHECK(status.at("clock").at("set") == true);
@@ -238,8 +238,8 @@ TEST_CASE("handoff audit killed at every step resumes and ends right") {
 }
 
 TEST_CASE("reset + onboarding killed at every step resumes and ends right") {
-  interrupt_everywhere("occupied-rental", "reset",
-                       {"--ownership", "deed seen", "--enroll", "new-user:user"}, [](Visit& v) {
+  interrupt_everywhere("occupied-rental", "reset", {"--ownership", "deed seen", "--enroll", "new-user:user"},
+                       [](Visit& v) {
                          const auto after = v.slots();
                          CHECK(after.size() == 2);
                          CHECK(slots_where(after, [](const json& s) { return s.at("role") == "admin"; }).size() == 1);

@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 
 #include "leak_scan.h"
+#include "lockdiag/reports/report_attestation.h"
 #include "scenario.h"
 
 namespace lockdiag::test {
@@ -47,10 +49,12 @@ ProcessResult Visit::lockdiag(const std::vector<std::string>& args, const std::v
   return r;
 }
 
-ProcessResult Visit::workflow(const std::string& command, std::vector<std::string> args, const std::vector<std::string>& env) {
-  std::vector<std::string> a{command, "--sim-keypad", "--technician", "Zoë Łukasiewicz", "--company", "Harbour Lock & Key",
-                             "--site", "Flat 3, 12 Rue des Lilas", "--customer", "Harbour Lettings",
-                             "--store", store_path(), "--report-dir", report_dir(), "--wait-timeout", "20"};
+ProcessResult Visit::workflow(const std::string& command, std::vector<std::string> args,
+                              const std::vector<std::string>& env) {
+  std::vector<std::string> a{command,        "--sim-keypad",       "--technician",   "Zoë Łukasiewicz",
+                             "--company",    "Harbour Lock & Key", "--site",         "Flat 3, 12 Rue des Lilas",
+                             "--customer",   "Harbour Lettings",   "--store",        store_path(),
+                             "--report-dir", report_dir(),         "--wait-timeout", "20"};
   a.insert(a.end(), args.begin(), args.end());
   return lockdiag(a, env);
 }
@@ -64,11 +68,8 @@ std::string Visit::ctl(const std::vector<std::string>& words) {
 }
 
 nlohmann::json Visit::slots() {
-  auto r = lockdiag({"--json", "slots"});
-  if (r.exit_code == 5) {
-    ctl({"open-session"});
-    r = lockdiag({"--json", "slots"});
-  }
+  // 1.4: the session is this lockdiag process's: it arms and waits, the virtual keypad types.
+  auto r = lockdiag({"--json", "slots", "--sim-keypad", "--wait-timeout", "20"});
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   return nlohmann::json::parse(r.out).at("slots");
 }
@@ -86,7 +87,9 @@ std::vector<std::string> Visit::finding_codes(int64_t id) {
   return out;
 }
 
-bool has(const std::vector<std::string>& v, const std::string& x) { return std::find(v.begin(), v.end(), x) != v.end(); }
+bool has(const std::vector<std::string>& v, const std::string& x) {
+  return std::find(v.begin(), v.end(), x) != v.end();
+}
 
 int64_t job_id_of(const ProcessResult& r) {
   const auto j = nlohmann::json::parse(r.out, nullptr, false);
@@ -126,8 +129,18 @@ void check_no_code_leaks(Visit& v, const std::vector<std::string>& visitors) {
 
 void check_report_verifies(Visit& v, const nlohmann::json& outcome) {
   REQUIRE(outcome.at("report_json").is_string());
+  // The virtual lock attests with the TEST-ONLY manufacturer CA: trusted through this visit's
+  // config dir only, and named as such.
+  const auto cas = std::filesystem::path(v.report_dir()).parent_path() / "config" / "lockdiag" / "manufacturers";
+  std::filesystem::create_directories(cas);
+  std::ofstream(cas / "manufacturer-ca-TEST-ONLY.pub") << reports::kTestOnlyManufacturerCaLine << "\n";
   auto r = v.lockdiag({"report", "verify", outcome.at("report_json").get<std::string>()});
   CHECK_MESSAGE(r.exit_code == 0, r.err);
+  // A lock in factory state at both reads has no session to attest in (protocol 1.5): said so.
+  const bool attested = r.out.find("\nlock attested by TEST-ONLY manufacturer CA (not a real lock): serial ") !=
+                        std::string::npos;
+  const bool factory = r.out.find("\nno lock attestation: the lock is in factory state") != std::string::npos;
+  CHECK_MESSAGE((attested || factory), r.out);
   CHECK(std::filesystem::exists(outcome.at("report_pdf").get<std::string>()));
 }
 

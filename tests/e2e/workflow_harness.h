@@ -22,10 +22,11 @@ class Visit {
   // lockdiag --device <this lock> ARGS...; env adds to the private XDG environment.
   ProcessResult lockdiag(const std::vector<std::string>& args, const std::vector<std::string>& env = {});
   // A workflow command with the usual technician, site and customer, keypad played by the sim.
-  ProcessResult workflow(const std::string& command, std::vector<std::string> args, const std::vector<std::string>& env = {});
+  ProcessResult workflow(const std::string& command, std::vector<std::string> args,
+                         const std::vector<std::string>& env = {});
   std::string ctl(const std::vector<std::string>& words);
 
-  nlohmann::json slots();  // opens a session at the lock if needed
+  nlohmann::json slots();  // the session opened at the (virtual) keypad for this read
   nlohmann::json job(int64_t id);
   std::vector<std::string> finding_codes(int64_t id);
 

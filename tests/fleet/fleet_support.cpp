@@ -111,7 +111,8 @@ Server::Server() : pg(PgCluster::shared()) {
 
 void Server::add(const Laptop& l, const std::string& role, const std::string& password) {
   pg.add_laptop_role(this->role(role), password);
-  auto r = fleet::register_technician(*owner, "Brama & Klucz", l.technician(), l.key().public_key().hex(), this->role(role));
+  auto r = fleet::register_technician(*owner, "Brama & Klucz", l.technician(), l.key().public_key().hex(),
+                                      this->role(role));
   REQUIRE_MESSAGE(r.has_value(), (r ? "" : r.error().message));
 }
 

@@ -50,14 +50,16 @@ PgCluster::PgCluster() {
     hba << "local all postgres trust\nlocal all all scram-sha-256\n";
   }
   start();
-  { std::ofstream(pgpass(), std::ios::trunc); }
+  {
+    std::ofstream(pgpass(), std::ios::trunc);
+  }
   ::chmod(pgpass().c_str(), 0600);
 }
 
 void PgCluster::start() {
-  auto r = run_process(as_postgres({kBin + "pg_ctl", "-D", data_.string(), "-w", "-l", (data_ / "server.log").string(), "-o",
-                                    "-k " + sock_.string() + " -c listen_addresses='' -c fsync=off -c max_connections=60",
-                                    "start"}));
+  auto r = run_process(
+      as_postgres({kBin + "pg_ctl", "-D", data_.string(), "-w", "-l", (data_ / "server.log").string(), "-o",
+                   "-k " + sock_.string() + " -c listen_addresses='' -c fsync=off -c max_connections=60", "start"}));
   ok_ = r.exit_code == 0;
   if (!ok_) why_ = "pg_ctl start failed: " + r.out + r.err;
 }
@@ -76,7 +78,9 @@ void PgCluster::kill_server() {
   ok_ = false;
 }
 
-std::string PgCluster::owner(const std::string& db) const { return "host=" + sock_.string() + " dbname=" + db + " user=postgres"; }
+std::string PgCluster::owner(const std::string& db) const {
+  return "host=" + sock_.string() + " dbname=" + db + " user=postgres";
+}
 std::string PgCluster::as(const std::string& role, const std::string& db) const {
   return "host=" + sock_.string() + " dbname=" + db + " user=" + role;
 }

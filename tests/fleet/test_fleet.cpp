@@ -138,12 +138,14 @@ TEST_CASE("a laptop's credentials cannot write accepted reports, read others' pu
   auto db = srv.laptop("ana");
   const std::string sha(64, 'a');
   for (const std::string& sql :
-       {std::string("INSERT INTO reports(sha256, body, technician_id, pushed_by) VALUES ('") + sha + "', 'x', 1, 'ana')",
+       {std::string("INSERT INTO reports(sha256, body, technician_id, pushed_by) VALUES ('") + sha +
+            "', 'x', 1, 'ana')",
         std::string("INSERT INTO jobs(report_sha256, lock_id, technician_id, kind, started_at, finished_at, "
                     "fingerprint_before, battery_mv, battery_state, expired_present, clock_drift_s) VALUES ('") +
             sha + "', 1, 1, 'diagnose', now(), now(), 'x', 1, 'ok', 0, 0)",
         std::string("UPDATE inbox SET state = 'accepted'"), std::string("DELETE FROM inbox"),
-        std::string("INSERT INTO technicians(company_id, name, key_id, public_key_hex) VALUES (1, 'x', 'y', '") + sha + "')",
+        std::string("INSERT INTO technicians(company_id, name, key_id, public_key_hex) VALUES (1, 'x', 'y', '") + sha +
+            "')",
         std::string("SELECT body FROM reports"),
         std::string("INSERT INTO inbox(pushed_by, sha256, body) VALUES ('bob', '") + sha + "', 'x')"}) {
     auto r = db.exec(sql);
@@ -184,7 +186,8 @@ TEST_CASE("the server killed mid-push: nothing lost, nothing doubled") {
   Server srv;
   Laptop ana("Ana Kowalska", 1);
   srv.add(ana, "ana", "pw-ana-7f3e");
-  for (int i = 0; i < 300; ++i) ana.finish_job("LD1-" + std::to_string(1000 + i), fp('1'), fp('2'), "2026-11-21T09:12:40Z");
+  for (int i = 0; i < 300; ++i)
+    ana.finish_job("LD1-" + std::to_string(1000 + i), fp('1'), fp('2'), "2026-11-21T09:12:40Z");
   {
     auto db = srv.laptop("ana");
     fleet::SyncOptions o;

@@ -66,7 +66,9 @@ void check_schedule(const drivers::Schedule& s) {
   constexpr uint32_t kFrom = 1577836800u, kTo = 4102444800u;
   switch (s.kind) {
     case CodeKind::kPersistent: break;
-    case CodeKind::kTemporaryUntil: check(s.end_time >= kFrom && s.end_time <= kTo, "an until time out of range"); break;
+    case CodeKind::kTemporaryUntil:
+      check(s.end_time >= kFrom && s.end_time <= kTo, "an until time out of range");
+      break;
     case CodeKind::kTemporaryFirstUse:
       check(s.first_use_minutes >= 1 && s.first_use_minutes <= 2880, "first-use minutes out of range");
       break;

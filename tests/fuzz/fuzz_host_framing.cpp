@@ -22,9 +22,10 @@ namespace {
 
 void round_trip(uint32_t cid, const Message& m) {
   const auto reports = encode_message(cid, m.cmd, m.payload);
-  check(reports.size() == 1 + (m.payload.size() > wire::kInitDataSize
-                                   ? (m.payload.size() - wire::kInitDataSize + wire::kContDataSize - 1) / wire::kContDataSize
-                                   : 0),
+  check(reports.size() ==
+            1 + (m.payload.size() > wire::kInitDataSize
+                     ? (m.payload.size() - wire::kInitDataSize + wire::kContDataSize - 1) / wire::kContDataSize
+                     : 0),
         "encode_message makes the fewest reports");
   MessageAssembler again(cid);
   for (size_t i = 0; i < reports.size(); ++i) {

@@ -10,6 +10,7 @@
 // put_compact_slot and decode to the same fields (decode(encode(x)) == x); events carry
 // consecutive sequence numbers from the page's first, and re-encoded they decode the same.
 #include <cstring>
+#include <utility>
 #include <vector>
 
 #include "check.h"
@@ -67,7 +68,8 @@ void slot_page(const uint8_t* data, size_t size) {
   CompactSlotCursor again{start, 0};
   for (const SlotRecordFields& f : fields) {
     SlotRecordFields g{};
-    check(read_compact_slot(q, re.data() + re.size(), again, g) == CompactSlotStatus::kOk, "a re-encoded record does not decode");
+    check(read_compact_slot(q, re.data() + re.size(), again, g) == CompactSlotStatus::kOk,
+          "a re-encoded record does not decode");
     check(g.index == f.index && g.flags == f.flags && g.role_kind == f.role_kind && g.created == f.created &&
               g.last_used == f.last_used && g.use_count == f.use_count &&
               std::memcmp(g.schedule.b, f.schedule.b, sizeof g.schedule.b) == 0,
@@ -92,9 +94,11 @@ void event_page(const uint8_t* data, size_t size) {
   check(page->events.size() * 2 <= page->encoded_bytes, "more events than the page's bytes can hold");
   // Sequence numbers are u32 and count modulo 2^32 (where a read must stop at a wrap is the
   // read loop's business, not the page decoder's).
-  check(page->next_seq == static_cast<uint32_t>(head.first_seq + head.count), "next_seq is not past the page's last event");
+  check(page->next_seq == static_cast<uint32_t>(head.first_seq + head.count),
+        "next_seq is not past the page's last event");
   for (size_t i = 0; i < page->events.size(); ++i)
-    check(page->events[i].seq == static_cast<uint32_t>(head.first_seq + i), "event sequence numbers are not consecutive");
+    check(page->events[i].seq == static_cast<uint32_t>(head.first_seq + i),
+          "event sequence numbers are not consecutive");
   // Re-encode (the format of docs/protocol.md 5.7) where every step fits a signed 32-bit delta.
   std::vector<uint8_t> re(sizeof head);
   int64_t t = head.base_time;
@@ -103,11 +107,12 @@ void event_page(const uint8_t* data, size_t size) {
     if (delta < INT32_MIN || delta > INT32_MAX) return;
     uint8_t buf[kMaxEncodedEvent + 2];
     size_t n = 0;
-    const bool extra = e.reason != 0 || e.clock_not_set;
-    buf[n++] = static_cast<uint8_t>(e.type | (e.slot ? kEvHasSlot : 0) | (extra ? kEvHasExtra : 0));
+    const bool extra = e.reason != lockdiag::drivers::Reason::kNone || e.clock_not_set;
+    buf[n++] = static_cast<uint8_t>(std::to_underlying(e.type) | (e.slot ? kEvHasSlot : 0) | (extra ? kEvHasExtra : 0));
     n += put_leb128(buf + n, zigzag_encode(static_cast<int32_t>(delta)));
     if (e.slot) n += put_leb128(buf + n, *e.slot);
-    if (extra) buf[n++] = static_cast<uint8_t>(e.reason | (e.clock_not_set ? kExtraClockNotSet : 0));
+    if (extra)
+      buf[n++] = static_cast<uint8_t>(std::to_underlying(e.reason) | (e.clock_not_set ? kExtraClockNotSet : 0));
     re.insert(re.end(), buf, buf + n);
     t = e.time;
   }
@@ -122,9 +127,7 @@ void event_page(const uint8_t* data, size_t size) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
-  if (data[0] & 1)
-    event_page(data, size);
-  else
-    slot_page(data, size);
+  if (data[0] & 1) event_page(data, size);
+  else slot_page(data, size);
   return 0;
 }

@@ -137,7 +137,9 @@ uint32_t open_channel(FuzzLock& f) {
   return resp.cid;
 }
 
-bool open_session(FuzzLock& f, uint32_t /*cid: protocol 1.2 arms the session on it first*/) {
+bool open_session(FuzzLock& f, uint32_t cid) {
+  exchange(f, cid, kCmdArmSession, nullptr, 0);  // 1.4: the session is for the armed channel
+  f.usb.reports.clear();
   type(f, std::string(kAdminCode) + "*0#");
   return f.vl.lock().session_state() == kSessionOpen;
 }

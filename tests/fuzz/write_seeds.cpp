@@ -25,8 +25,8 @@ fs::path g_out;
 
 void write(const std::string& target, const std::string& name, const Bytes& b) {
   fs::create_directories(g_out / target);
-  std::ofstream(g_out / target / name, std::ios::binary).write(reinterpret_cast<const char*>(b.data()),
-                                                               static_cast<std::streamsize>(b.size()));
+  std::ofstream(g_out / target / name, std::ios::binary)
+      .write(reinterpret_cast<const char*>(b.data()), static_cast<std::streamsize>(b.size()));
 }
 void write(const std::string& target, const std::string& name, const std::string& s) {
   write(target, name, Bytes(s.begin(), s.end()));
@@ -60,38 +60,43 @@ struct Script {
 
 void lock_port_seeds() {
   const std::string t = "fuzz_lock_port";
-  write(t, "open-commands", Script(false)
-                                .request(kCmdGetIdentity)
-                                .request(kCmdGetStatus)
-                                .request(kCmdGetCapabilities)
-                                .request(kCmdGetSession)
-                                .request(kCmdPing, Bytes(150, 0x5A))
-                                .request(kCmdReadSlots, bytes_of(ReadSlotsRequest{0, 0, kSlotFormatCompact, 0}))
-                                .b);
-  write(t, "session-reads", Script(true)
-                                .request(kCmdReadSlots, bytes_of(ReadSlotsRequest{0, 0, kSlotFormatCompact, 0}))
-                                .request(kCmdReadSlots, bytes_of(ReadSlotsRequest{2, 64, kSlotFormatFixed, 0}))
-                                .request(kCmdReadEvents, bytes_of(ReadEventsRequest{0, 0, 0}))
-                                .request(kCmdGetFingerprint)
-                                .request(kCmdGetLockoutPolicy)
-                                .b);
+  write(t, "open-commands",
+        Script(false)
+            .request(kCmdGetIdentity)
+            .request(kCmdGetStatus)
+            .request(kCmdGetCapabilities)
+            .request(kCmdGetSession)
+            .request(kCmdPing, Bytes(150, 0x5A))
+            .request(kCmdReadSlots, bytes_of(ReadSlotsRequest{0, 0, kSlotFormatCompact, 0}))
+            .b);
+  write(t, "session-reads",
+        Script(true)
+            .request(kCmdReadSlots, bytes_of(ReadSlotsRequest{0, 0, kSlotFormatCompact, 0}))
+            .request(kCmdReadSlots, bytes_of(ReadSlotsRequest{2, 64, kSlotFormatFixed, 0}))
+            .request(kCmdReadEvents, bytes_of(ReadEventsRequest{0, 0, 0}))
+            .request(kCmdGetFingerprint)
+            .request(kCmdGetLockoutPolicy)
+            .b);
   ScheduleBlock until{};
   put_u32_le(until.b, 1767312000u);
   OpenEnrollmentRequest enroll{2, kRoleGuest, kKindTemporaryUntil, until};
-  write(t, "enroll-typed-twice", Script(true).request(kCmdOpenEnrollment, bytes_of(enroll)).keys("7777#7777#").request(kCmdGetSession).b);
-  write(t, "delete-confirmed", Script(true)
-                                   .request(kCmdDeleteSlot, bytes_of(SlotRequest{1, 0}))
-                                   .keys(std::string(fuzz::kAdminCode) + "#")
-                                   .request(kCmdGetSession)
-                                   .b);
-  write(t, "changes-and-timeout", Script(true)
-                                      .request(kCmdSetClock, bytes_of(SetClockRequest{1767312000u, -300, 0}))
-                                      .request(kCmdSetSlotEnabled, bytes_of(SetSlotEnabledRequest{1, 0, 0}))
-                                      .request(kCmdFactoryReset, bytes_of(FactoryResetRequest{}))
-                                      .request(kCmdCancelConfirmation)
-                                      .wait(23)
-                                      .request(kCmdGetStatus)
-                                      .b);
+  write(t, "enroll-typed-twice",
+        Script(true).request(kCmdOpenEnrollment, bytes_of(enroll)).keys("7777#7777#").request(kCmdGetSession).b);
+  write(t, "delete-confirmed",
+        Script(true)
+            .request(kCmdDeleteSlot, bytes_of(SlotRequest{1, 0}))
+            .keys(std::string(fuzz::kAdminCode) + "#")
+            .request(kCmdGetSession)
+            .b);
+  write(t, "changes-and-timeout",
+        Script(true)
+            .request(kCmdSetClock, bytes_of(SetClockRequest{1767312000u, -300, 0}))
+            .request(kCmdSetSlotEnabled, bytes_of(SetSlotEnabledRequest{1, 0, 0}))
+            .request(kCmdFactoryReset, bytes_of(FactoryResetRequest{}))
+            .request(kCmdCancelConfirmation)
+            .wait(23)
+            .request(kCmdGetStatus)
+            .b);
   write(t, "keypad-guessing", Script(false).keys("1234#1234#1234#1234#1234#5555#").wait(16).request(kCmdGetStatus).b);
 }
 
@@ -118,7 +123,8 @@ void host_seeds() {
     return out;
   };
   write("fuzz_host_framing", "identity", framed(kCmdGetIdentity, {}));
-  write("fuzz_host_framing", "slots-compact", framed(kCmdReadSlots, bytes_of(ReadSlotsRequest{0, 0, kSlotFormatCompact, 0})));
+  write("fuzz_host_framing", "slots-compact",
+        framed(kCmdReadSlots, bytes_of(ReadSlotsRequest{0, 0, kSlotFormatCompact, 0})));
   write("fuzz_host_framing", "events", framed(kCmdReadEvents, bytes_of(ReadEventsRequest{0, 0, 0})));
   write("fuzz_host_framing", "ping-long", framed(kCmdPing, Bytes(200, 0x33)));
   // Pages: READ_SLOTS / READ_EVENTS payloads.
@@ -134,9 +140,12 @@ void host_seeds() {
     out.insert(out.end(), r.payload.begin(), r.payload.end());
     return out;
   };
-  write("fuzz_host_pages", "slots-compact", page(0, 0, kCmdReadSlots, bytes_of(ReadSlotsRequest{0, 0, kSlotFormatCompact, 0})));
-  write("fuzz_host_pages", "slots-fixed", page(0, 0, kCmdReadSlots, bytes_of(ReadSlotsRequest{0, 0, kSlotFormatFixed, 0})));
-  write("fuzz_host_pages", "slots-from-2", page(0, 2, kCmdReadSlots, bytes_of(ReadSlotsRequest{2, 40, kSlotFormatCompact, 0})));
+  write("fuzz_host_pages", "slots-compact",
+        page(0, 0, kCmdReadSlots, bytes_of(ReadSlotsRequest{0, 0, kSlotFormatCompact, 0})));
+  write("fuzz_host_pages", "slots-fixed",
+        page(0, 0, kCmdReadSlots, bytes_of(ReadSlotsRequest{0, 0, kSlotFormatFixed, 0})));
+  write("fuzz_host_pages", "slots-from-2",
+        page(0, 2, kCmdReadSlots, bytes_of(ReadSlotsRequest{2, 40, kSlotFormatCompact, 0})));
   write("fuzz_host_pages", "events", page(1, 0, kCmdReadEvents, bytes_of(ReadEventsRequest{0, 0, 0})));
   write("fuzz_host_pages", "events-short", page(1, 0, kCmdReadEvents, bytes_of(ReadEventsRequest{3, 0, 4})));
 }
@@ -163,15 +172,18 @@ void report_seeds(const fs::path& source) {
 
 void text_seeds() {
   const std::string a = "fuzz_host_answers";
-  write(a, "docs-example.json",
-        std::string(R"({ "answers": { "keep.3": true, "keep.4": false },
+  write(a, "docs-example.json", std::string(R"({ "answers": { "keep.3": true, "keep.4": false },
   "inputs": { "technician": "Zoë Łukasiewicz", "company": "Harbour Lock & Key",
               "site": "Flat 3", "customer": "Harbour Lettings" } })"));
   write(a, "answers-only.json", std::string(R"({"answers":{"keep.1":true,"keep.2":false,"reset.confirm":true}})"));
   const std::string e = "fuzz_host_enroll_spec";
-  const char* specs[] = {"anna:user", "cleaner:guest:days=mon,tue,wed@09:00-12:00", "visitor:guest:until=2026-12-24T18:00",
-                         "courier:guest:first-use=120", "tenant:user:range=2026-12-01T00:00..2026-12-31T23:59:30",
-                         "owner:admin:persistent", "tech:service"};
+  const char* specs[] = {"anna:user",
+                         "cleaner:guest:days=mon,tue,wed@09:00-12:00",
+                         "visitor:guest:until=2026-12-24T18:00",
+                         "courier:guest:first-use=120",
+                         "tenant:user:range=2026-12-01T00:00..2026-12-31T23:59:30",
+                         "owner:admin:persistent",
+                         "tech:service"};
   int i = 0;
   for (const char* s : specs) write(e, "enroll-" + std::to_string(i++), std::string(1, '\0') + s);
   write(e, "rotate", std::string(1, '\1') + "3:anna (tenant)");

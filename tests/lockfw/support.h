@@ -62,7 +62,17 @@ struct Rig {
   host::VirtualLock::Result call(uint8_t cmd, const T& req) {
     return vl.call(cmd, &req, sizeof req);
   }
-  void type(const std::string& keys) { vl.keypad(keys); }
+  // "code*0#" arms the rig's channel first (1.4), as lockdiag does before it asks for the code;
+  // type_raw() presses keys only.
+  // A try that opened no session leaves no arm behind: the host gives up and withdraws it
+  // (CLOSE_SESSION, protocol 1.4), as lockdiag does when its wait ends.
+  void type(const std::string& keys) {
+    const bool arm = keys.size() >= 3 && keys.compare(keys.size() - 3, 3, "*0#") == 0;
+    if (arm) call(kCmdArmSession);
+    vl.keypad(keys);
+    if (arm && vl.lock().session_state() != kSessionOpen) call(kCmdCloseSession);
+  }
+  void type_raw(const std::string& keys) { vl.keypad(keys); }
   uint64_t unlocks() { return vl.bolt().unlocks(); }
 
   SessionResponse session() {

@@ -43,7 +43,8 @@ std::vector<uint8_t> fill(uint8_t v, size_t n) { return std::vector<uint8_t>(n, 
 TEST_CASE("SHA-256: FIPS 180 vectors, portable and libsodium") {
   lockfw::soft::SoftCrypto soft;
   lockfw::host::SodiumCrypto sodium;
-  for (lockfw::hal::Crypto* c : {static_cast<lockfw::hal::Crypto*>(&soft), static_cast<lockfw::hal::Crypto*>(&sodium)}) {
+  for (lockfw::hal::Crypto* c :
+       {static_cast<lockfw::hal::Crypto*>(&soft), static_cast<lockfw::hal::Crypto*>(&sodium)}) {
     CHECK(sha(*c, "") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     CHECK(sha(*c, "abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     CHECK(sha(*c, "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq") ==
@@ -57,7 +58,8 @@ TEST_CASE("HMAC-SHA-256: RFC 4231 test cases, portable and libsodium") {
   lockfw::host::SodiumCrypto sodium;
   std::vector<uint8_t> k4;
   for (uint8_t i = 1; i <= 25; ++i) k4.push_back(i);
-  for (lockfw::hal::Crypto* c : {static_cast<lockfw::hal::Crypto*>(&soft), static_cast<lockfw::hal::Crypto*>(&sodium)}) {
+  for (lockfw::hal::Crypto* c :
+       {static_cast<lockfw::hal::Crypto*>(&soft), static_cast<lockfw::hal::Crypto*>(&sodium)}) {
     CHECK(hmac(*c, fill(0x0b, 20), bytes("Hi There")) ==
           "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
     CHECK(hmac(*c, bytes("Jefe"), bytes("what do ya want for nothing?")) ==
@@ -90,7 +92,8 @@ TEST_CASE("portable crypto agrees with libsodium on random keys, messages and up
   // A state copied mid-stream (as the keypad matcher does) continues correctly.
   lockfw::hal::Crypto::HmacState a, b;
   const auto key = bytes("secret"), m1 = bytes("prefix"), m2 = bytes("tail");
-  for (lockfw::hal::Crypto* c : {static_cast<lockfw::hal::Crypto*>(&soft), static_cast<lockfw::hal::Crypto*>(&sodium)}) {
+  for (lockfw::hal::Crypto* c :
+       {static_cast<lockfw::hal::Crypto*>(&soft), static_cast<lockfw::hal::Crypto*>(&sodium)}) {
     c->hmac_init(a, key.data(), key.size());
     c->hmac_update(a, m1.data(), m1.size());
     b = a;

@@ -1,4 +1,4 @@
-// Issue 11 item 4: one keyed hash per keypad entry (slot-independent v2 MAC) compared with every
+// One keyed hash per keypad entry (slot-independent v2 MAC) compared with every
 // slot; slots written before keep their per-slot v1 MAC until their code is next typed or
 // enrolled. Attacks: an old slot that stops opening, a duplicate that hides behind the old
 // format, a wrong code that rewrites anything. The cost is measured by tests/bench/bench_keypad.
@@ -13,7 +13,7 @@ namespace {
 
 const std::string kAdmin = "19283746";
 
-// Rewrites slot `idx` the way the firmware before item 4 stored it: the v1 MAC, no v2 flag.
+// Rewrites slot `idx` the way firmware before 1.2 stored it: the v1 MAC, no v2 flag.
 void make_v1(Rig& rig, uint16_t idx, const std::string& code) {
   uint8_t key[32];
   REQUIRE(rig.vl.ram_secrets().load(hal::kCodeHashKey, key));

@@ -598,7 +598,8 @@ TEST_CASE("reference configuration: 250 slots and 10,000 events page within the 
   const auto fixed_table = read_slot_table(rig, kSlotFormatFixed);
   CHECK(fixed_table.size() == 250);
   CHECK(same_slots(fixed_table, read_slot_table(rig, kSlotFormatCompact)));
-  MESSAGE("250 slots: " << pages << " compact pages, ~" << compact_ms << " ms modeled (fixed records: ~" << fixed_ms << " ms)");
+  MESSAGE("250 slots: " << pages << " compact pages, ~" << compact_ms << " ms modeled (fixed records: ~" << fixed_ms
+                        << " ms)");
   CHECK(compact_ms <= 100.0);
   CHECK(compact_ms < fixed_ms);
 

@@ -133,7 +133,7 @@ struct Ref {
       if (enroll == kEnrollWaitFirst) {
         if (match(digits, false, enroll_slot) >= 0) {
           enroll = kEnrollAborted;
-          wrong_code();  // a duplicate is a wrong entry (issue 11, item 5)
+          wrong_code();  // a duplicate is a wrong entry
           return;
         }
         first = digits;
@@ -313,7 +313,8 @@ TEST_CASE("model-based: keypad, service commands, time and power against a refer
         uint8_t cmd = 0, expect = kErrNone, got = 0;
         const uint16_t slot = static_cast<uint16_t>(pick(9));  // 8 is out of range
         switch (c) {
-          case 0: case 1: {
+          case 0:
+          case 1: {
             cmd = kCmdOpenEnrollment;
             const uint8_t role = static_cast<uint8_t>(pick(4) == 0 ? 0u : 1u + pick(3));
             expect = ref.gate(cmd);
@@ -391,6 +392,10 @@ TEST_CASE("model-based: keypad, service commands, time and power against a refer
             expect = ref.gate(cmd);
             if (!expect) ref.end_session();
             got = rig.call(cmd).error;
+            // 1.4: without a session, CLOSE_SESSION withdraws the channel's arm if one is left
+            // (a "* 0 #" typed while a confirmation was pending, before a reset ended the
+            // session...): OK once, changing nothing the model tracks; then refused as before.
+            if (expect != kErrNone && got == kErrNone) got = rig.call(cmd).error;
             break;
           case 6:
             cmd = kCmdAbortEnrollment;
@@ -469,7 +474,7 @@ TEST_CASE("model-based: keypad, service commands, time and power against a refer
     CHECK(ref.lockouts > 0);
     CHECK(ref.deletes + ref.resets > 0);
     MESSAGE("seed " << seed << ": " << ref.unlocks << " unlocks, " << ref.commits << " enrollments, " << ref.deletes
-                    << " deletes, " << ref.resets << " resets, " << ref.lockouts << " lockouts, up to "
-                    << ref.max_slots << " slots");
+                    << " deletes, " << ref.resets << " resets, " << ref.lockouts << " lockouts, up to " << ref.max_slots
+                    << " slots");
   }
 }

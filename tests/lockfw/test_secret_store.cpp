@@ -1,4 +1,4 @@
-// Issue 11 item 3: the code-hash key lives in hal::SecretStore, never in the storage journal.
+// The code-hash key lives in hal::SecretStore, never in the storage journal.
 // Attacks: read the key out of a state image (before and after migrating an old one), use a
 // state image without its key, keep the same key across a factory reset.
 #include <sys/stat.h>
@@ -144,7 +144,8 @@ TEST_CASE("a state image without its key checks no code and counts nothing as wr
   REQUIRE(rig.enroll(1, kRoleUser, "1357") == kEnrollCommitted);
   host::SimClock clock(true, kTestEpochMs);
   CapturePort usb;
-  host::VirtualLock thief(host::VirtualLock::Options{small_config(), "LD1-TEST0001", 42, &store}, clock, rig.flash, usb);
+  host::VirtualLock thief(host::VirtualLock::Options{small_config(), "LD1-TEST0001", 42, &store}, clock, rig.flash,
+                          usb);
   REQUIRE(thief.boot());
   CHECK(thief.lock().storage_ok());
   CHECK_FALSE(thief.lock().secret_ok());
@@ -206,7 +207,9 @@ TEST_CASE("FileSecretStore: 0600, whole-file replace, a foreign file is never ov
   CHECK(std::memcmp(got, b, 32) == 0);
   // Somebody's notes at that path: not read as a key, not replaced.
   fs::remove(path);
-  { std::ofstream(path) << "my notes\n"; }
+  {
+    std::ofstream(path) << "my notes\n";
+  }
   CHECK_FALSE(fs1.load(hal::kCodeHashKey, got));
   CHECK_FALSE(fs1.store(hal::kCodeHashKey, a));
   CHECK(slurp(path).size() == 9);

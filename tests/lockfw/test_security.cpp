@@ -1,4 +1,4 @@
-// Issue 11 (protocol 1.2): the lock against a guessing guest and a careless admin state.
+// Protocol 1.2: the lock against a guessing guest and a careless admin state.
 // Every case here failed on the 1.1 firmware.
 #include <deque>
 

@@ -353,6 +353,7 @@ TEST_CASE("every scenario starts, reads back as described, and leaks no code val
         // On marginal batteries the keypad loses keys: the admin may have to try again.
         for (int i = 0; i < 30 && port.call(kCmdGetSession)[0] != kSessionOpen; ++i) {
           if (i) sim.ctl_ok("advance 130");  // wait out a lockout the lost keys may have caused
+          port.call(kCmdArmSession);  // 1.4: the session is for the channel that armed it
           CHECK(sim.ctl("open-session") == 0);
         }
         REQUIRE(+port.call(kCmdGetSession)[0] == kSessionOpen);
@@ -498,6 +499,7 @@ TEST_CASE("control interface: errors, physical world, enrollment by a person, pe
     REQUIRE(err == 0);
     sim.ctl_ok("clock-drift +90");
     sim.ctl_ok("advance 86400");  // a day later the lock is 90 s fast
+    port.call(kCmdArmSession);  // 1.4: the session is for the channel that armed it
     sim.ctl_ok("open-session");
     const StatusResponse st = status(port);
     std::string t = sim.ctl_ok("time");
@@ -505,6 +507,7 @@ TEST_CASE("control interface: errors, physical world, enrollment by a person, pe
     CHECK(std::llabs(static_cast<long long>(st.clock_utc) - world - 90) <= 2);
     sim.ctl_ok("set-time 1767225600");
     sim.ctl_ok("clock-lose");
+    port.call(kCmdArmSession);  // 1.4: the session is for the channel that armed it
     sim.ctl_ok("open-session");
     CHECK((status(port).flags & kStatusClockSet) == 0);
     const auto ev = read_events(port);
@@ -517,6 +520,7 @@ TEST_CASE("control interface: errors, physical world, enrollment by a person, pe
   // Power cut in the middle of an enrollment: the process dies; the restart logs the abort.
   {
     Port port(sim.sock(), sim.outputs);
+    port.call(kCmdArmSession);  // 1.4: the session is for the channel that armed it
     sim.ctl_ok("open-session");
     open_enrollment(port, 5, kRoleGuest);
     sim.ctl_ok("enroll-person new-guest once");
@@ -532,6 +536,7 @@ TEST_CASE("control interface: errors, physical world, enrollment by a person, pe
     IdentityResponse ir{};
     std::memcpy(&ir, id.data(), sizeof ir);
     CHECK(std::string(ir.serial) == serial);  // the same lock
+    port.call(kCmdArmSession);  // 1.4: the session is for the channel that armed it
     sim.ctl_ok("open-session");
     CHECK((status(port).flags & kStatusClockSet) == 0);  // power lost: clock lost
     const auto ev = read_events(port);
@@ -601,6 +606,7 @@ TEST_CASE("a wet keypad garbles entries; a graceful restart keeps the clock and 
   uint32_t head = 0;
   {
     Port port(sim.sock(), sim.outputs);
+    port.call(kCmdArmSession);  // 1.4: the session is for the channel that armed it
     sim.ctl_ok("open-session");
     head = status(port).event_head_seq;
   }
@@ -608,6 +614,7 @@ TEST_CASE("a wet keypad garbles entries; a graceful restart keeps the clock and 
   sim.start({});
   {
     Port port(sim.sock(), sim.outputs);
+    port.call(kCmdArmSession);  // 1.4: the session is for the channel that armed it
     sim.ctl_ok("open-session");
     const StatusResponse st = status(port);
     CHECK((st.flags & kStatusClockSet) != 0);

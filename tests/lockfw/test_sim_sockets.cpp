@@ -1,4 +1,4 @@
-// lockfw-sim's sockets (issue 11, item 8): both created 0600, a path that exists and is not a
+// lockfw-sim's sockets: both created 0600, a path that exists and is not a
 // socket is never deleted, a datagram longer than a report is refused (not truncated), an
 // empty datagram does not drop the connection.
 #include <doctest/doctest.h>
@@ -184,7 +184,7 @@ std::string ctl(const std::string& sock, const std::string& words) {
 }  // namespace
 
 TEST_CASE("a state image written by the 1.1 firmware mounts, keeps its codes and gains the 1.2 settings") {
-  // tests/lockfw/data/occupied-rental-1.1.state: lockfw-sim 1.1 (main before issue 11),
+  // tests/lockfw/data/occupied-rental-1.1.state: lockfw-sim 1.1 (before protocol 1.2),
   // scenario occupied-rental, alice unlocked once.
   const fs::path dir = fs::temp_directory_path() / ("lockfw-sim-upgrade-" + std::to_string(getpid()));
   fs::remove_all(dir);
@@ -196,6 +196,7 @@ TEST_CASE("a state image written by the 1.1 firmware mounts, keeps its codes and
   REQUIRE(pid > 0);
   CHECK(ctl(sock, "status").find("storage=ok") != std::string::npos);
   CHECK(ctl(sock, "type-person alice").find("(bolt unlocked)") != std::string::npos);
+  CHECK(ctl(sock, "arm-session").find("ok armed") != std::string::npos);  // 1.4: for the control's channel
   CHECK(ctl(sock, "open-session").find("ok session open") != std::string::npos);
   stop_sim(pid);
   // Once more: the settings were written back in the 1.2 layout and still mount.

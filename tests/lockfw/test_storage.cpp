@@ -51,8 +51,9 @@ std::vector<Op> workload(uint32_t seed, size_t n) {
     op.time = 1767225600u + static_cast<uint32_t>(i * 37);
     const uint32_t r = rng() % 100;
     op.nev = static_cast<uint8_t>(rng() % 3);
-    for (auto& e : op.ev) e = EventStub{static_cast<uint8_t>(1 + rng() % 29), static_cast<uint8_t>(rng() % 64),
-                                        static_cast<uint16_t>(rng() % 2 ? rng() % kSlots : kNoSlot)};
+    for (auto& e : op.ev)
+      e = EventStub{static_cast<uint8_t>(1 + rng() % 29), static_cast<uint8_t>(rng() % 64),
+                    static_cast<uint16_t>(rng() % 2 ? rng() % kSlots : kNoSlot)};
     if (r < 45) {
       op.kind = Op::kSlot;
       op.slot = static_cast<uint16_t>(rng() % kSlots);
@@ -92,8 +93,8 @@ struct Model {
     if (op.kind == Op::kSlot) slots[op.slot] = op.d;
     if (op.kind == Op::kSettings || op.kind == Op::kReset) s = op.s;
     for (uint8_t k = 0; k < op.nev; ++k)
-      events.push_back(Event{static_cast<uint32_t>(events.size() + 1), op.time, op.ev[k].type, op.ev[k].extra,
-                             op.ev[k].slot});
+      events.push_back(
+          Event{static_cast<uint32_t>(events.size() + 1), op.time, op.ev[k].type, op.ev[k].extra, op.ev[k].slot});
   }
 };
 
@@ -151,9 +152,11 @@ bool matches(StateStore& st, EventLog& log, const Model& m, std::string& why) {
                    std::to_string(it != m.slots.end() ? it->second.generation : 0) + " settings gen " +
                    std::to_string(st.settings().generation) + "/" + std::to_string(m.s.generation) + ")",
              false;
-    if (have && std::memcmp(&d, &it->second, sizeof d) != 0) return why = "slot " + std::to_string(i) + " differs", false;
+    if (have && std::memcmp(&d, &it->second, sizeof d) != 0)
+      return why = "slot " + std::to_string(i) + " differs", false;
   }
-  if (log.head_seq() != m.events.size() + 1) return why = "event head " + std::to_string(log.head_seq()) + " vs " + std::to_string(m.events.size() + 1), false;
+  if (log.head_seq() != m.events.size() + 1)
+    return why = "event head " + std::to_string(log.head_seq()) + " vs " + std::to_string(m.events.size() + 1), false;
   const uint32_t kept = log.head_seq() - log.oldest_seq();
   // All blocks but the one being reused stay full; a torn write costs one record (a hole).
   const uint32_t min_kept = static_cast<uint32_t>(
@@ -276,68 +279,68 @@ TEST_CASE("journal: a worn-out block makes writes fail loudly, never silently co
 
 TEST_CASE("power loss at every single program and erase of a 260-operation workload") {
   for (const uint32_t seed : {2026u, 7u, 4242u}) {
-  CAPTURE(seed);
-  const auto ops = workload(seed, 260);
-  const auto more = workload(99, 6);
+    CAPTURE(seed);
+    const auto ops = workload(seed, 260);
+    const auto more = workload(99, 6);
   // Reference run: how many flash operations the workload takes.
-  uint64_t total = 0;
-  {
-    FlashSim flash(kBlock, kStateBlocks + kEventBlocks);
-    StateStore st;
-    EventLog log;
-    REQUIRE(reboot(flash, st, log));
-    for (const auto& op : ops) REQUIRE(run(st, log, op));
-    total = flash.ops();
-  }
-  MESSAGE("workload: " << ops.size() << " operations, " << total << " flash programs/erases; cutting at each");
-  REQUIRE(total > 400);
-  int in_flight_present = 0, in_flight_absent = 0;
-  for (uint64_t cut = 0; cut < total; ++cut) {
-    CAPTURE(cut);
-    FlashSim flash(kBlock, kStateBlocks + kEventBlocks);
-    flash.cut_after(static_cast<int64_t>(cut), cut * 2654435761u + 1);
-    size_t done = 0;
+    uint64_t total = 0;
     {
+      FlashSim flash(kBlock, kStateBlocks + kEventBlocks);
       StateStore st;
       EventLog log;
-      if (reboot(flash, st, log)) {
-        for (; done < ops.size(); ++done)
-          if (!run(st, log, ops[done])) break;
+      REQUIRE(reboot(flash, st, log));
+      for (const auto& op : ops) REQUIRE(run(st, log, op));
+      total = flash.ops();
+    }
+    MESSAGE("workload: " << ops.size() << " operations, " << total << " flash programs/erases; cutting at each");
+    REQUIRE(total > 400);
+    int in_flight_present = 0, in_flight_absent = 0;
+    for (uint64_t cut = 0; cut < total; ++cut) {
+      CAPTURE(cut);
+      FlashSim flash(kBlock, kStateBlocks + kEventBlocks);
+      flash.cut_after(static_cast<int64_t>(cut), cut * 2654435761u + 1);
+      size_t done = 0;
+      {
+        StateStore st;
+        EventLog log;
+        if (reboot(flash, st, log)) {
+          for (; done < ops.size(); ++done)
+            if (!run(st, log, ops[done])) break;
+        }
       }
-    }
-    REQUIRE(flash.dead());
-    flash.power_on();
-    StateStore st;
-    EventLog log;
-    REQUIRE(reboot(flash, st, log));  // journal check: mounts, repairs
-    Model before;
-    for (size_t i = 0; i < done && i < ops.size(); ++i) before.apply(ops[i]);
-    Model after = before;
-    if (done < ops.size()) after.apply(ops[done]);
-    std::string why_a, why_b;
-    const bool a = matches(st, log, before, why_a);
-    const bool b = !a && matches(st, log, after, why_b);
-    INFO("op in flight: " << done << "; as before: " << why_a << "; as after: " << why_b);
-    REQUIRE((a || b));  // every committed op is there; the one in flight wholly or not at all
-    (a ? in_flight_absent : in_flight_present)++;
-    REQUIRE(flash.prog_violations() == 0);
+      REQUIRE(flash.dead());
+      flash.power_on();
+      StateStore st;
+      EventLog log;
+      REQUIRE(reboot(flash, st, log));  // journal check: mounts, repairs
+      Model before;
+      for (size_t i = 0; i < done && i < ops.size(); ++i) before.apply(ops[i]);
+      Model after = before;
+      if (done < ops.size()) after.apply(ops[done]);
+      std::string why_a, why_b;
+      const bool a = matches(st, log, before, why_a);
+      const bool b = !a && matches(st, log, after, why_b);
+      INFO("op in flight: " << done << "; as before: " << why_a << "; as after: " << why_b);
+      REQUIRE((a || b));  // every committed op is there; the one in flight wholly or not at all
+      (a ? in_flight_absent : in_flight_present)++;
+      REQUIRE(flash.prog_violations() == 0);
     // The journal stays usable after recovery.
-    Model m = a ? before : after;
-    for (Op op : more) {
+      Model m = a ? before : after;
+      for (Op op : more) {
       // Generations only grow: the follow-up operations continue from the recovered state.
-      const uint32_t gen = m.s.generation;
-      op.d.generation = gen;
-      op.s.generation = op.kind == Op::kReset ? gen + 1 : gen;
-      REQUIRE(run(st, log, op));
-      m.apply(op);
+        const uint32_t gen = m.s.generation;
+        op.d.generation = gen;
+        op.s.generation = op.kind == Op::kReset ? gen + 1 : gen;
+        REQUIRE(run(st, log, op));
+        m.apply(op);
+      }
+      StateStore st2;
+      EventLog log2;
+      REQUIRE(reboot(flash, st2, log2));
+      std::string why;
+      REQUIRE_MESSAGE(matches(st2, log2, m, why), why);
     }
-    StateStore st2;
-    EventLog log2;
-    REQUIRE(reboot(flash, st2, log2));
-    std::string why;
-    REQUIRE_MESSAGE(matches(st2, log2, m, why), why);
-  }
-  MESSAGE("in-flight operation present after reboot " << in_flight_present << " times, absent " << in_flight_absent);
-  CHECK(in_flight_absent > 0);
+    MESSAGE("in-flight operation present after reboot " << in_flight_present << " times, absent " << in_flight_absent);
+    CHECK(in_flight_absent > 0);
   }
 }

@@ -16,8 +16,26 @@ cmd=$(grep '^Try: ' <<<"$out" | sed 's/^Try: //')
 mkdir -p "$T/other"
 res=$(cd / && env -i ${LSAN_OPTIONS:+LSAN_OPTIONS="$LSAN_OPTIONS"} HOME="$T/other" PATH="$BIN:/usr/bin:/bin" bash -c "$cmd") || fail "printed command failed: $cmd"
 grep -q "certified by Harbour Lock & Key until" <<<"$res" || fail "verify output: $res"
-# The same report with OpenSSH alone.
+# The virtual lock attested on arrival and on leaving, under the TEST-ONLY CA, named as such.
+grep -q "^  Lock:           lock attested by TEST-ONLY manufacturer CA (not a real lock): serial " <<<"$out" || fail "demo lock line: $out"
+grep -qx "lock attested by TEST-ONLY manufacturer CA (not a real lock): serial [^ ]*" <<<"$res" || fail "printed command's attestation line: $res"
 report=$(ls "$T/demo/reports/"*.report.json)
+# The TEST-ONLY CA is never trusted silently: without the demo's --manufacturer it fails (exit 6)...
+company=$(ls "$T/demo/company/company.allowed_signers")
+set +e
+bad=$(cd / && env -i HOME="$T/other" PATH="$BIN:/usr/bin:/bin" lockdiag report verify "$report" --company "$company" 2>&1); rc=$?
+set -e
+[ $rc -eq 6 ] || fail "verify without the TEST-ONLY CA exited $rc: $bad"
+grep -q "attestation_invalid" <<<"$bad" || fail "no attestation_invalid: $bad"
+# ...and the demo's own config dir (manufacturers/) is what trusts it.
+cfg=$(cd / && env -i HOME="$T/other" XDG_CONFIG_HOME="$T/demo/config" PATH="$BIN:/usr/bin:/bin" lockdiag report verify "$report" --company "$company") \
+  || fail "verify with the demo's config dir failed"
+grep -q "^lock attested by TEST-ONLY manufacturer CA (not a real lock)" <<<"$cfg" || fail "config dir verdict: $cfg"
+# The PDF says it in one line.
+if command -v pdftotext >/dev/null; then
+  pdftotext "${report%.json}.pdf" - | tr '\n' ' ' | grep -q "TEST-ONLY manufacturer CA" || fail "the PDF has no attestation line"
+fi
+# The same report with OpenSSH alone.
 head -n 1 "$report" > "$T/r.msg"
 tail -n +2 "$report" > "$T/r.sig"
 TIME=$(grep -o '"signed_at":"[^"]*"' "$T/r.msg" | cut -d'"' -f4 | tr -dc 0-9)Z

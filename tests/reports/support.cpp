@@ -13,7 +13,7 @@
 #include "lockdiag/reports/canonical.h"
 #include "lockdiag/reports/codec.h"
 
-namespace test {
+namespace lockdiag::test {
 
 namespace fs = std::filesystem;
 using namespace lockdiag::reports;
@@ -73,14 +73,10 @@ TempHome::TempHome() {
 }
 
 TempHome::~TempHome() {
-  if (had_xdg_)
-    setenv("XDG_DATA_HOME", old_xdg_.c_str(), 1);
-  else
-    unsetenv("XDG_DATA_HOME");
-  if (had_home_)
-    setenv("HOME", old_home_.c_str(), 1);
-  else
-    unsetenv("HOME");
+  if (had_xdg_) setenv("XDG_DATA_HOME", old_xdg_.c_str(), 1);
+  else unsetenv("XDG_DATA_HOME");
+  if (had_home_) setenv("HOME", old_home_.c_str(), 1);
+  else unsetenv("HOME");
   std::error_code ec;
   fs::permissions(dir_, fs::perms::owner_all, fs::perm_options::add, ec);
   fs::remove_all(dir_, ec);
@@ -98,10 +94,12 @@ void install_fixed_key(const TempHome& home) {
   const SigningKey key = fixed_key();
   std::array<unsigned char, kSeedBytes> seed{};
   key.seed(seed);
-  const nlohmann::json doc = {
-      {"format", "lockdiag-secret-key/1"},    {"alg", "ed25519"},
-      {"created_at", "2026-11-20T12:00:00Z"}, {"key_id", key.public_key().key_id()},
-      {"public_key", key.public_key().hex()}, {"secret", {{"kind", "plain"}, {"seed", to_hex(seed)}}}};
+  const nlohmann::json doc = {{"format", "lockdiag-secret-key/1"},
+                              {"alg", "ed25519"},
+                              {"created_at", "2026-11-20T12:00:00Z"},
+                              {"key_id", key.public_key().key_id()},
+                              {"public_key", key.public_key().hex()},
+                              {"secret", {{"kind", "plain"}, {"seed", to_hex(seed)}}}};
   fs::create_directories(home.keys_dir());
   chmod(home.keys_dir().c_str(), 0700);
   const auto path = home.keys_dir() / "technician.key";
@@ -175,4 +173,4 @@ std::string first_code_found(const std::string& haystack) {
   return {};
 }
 
-}  // namespace test
+}  // namespace lockdiag::test

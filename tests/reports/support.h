@@ -9,7 +9,7 @@
 #include "lockdiag/reports/crypto.h"
 #include "lockdiag/reports/model.h"
 
-namespace test {
+namespace lockdiag::test {
 
 std::string read_file(const std::filesystem::path& p);
 void write_file(const std::filesystem::path& p, const std::string& bytes);
@@ -53,4 +53,7 @@ const std::vector<std::string>& seeded_codes();
 // The first seeded code found as a whole run of digits in `haystack`, or "".
 std::string first_code_found(const std::string& haystack);
 
-}  // namespace test
+}  // namespace lockdiag::test
+
+// The reports tests name these helpers test::..., beside lockdiag::reports they import whole.
+namespace test = lockdiag::test;

@@ -42,9 +42,7 @@ TEST_CASE("canonical form: sorted UTF-8 keys, minimal escapes, raw non-ASCII") {
   json j = json::parse(R"({"b":1,"a":{"z":true,"é":"x","Z":false},"c":["q\"\\\n\u0001/\u00e9"]})");
   auto c = canonical(j);
   REQUIRE(c);
-  CHECK(
-      *c ==
-      "{\"a\":{\"Z\":false,\"z\":true,\"\xC3\xA9\":\"x\"},\"b\":1,\"c\":[\"q\\\"\\\\\\n\\u0001/\xC3\xA9\"]}");
+  CHECK(*c == "{\"a\":{\"Z\":false,\"z\":true,\"\xC3\xA9\":\"x\"},\"b\":1,\"c\":[\"q\\\"\\\\\\n\\u0001/\xC3\xA9\"]}");
 }
 
 TEST_CASE("floats, null, huge integers and bad UTF-8 have no canonical form") {

@@ -29,7 +29,7 @@ TEST_CASE("first use creates the key; show and export agree") {
   const auto j = nlohmann::json::parse(show.out);
   CHECK(j["created_now"] == true);
   CHECK(j["sealed"] == false);
-  struct stat st {};
+  struct stat st{};
   REQUIRE(stat((home.keys_dir() / "technician.key").c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0600);
 
@@ -59,7 +59,8 @@ TEST_CASE("sign, verify and render from the command line") {
   auto ok = test::cli({"report", "verify", signed_path.string()});
   CHECK(ok.exit_code == kExitOk);
   CHECK(ok.out.rfind("valid: report job-20261121-0007", 0) == 0);
-  CHECK(std::count(ok.out.begin(), ok.out.end(), '\n') == 1);
+  CHECK(std::count(ok.out.begin(), ok.out.end(), '\n') == 2);  // the verdict, then the lock's attestation
+  CHECK(ok.out.substr(ok.out.find('\n') + 1) == "no lock attestation\n");
 
   const auto pub = home.path() / "tech.pub";
   REQUIRE(test::cli({"keys", "export", "-o", pub.string()}).exit_code == kExitOk);
@@ -88,16 +89,14 @@ TEST_CASE("sign, verify and render from the command line") {
 
   // Render the signed file (A4 and Letter); a tampered file is not rendered.
   const auto pdf = home.path() / "job.pdf";
-  auto render =
-      test::cli({"report", "render", signed_path.string(), "-o", pdf.string(), "--paper", "letter"});
+  auto render = test::cli({"report", "render", signed_path.string(), "-o", pdf.string(), "--paper", "letter"});
   REQUIRE_MESSAGE(render.exit_code == kExitOk, render.err);
   const std::string text = test::pdf_text(test::read_file(pdf));
   CHECK(text.find("K7-24-A9F3Q") != std::string::npos);
   CHECK(text.find("Zo\xC3\xAB \xC5\x81ukasiewicz") != std::string::npos);
   CHECK(test::cli({"report", "render", tampered.string(), "-o", pdf.string()}).exit_code == kExitInvalid);
-  CHECK(
-      test::cli({"report", "render", signed_path.string(), "-o", pdf.string(), "--paper", "a3"}).exit_code ==
-      kExitUsage);
+  CHECK(test::cli({"report", "render", signed_path.string(), "-o", pdf.string(), "--paper", "a3"}).exit_code ==
+        kExitUsage);
 }
 
 TEST_CASE("verify without --key trusts only keys known on this machine") {
@@ -118,8 +117,7 @@ TEST_CASE("verify without --key trusts only keys known on this machine") {
   // ...and a report by yet another key is still refused with --key.
   const auto other_pub = home.path() / "other.pub";
   test::write_file(other_pub, public_key_file(test::fixed_key(43).public_key()));
-  CHECK(test::cli({"report", "verify", path.string(), "--key", other_pub.string()}).exit_code ==
-        kExitInvalid);
+  CHECK(test::cli({"report", "verify", path.string(), "--key", other_pub.string()}).exit_code == kExitInvalid);
 }
 
 TEST_CASE("a sealed key needs its passphrase and is never prompted for without a terminal") {
@@ -132,8 +130,7 @@ TEST_CASE("a sealed key needs its passphrase and is never prompted for without a
   auto no_pass = test::cli({"report", "sign", sample_path(), "-o", out});
   CHECK(no_pass.exit_code == kExitFailure);
   CHECK(no_pass.err.find("LOCKDIAG_KEY_PASSPHRASE") != std::string::npos);
-  auto wrong =
-      test::cli({"report", "sign", sample_path(), "-o", out}, {"LOCKDIAG_KEY_PASSPHRASE=tres secret"});
+  auto wrong = test::cli({"report", "sign", sample_path(), "-o", out}, {"LOCKDIAG_KEY_PASSPHRASE=tres secret"});
   CHECK(wrong.exit_code == kExitFailure);
   CHECK(wrong.err.find("wrong passphrase") != std::string::npos);
   CHECK_FALSE(fs::exists(out));

@@ -12,7 +12,7 @@ using namespace lockdiag::reports;
 namespace {
 
 unsigned mode_of(const std::filesystem::path& p) {
-  struct stat st {};
+  struct stat st{};
   REQUIRE(stat(p.c_str(), &st) == 0);
   return st.st_mode & 07777;
 }
@@ -139,9 +139,8 @@ TEST_CASE("key files with fields of the wrong type are damaged, not a crash") {
   test::TempHome home;
   KeyStore store(home.keys_dir());
   std::filesystem::create_directories(home.keys_dir());
-  for (const char* doc :
-       {R"({"format":5})", R"({"format":"lockdiag-secret-key/1","alg":"ed25519","public_key":[1]})",
-        R"([1,2,3])", R"("just a string")"}) {
+  for (const char* doc : {R"({"format":5})", R"({"format":"lockdiag-secret-key/1","alg":"ed25519","public_key":[1]})",
+                          R"([1,2,3])", R"("just a string")"}) {
     test::write_file(store.key_path(), doc);
     chmod(store.key_path().c_str(), 0600);
     auto info = store.info();
@@ -162,7 +161,7 @@ TEST_CASE("key files with fields of the wrong type are damaged, not a crash") {
   REQUIRE_FALSE(key);
   CHECK(key.error().message.find("damaged") != std::string::npos);
 
-  CHECK_FALSE(parse_public_key_file(
-      R"({"format":"lockdiag-public-key/1","alg":"ed25519","public_key":5,"key_id":[]})"));
+  CHECK_FALSE(
+      parse_public_key_file(R"({"format":"lockdiag-public-key/1","alg":"ed25519","public_key":5,"key_id":[]})"));
   CHECK_FALSE(parse_public_key_file("[]"));
 }

@@ -108,9 +108,7 @@ TEST_CASE("truncated files are malformed or not canonical, never valid") {
 TEST_CASE("precise reasons") {
   const std::string file = signed_sample();
   const auto key = test::fixed_key().public_key();
-  SUBCASE("non-UTF-8") {
-    CHECK(reason_of(replace_once(file, "Zo\xC3\xAB", "Zo\xEB"), key) == VerifyReason::not_utf8);
-  }
+  SUBCASE("non-UTF-8") { CHECK(reason_of(replace_once(file, "Zo\xC3\xAB", "Zo\xEB"), key) == VerifyReason::not_utf8); }
   SUBCASE("reformatted JSON") {
     const std::string pretty = nlohmann::json::parse(file).dump(2) + "\n";
     auto v = verify(pretty, key);
@@ -119,8 +117,7 @@ TEST_CASE("precise reasons") {
     CHECK(v.error().message.find("byte 1") != std::string::npos);
   }
   SUBCASE("floats") {
-    CHECK(reason_of(replace_once(file, "\"drift_s\":0", "\"drift_s\":0.0"), key) ==
-          VerifyReason::not_canonical);
+    CHECK(reason_of(replace_once(file, "\"drift_s\":0", "\"drift_s\":0.0"), key) == VerifyReason::not_canonical);
   }
   SUBCASE("duplicate keys") {
     CHECK(reason_of(replace_once(file, "{\"report\":{", "{\"report\":{\"id\":\"x\","), key) ==
@@ -137,8 +134,7 @@ TEST_CASE("precise reasons") {
           VerifyReason::unsupported_version);
   }
   SUBCASE("a changed count is a signature mismatch") {
-    CHECK(reason_of(replace_once(file, "\"count\":611", "\"count\":612"), key) ==
-          VerifyReason::signature_mismatch);
+    CHECK(reason_of(replace_once(file, "\"count\":611", "\"count\":612"), key) == VerifyReason::signature_mismatch);
   }
   SUBCASE("an unsigned body is not a signed report") {
     auto v = verify(canonical_report(test::sample_report()).value() + "\n", key);
@@ -220,15 +216,9 @@ TEST_CASE("random multi-byte damage never verifies and never crashes") {
     for (int e = 0; e < edits; ++e) {
       const std::size_t at = next() % bad.size();
       switch (next() % 3) {
-        case 0:
-          bad[at] = static_cast<char>(next() & 0xFF);
-          break;
-        case 1:
-          bad.erase(at, 1 + next() % 16);
-          break;
-        default:
-          bad.insert(at, 1, static_cast<char>(next() & 0xFF));
-          break;
+        case 0: bad[at] = static_cast<char>(next() & 0xFF); break;
+        case 1: bad.erase(at, 1 + next() % 16); break;
+        default: bad.insert(at, 1, static_cast<char>(next() & 0xFF)); break;
       }
       if (bad.empty()) bad = "x";
     }

@@ -101,9 +101,9 @@ TEST_CASE("KRL: serial list, range, bitmap, key id, explicit key; refusals") {
   REQUIRE_MESSAGE(k, k.error().message);
   auto cert = [&](std::uint64_t serial, const char* id, int key = 2, int by = 1) {
     return ssh::parse_certificate(
-               ssh::issue_certificate({test::fixed_key(static_cast<unsigned char>(key)).public_key(), serial, id, {"p"}, 0,
-                                       ssh::kForever},
-                                      test::fixed_key(static_cast<unsigned char>(by)))
+               ssh::issue_certificate(
+                   {test::fixed_key(static_cast<unsigned char>(key)).public_key(), serial, id, {"p"}, 0, ssh::kForever},
+                   test::fixed_key(static_cast<unsigned char>(by)))
                    .value())
         .value();
   };

@@ -6,7 +6,8 @@
 
 namespace lockdiag::test {
 
-std::vector<LeakHit> scan_for_codes(std::string_view bytes, const std::vector<std::string>& codes, const std::string& where) {
+std::vector<LeakHit> scan_for_codes(std::string_view bytes, const std::vector<std::string>& codes,
+                                    const std::string& where) {
   std::vector<LeakHit> hits;
   auto digit = [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; };
   for (const auto& code : codes) {

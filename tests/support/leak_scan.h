@@ -15,7 +15,8 @@ struct LeakHit {
   size_t offset;
 };
 
-std::vector<LeakHit> scan_for_codes(std::string_view bytes, const std::vector<std::string>& codes, const std::string& where);
+std::vector<LeakHit> scan_for_codes(std::string_view bytes, const std::vector<std::string>& codes,
+                                    const std::string& where);
 std::string read_file_bytes(const std::string& path);
 
 }  // namespace lockdiag::test

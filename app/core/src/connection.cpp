@@ -28,7 +28,8 @@ drivers::Result<drivers::Client> connect(const std::string& uri, drivers::Client
     auto profile = drivers::LinkModelTransport::profile_named(link_model());
     if (!profile) return std::unexpected(profile.error());
     if (uri.rfind("sim:", 0) != 0)
-      return drivers::fail(drivers::ErrorKind::kBadAddress, "--link models the link of a virtual lock (sim:); " + uri + " is a real one");
+      return drivers::fail(drivers::ErrorKind::kBadAddress,
+                           "--link models the link of a virtual lock (sim:); " + uri + " is a real one");
     auto link = std::make_unique<drivers::LinkModelTransport>(std::move(*transport), *profile, /*pace=*/true);
     link->summary_on_close(true);
     *transport = std::move(link);

@@ -1,3 +1,5 @@
+// DeviceWorker: the background I/O thread that owns the lock link and publishes snapshots; the
+// backend over drivers::Client is in client_backend.cpp.
 #include "lockdiag/app/device_worker.h"
 
 #include <algorithm>
@@ -8,7 +10,7 @@
 #include <tuple>
 #include <ctime>
 
-#include "lockdiag/app/connection.h"
+#include "zone_sync.h"
 
 namespace lockdiag::app {
 
@@ -27,102 +29,7 @@ namespace {
 
 uint32_t system_now() { return static_cast<uint32_t>(std::time(nullptr)); }
 
-SlotView to_view(const drivers::SlotRecord& r) {
-  SlotView v;
-  v.index = r.index;
-  v.enabled = r.enabled;
-  v.expired = r.expired;
-  v.role = static_cast<uint8_t>(r.role);
-  v.kind = static_cast<uint8_t>(r.kind);
-  v.schedule = describe_schedule(r.schedule);
-  v.created = r.created;
-  v.last_used = r.last_used;
-  v.use_count = r.use_count;
-  return v;
-}
-
-EventView to_view(const drivers::Event& e) {
-  EventView v;
-  v.seq = e.seq;
-  v.time = e.time;
-  v.type = e.type;
-  v.slot = e.slot ? static_cast<int>(*e.slot) : -1;
-  v.reason = e.reason;
-  v.clock_not_set = e.clock_not_set;
-  return v;
-}
-
-// The drivers client over a device URI.
-class ClientBackend final : public DeviceBackend {
- public:
-  drivers::Result<drivers::Identity> open(const std::string& uri) override {
-    client_.reset();
-    auto c = app::connect(uri);
-    if (!c) return std::unexpected(c.error());
-    auto id = c->identity();
-    if (!id) return std::unexpected(id.error());
-    client_.emplace(std::move(*c));
-    return id;
-  }
-  void close() override { client_.reset(); }
-  // The client finds the same lock again by serial number (drivers: reopen_by_serial).
-  drivers::Result<void> reopen() override {
-    if (!client_) return lost();
-    return client_->reconnect(200);
-  }
-  drivers::Result<drivers::Status> status() override {
-    if (!client_) return lost();
-    return client_->status();
-  }
-  drivers::Result<drivers::SessionInfo> session() override {
-    if (!client_) return lost();
-    return client_->session();
-  }
-  drivers::Result<std::vector<SlotView>> read_slots(const ProgressFn& progress,
-                                                    const drivers::CancelToken& cancel) override {
-    if (!client_) return lost();
-    auto r = client_->read_slots([&](const drivers::Progress& p) { if (progress) progress(p.done, p.total); }, &cancel);
-    if (!r) return std::unexpected(r.error());
-    std::vector<SlotView> out;
-    out.reserve(r->size());
-    for (const auto& s : *r) out.push_back(to_view(s));
-    return out;
-  }
-  drivers::Result<Events> read_events(uint32_t from, const ProgressFn& progress,
-                                      const drivers::CancelToken& cancel) override {
-    if (!client_) return lost();
-    // Start at the oldest event the lock keeps: the drivers client rejects a first page that
-    // does not start at from_seq unless the lock flags it truncated, and this firmware starts
-    // its log at 1 without that flag when asked from 0 (reported to the drivers owner).
-    if (auto st = client_->status(); st && !st->withheld && st->event_head_seq >= st->event_count)
-      from = std::max(from, st->event_head_seq - st->event_count);
-    auto r = client_->read_events(from, [&](const drivers::Progress& p) { if (progress) progress(p.done, p.total); },
-                                  &cancel);
-    if (!r) return std::unexpected(r.error());
-    Events out;
-    out.truncated = r->truncated;
-    out.events.reserve(r->events.size());
-    for (const auto& e : r->events) out.events.push_back(to_view(e));
-    return out;
-  }
-  drivers::Result<uint32_t> set_clock(uint32_t utc, int offset_min) override {
-    if (!client_) return lost();
-    auto r = client_->set_clock(utc, offset_min);
-    if (!r) return std::unexpected(r.error());
-    return r->was_set ? r->previous_utc : 0u;
-  }
-  drivers::Client* client() override { return client_ ? &*client_ : nullptr; }
-
- private:
-  static std::unexpected<drivers::Error> lost() {
-    return drivers::fail(drivers::ErrorKind::kDisconnected, "the lock is not connected");
-  }
-  std::optional<drivers::Client> client_;
-};
-
 }  // namespace
-
-std::unique_ptr<DeviceBackend> make_client_backend() { return std::make_unique<ClientBackend>(); }
 
 // ---- TaskContext -----------------------------------------------------------------------------
 
@@ -262,7 +169,19 @@ void DeviceWorker::do_refresh() {
   if (!st) return fail(st.error(), "Reading status");
   auto se = backend_->session();
   if (!se) return fail(se.error(), "Reading the service session");
+  // 1.4: the dashboard asks for "admin code * 0 #" while there is no session: the session it
+  // opens must be this connection's, so arm it (refreshed every poll; another program's arm
+  // wins until it lapses, and the guidance stays).
+  if (se->state == drivers::SessionState::kNone) (void)backend_->arm_session();
   const uint32_t at = now();
+  // The lock's zone: once per session, and again after a clock sync or a task.
+  std::optional<LocalTime> zone;
+  if (!st->withheld && (zone_stale_ || zone_session_ != se->session_id)) {
+    drivers::Client* c = se->state == drivers::SessionState::kOpen ? backend_->client() : nullptr;
+    zone = c ? lock_local_time(*c, &*st) : LocalTime::fixed(st->utc_offset_min);
+    zone_session_ = se->session_id;
+    zone_stale_ = false;
+  }
   // Publish only what a person would see change: a poll that finds the same lock state (the
   // clocks move together, uptime always moves) wakes nobody, so an idle GUI stays asleep.
   {
@@ -270,8 +189,8 @@ void DeviceWorker::do_refresh() {
     if (snap_.status && snap_.session && snap_.link == LinkState::kConnected && snap_.error.empty()) {
       const drivers::Status& a = *snap_.status;
       const drivers::Status& b = *st;
-      const int64_t drift_a = static_cast<int64_t>(a.clock_utc) - snap_.status_read_at;
-      const int64_t drift_b = static_cast<int64_t>(b.clock_utc) - at;
+      const auto drift_a = clock_drift_s(a, snap_.status_read_at);
+      const auto drift_b = clock_drift_s(b, at);
       auto status_key = [](const drivers::Status& x) {
         return std::tuple(x.withheld, x.clock_set, x.factory_state, x.locked_out, x.tamper, x.enrollment_active,
                           x.confirmation_pending, x.battery_state, x.battery_mv, x.session, x.lockout_level,
@@ -281,16 +200,18 @@ void DeviceWorker::do_refresh() {
         return std::tuple(x.state, x.opened_by, x.opened_by_slot, x.session_id, x.enroll_state, x.enroll_reason,
                           x.enroll_slot, x.confirm_state, x.confirm_action, x.confirm_ticket, x.confirm_arg);
       };
-      const bool same = status_key(a) == status_key(b) && (!b.clock_set || std::llabs(drift_a - drift_b) <= 1) &&
+      const bool same = status_key(a) == status_key(b) &&
+                        (!drift_b || (drift_a && std::llabs(*drift_a - *drift_b) <= 1)) &&
                         session_key(*snap_.session) == session_key(*se) && !b.locked_out &&
                         se->state != drivers::SessionState::kOpen;
-      if (same) return;
+      if (same && !zone) return;
     }
   }
   publish([&](DeviceSnapshot& s) {
     s.status = *st;
     s.session = *se;
     s.status_read_at = at;
+    if (zone) s.local_time = *zone;
     if (s.link == LinkState::kReconnecting) s.link = LinkState::kConnected;
   });
 }
@@ -418,11 +339,22 @@ void DeviceWorker::read_events() {
   });
 }
 
-void DeviceWorker::sync_clock(int utc_offset_min) {
-  post("Setting the lock's clock", [this, utc_offset_min] {
+void DeviceWorker::sync_clock(int utc_offset_min, const std::string& zone) {
+  post("Setting the lock's clock", [this, utc_offset_min, zone] {
     if (!connected_) return;
-    auto r = backend_->set_clock(now(), utc_offset_min);
+    const uint32_t t = now();
+    int offset_min = utc_offset_min;
+    std::optional<ZoneTable> table;
+    if (!zone.empty())
+      if (auto z = load_zone_table(zone, t)) {
+        offset_min = z->initial_offset_s / 60;
+        table = std::move(*z);
+      }
+    auto r = backend_->set_clock(t, offset_min);
     if (!r) return fail(r.error(), "Setting the clock");
+    if (drivers::Client* c = backend_->client(); c && table)
+      if (auto z = sync_zone(*c, *table); !z) return fail(z.error(), "Setting the time zone");
+    zone_stale_ = true;
     do_refresh();
   });
 }
@@ -430,6 +362,7 @@ void DeviceWorker::sync_clock(int utc_offset_min) {
 void DeviceWorker::run_task(const std::string& what, Task task) {
   post(what, [this, task = std::move(task)] {
     TaskContext ctx(*this);
+    zone_stale_ = true;
     task(ctx);
   });
 }

@@ -21,7 +21,8 @@ std::expected<uint16_t, std::string> parse_hhmm(const std::string& t) {
   int h = -1, m = -1;
   char colon = 0;
   std::istringstream in(t);
-  if (!(in >> h >> colon >> m) || colon != ':' || h < 0 || h > 24 || m < 0 || m > 59 || (h == 24 && m != 0) || !in.eof())
+  if (!(in >> h >> colon >> m) || colon != ':' || h < 0 || h > 24 || m < 0 || m > 59 || (h == 24 && m != 0) ||
+      !in.eof())
     return std::unexpected("'" + t + "' is not a time of day like 08:30");
   return static_cast<uint16_t>(h * 60 + m);
 }
@@ -48,7 +49,8 @@ std::expected<drivers::Schedule, std::string> parse_schedule(const std::string& 
   drivers::Schedule s;
   const auto eq = spec.find('=');
   if (spec.empty() || spec == "persistent") return s;
-  if (eq == std::string::npos) return std::unexpected("schedule '" + spec + "' needs KIND=VALUE (until=, first-use=, days=, range=)");
+  if (eq == std::string::npos)
+    return std::unexpected("schedule '" + spec + "' needs KIND=VALUE (until=, first-use=, days=, range=)");
   const std::string kind = spec.substr(0, eq), value = spec.substr(eq + 1);
   if (kind == "until") {
     auto t = parse_local_time(value);
@@ -102,7 +104,8 @@ std::expected<drivers::Schedule, std::string> parse_schedule(const std::string& 
 std::expected<EnrollPlan, std::string> parse_enroll_spec(const std::string& spec) {
   const auto parts = split(spec, ':');
   if (parts.size() < 2 || parts[0].empty())
-    return std::unexpected("'" + spec + "': expected LABEL:ROLE[:SCHEDULE], e.g. anna:user or cleaner:guest:days=mon@09:00-12:00");
+    return std::unexpected("'" + spec +
+                           "': expected LABEL:ROLE[:SCHEDULE], e.g. anna:user or cleaner:guest:days=mon@09:00-12:00");
   EnrollPlan p;
   p.label = parts[0];
   const std::string& role = parts[1];

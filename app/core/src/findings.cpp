@@ -6,12 +6,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "lockdiag/app/operator.h"
 #include "lockdiag/app/tzif.h"
-#include "lockfw/wire.h"
+#include "lockdiag/app/lock_words.h"
 
 namespace lockdiag::app {
 
-using namespace lockfw::wire;
+using E = drivers::EventType;
+using R = drivers::Reason;
 using drivers::Role;
 using nlohmann::json;
 
@@ -33,6 +35,13 @@ bool is_temporary(drivers::CodeKind k) {
 }
 
 void clock_findings(const LockState& s, const AnalysisContext& c, std::vector<FindingRecord>& out) {
+  // Without a session the lock hides its clock, lockout and log. (It also withholds them, with a
+  // session, when its storage failed: then the clock rules below say what they always said.)
+  if (s.status.withheld && s.status.session == drivers::SessionState::kNone) {
+    add(out, "session_needed", "info", "Clock, lockout and log are hidden until a service session is open",
+        std::string(kOpenSessionAtLock) + " to open a service session.");
+    return;
+  }
   if (!s.status.clock_set) {
     add(out, "clock_not_set", "critical", "The lock's clock is not set (it lost power)",
         "Sync the clock now: scheduled and expiring codes are refused until it is set.");
@@ -47,7 +56,8 @@ void zone_findings(const LockState& s, const AnalysisContext& c, std::vector<Fin
   if (!s.zone || !s.status.clock_set) return;  // a lock without zone support: clock sync says so
   const auto& z = *s.zone;
   if (!z.has_zone) {
-    std::string title = "The lock keeps a fixed UTC offset (" + format_offset(z.fixed_offset_min * 60) + "), no time zone";
+    std::string title = "The lock keeps a fixed UTC offset (" + format_offset(z.fixed_offset_min * 60) +
+                        "), no time zone";
     if (c.next_offset_change_utc)
       title += ": schedules will be an hour off from " + format_utc_date(*c.next_offset_change_utc);
     add(out, "no_time_zone", "warning", title,
@@ -55,6 +65,12 @@ void zone_findings(const LockState& s, const AnalysisContext& c, std::vector<Fin
         {{"fixed_offset_min", z.fixed_offset_min}});
     return;
   }
+  if (c.site_zone && !c.site_zone->empty() && z.name != *c.site_zone)
+    add(out, "zone_differs_from_site", "warning",
+        "The lock follows " + z.name + ", but the site's time zone is " + *c.site_zone,
+        "Run lockdiag clock-sync --zone " + *c.site_zone + ": until then schedules open and close by " + z.name +
+            "'s clock.",
+        {{"lock_zone", z.name}, {"site_zone", *c.site_zone}});
   if (z.changes.empty()) return;  // the rule alone (a zone without changes, or past them)
   const int64_t end = z.changes.back().utc;
   if (end < static_cast<int64_t>(s.host_utc) + static_cast<int64_t>(c.zone_table_days) * 86400)
@@ -83,7 +99,8 @@ void slot_findings(const LockState& s, const AnalysisContext& c, std::vector<Fin
   for (const auto& slot : s.slots) {
     if (slot.role == Role::kAdmin) ++admins;
     // A date range that has ended is as dead as a temporary code past its end: both still sit there.
-    if (slot.expired && (is_temporary(slot.kind) || slot.kind == drivers::CodeKind::kDateRange)) expired.push_back(slot.index);
+    if (slot.expired && (is_temporary(slot.kind) || slot.kind == drivers::CodeKind::kDateRange))
+      expired.push_back(slot.index);
     if (slot.retained_across_reset) retained.push_back(slot.index);
     const uint32_t last = slot.last_used ? slot.last_used : slot.created;
     if (slot.role != Role::kAdmin && slot.kind == drivers::CodeKind::kPersistent && last != 0 &&
@@ -95,7 +112,8 @@ void slot_findings(const LockState& s, const AnalysisContext& c, std::vector<Fin
         "Enroll an admin code (reset + onboarding); without one nobody can open a service session.");
   if (!expired.empty())
     add(out, "expired_codes_present", "warning",
-        std::to_string(expired.size()) + " code(s) past their end date still present (slots " + slot_list(expired) + ")",
+        std::to_string(expired.size()) + " code(s) past their end date still present (slots " + slot_list(expired) +
+            ")",
         "Delete them: they no longer open the door but still occupy slots and confuse audits.", {{"slots", expired}});
   if (!stale.empty())
     add(out, "stale_codes", "info",
@@ -116,13 +134,13 @@ void event_findings(const LockState& s, const AnalysisContext& c, std::vector<Fi
   int in_burst = 0;
   for (const auto& e : s.events.events) {
     switch (e.type) {
-      case kEvLockoutStart: ++lockouts; break;
-      case kEvKeyOverride: ++overrides; break;
-      case kEvTamper: ++tamper; break;
-      case kEvEnrollAborted:
+      case E::kLockoutStart: ++lockouts; break;
+      case E::kKeyOverride: ++overrides; break;
+      case E::kTamper: ++tamper; break;
+      case E::kEnrollAborted:
         if (e.slot) aborted_slots.push_back(*e.slot);
         break;
-      case kEvWrongCode:
+      case E::kWrongCode:
         ++wrong;
         if (in_burst == 0 || e.time - burst_start > static_cast<uint32_t>(c.burst_window_s)) {
           burst_start = e.time;
@@ -133,7 +151,7 @@ void event_findings(const LockState& s, const AnalysisContext& c, std::vector<Fi
       default: break;
     }
   }
-  if (s.status.locked_out)
+  if (s.status.locked_out && !s.status.withheld)
     add(out, "locked_out_now", "warning",
         "The keypad is locked out now (" + std::to_string(s.status.lockout_remaining_s) + " s left)",
         "Wait for it to clear before any live entry test; ask who was trying codes.");
@@ -151,6 +169,9 @@ void event_findings(const LockState& s, const AnalysisContext& c, std::vector<Fi
   if (tamper > 0)
     add(out, "tamper", "critical", std::to_string(tamper) + " tamper alarm(s) since the last visit",
         "Inspect the escutcheon and the door for forced entry; photograph any damage.", {{"count", tamper}});
+  else if (s.status.tamper)  // the lock's flag, with no tamper event in the log read (or no log read)
+    add(out, "tamper_flag", "warning", "The lock reports a tamper alarm",
+        "Inspect the escutcheon and the battery cover; ask the owner what happened.");
   if (!aborted_slots.empty()) {
     std::sort(aborted_slots.begin(), aborted_slots.end());
     aborted_slots.erase(std::unique(aborted_slots.begin(), aborted_slots.end()), aborted_slots.end());
@@ -191,25 +212,26 @@ void complaint_findings(const LockState& s, int slot_index, std::vector<FindingR
   const drivers::Event* last_for_slot = nullptr;
   int rejections = 0, wrong_after = 0;
   for (const auto& e : s.events.events) {
-    if (e.slot && *e.slot == slot_index && (e.type == kEvUnlockCode || e.type == kEvRejected)) {
+    if (e.slot && *e.slot == slot_index && (e.type == E::kUnlockCode || e.type == E::kRejected)) {
       last_for_slot = &e;
-      if (e.type == kEvRejected) ++rejections;
+      if (e.type == E::kRejected) ++rejections;
       wrong_after = 0;
-    } else if (e.type == kEvWrongCode) {
+    } else if (e.type == E::kWrongCode) {
       ++wrong_after;
     }
   }
-  if (last_for_slot && last_for_slot->type == kEvRejected) {
+  if (last_for_slot && last_for_slot->type == E::kRejected) {
     d["reason"] = drivers::reason_name(last_for_slot->reason);
     d["rejections"] = rejections;
     add(out, "complaint_code_refused", "warning",
-        "Slot " + std::to_string(slot_index) + ": the code is known but was refused: " +
-            rejection_reason_text(last_for_slot->reason),
-        last_for_slot->reason == kReasonClockNotSet ? "Sync the clock, then test the code again."
-        : last_for_slot->reason == kReasonDisabled  ? "Enable the slot if the owner agrees."
-        : last_for_slot->reason == kReasonLockedOut ? "Wait for the lockout to clear; find out who typed wrong codes."
-        : last_for_slot->reason == kReasonBatteryCritical ? "Replace the batteries."
-                                                            : "Adjust the schedule with the owner, or explain it to the user.",
+        "Slot " + std::to_string(slot_index) +
+            ": the code is known but was refused: " + reason_label(last_for_slot->reason),
+        last_for_slot->reason == R::kClockNotSet ? "Sync the clock, then test the code again."
+        : last_for_slot->reason == R::kDisabled  ? "Enable the slot if the owner agrees."
+        : last_for_slot->reason == R::kLockedOut ? "Wait for the lockout to clear; find out who typed wrong codes."
+        : last_for_slot->reason == R::kBatteryCritical
+            ? "Replace the batteries."
+            : "Adjust the schedule with the owner, or explain it to the user.",
         d);
     return;
   }
@@ -233,36 +255,40 @@ void complaint_findings(const LockState& s, int slot_index, std::vector<FindingR
 
 }  // namespace
 
-std::string rejection_reason_text(uint8_t reason) {
-  switch (reason) {
-    case kReasonDisabled: return "the slot is disabled";
-    case kReasonOutsideSchedule: return "outside its schedule";
-    case kReasonExpired: return "the code has expired";
-    case kReasonClockNotSet: return "the lock's clock is not set, so its schedule cannot be checked";
-    case kReasonLockedOut: return "the keypad was locked out after wrong codes";
-    case kReasonBatteryCritical: return "the battery was too low to drive the bolt";
-    case kReasonNotYetValid: return "the code is not valid yet";
-    case kReasonFactoryState: return "the lock was in factory state";
-    default: return "reason " + std::to_string(reason);
-  }
+std::vector<FindingRecord> analyze_status(const drivers::Status& status, uint32_t host_utc, AnalysisContext context) {
+  LockState s;
+  s.status = status;
+  s.host_utc = host_utc;
+  s.drift_s = clock_drift_s(status, host_utc).value_or(0);
+  context.slots_read = false;
+  return analyze(s, context);
 }
 
 std::vector<FindingRecord> analyze(const LockState& s, const AnalysisContext& c) {
   std::vector<FindingRecord> out;
   if (s.status.factory_state)
-    add(out, "factory_state", "warning", "The lock is in factory state: it holds no code and accepts only an admin enrollment",
+    add(out, "factory_state", "warning",
+        "The lock is in factory state: it holds no code and accepts only an admin enrollment",
         "Run a reset + onboarding (lockdiag reset) to enroll the owner's admin code and users.");
   clock_findings(s, c, out);
   zone_findings(s, c, out);
   battery_findings(s, out);
-  slot_findings(s, c, out);
+  if (c.slots_read) slot_findings(s, c, out);
   event_findings(s, c, out);
   fingerprint_findings(s, c, out);
   if (c.complaint_slot) complaint_findings(s, *c.complaint_slot, out);
   // Most severe first, stable within a severity.
   auto rank = [](const std::string& sev) { return sev == "critical" ? 0 : sev == "warning" ? 1 : 2; };
-  std::stable_sort(out.begin(), out.end(), [&](const auto& a, const auto& b) { return rank(a.severity) < rank(b.severity); });
-  return out;
+  // Three passes, not std::stable_sort: libstdc++ 12's stable_sort uses get_temporary_buffer,
+  // which clang 19 (the fuzz preset) rejects as deprecated under -Werror.
+  std::vector<FindingRecord> sorted;
+  sorted.reserve(out.size());
+  std::vector<int> ranks;
+  for (const auto& f : out) ranks.push_back(rank(f.severity));  // before any is moved from
+  for (int r = 0; r <= 2; ++r)
+    for (size_t i = 0; i < out.size(); ++i)
+      if (ranks[i] == r) sorted.push_back(std::move(out[i]));
+  return sorted;
 }
 
 }  // namespace lockdiag::app

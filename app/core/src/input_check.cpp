@@ -11,11 +11,19 @@ bool next_code_point(const std::string& s, size_t& i, uint32_t& cp) {
   const auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
   const unsigned char c = b(i);
   size_t n = 0;
-  if (c < 0x80) { cp = c; n = 1; }
-  else if ((c & 0xE0) == 0xC0) { cp = c & 0x1F; n = 2; }
-  else if ((c & 0xF0) == 0xE0) { cp = c & 0x0F; n = 3; }
-  else if ((c & 0xF8) == 0xF0) { cp = c & 0x07; n = 4; }
-  else return false;
+  if (c < 0x80) {
+    cp = c;
+    n = 1;
+  } else if ((c & 0xE0) == 0xC0) {
+    cp = c & 0x1F;
+    n = 2;
+  } else if ((c & 0xF0) == 0xE0) {
+    cp = c & 0x0F;
+    n = 3;
+  } else if ((c & 0xF8) == 0xF0) {
+    cp = c & 0x07;
+    n = 4;
+  } else return false;
   if (i + n > s.size()) return false;
   for (size_t k = 1; k < n; ++k) {
     if ((b(i + k) & 0xC0) != 0x80) return false;
@@ -46,13 +54,17 @@ bool is_bidi_or_invisible(uint32_t cp) {
 std::optional<std::string> check_text_field(const std::string& value, const std::string& label, size_t max,
                                             bool multiline) {
   if (value.size() > max)
-    return label + " is " + std::to_string(value.size()) + " bytes long; at most " + std::to_string(max) + " fit the report";
+    return label + " is " + std::to_string(value.size()) + " bytes long; at most " + std::to_string(max) +
+           " fit the report";
   for (size_t i = 0; i < value.size();) {
     uint32_t cp = 0;
     const size_t at = i;
     if (!next_code_point(value, i, cp)) return label + " is not valid UTF-8 (byte " + std::to_string(at + 1) + ")";
     if ((cp < 0x20 && !(multiline && cp == '\n')) || (cp >= 0x7F && cp <= 0x9F))
-      return label + " contains a control character (" + hex(cp) + (cp == '\t' ? ", a tab" : cp == '\n' ? ", a line break" : "") +
+      return label + " contains a control character (" + hex(cp) +
+             (cp == '\t'   ? ", a tab"
+              : cp == '\n' ? ", a line break"
+                           : "") +
              " at byte " + std::to_string(at + 1) + "); type it as plain text";
     if (is_bidi_or_invisible(cp))
       return label + " contains an invisible direction or format character (" + hex(cp) + " at byte " +
@@ -90,7 +102,8 @@ std::optional<std::string> check_lock_serial(const std::string& serial) {
   // The report id is SERIAL-jobN, at most 64 characters of A-Z a-z 0-9 . _ -
   bool ok = !serial.empty() && serial.size() <= 40;
   for (const char c : serial)
-    ok = ok && ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.');
+    ok = ok && ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+                c == '.');
   if (ok) return std::nullopt;
   return "the lock's serial number cannot name a report (1 to 40 of A-Z a-z 0-9 . _ -); this lock cannot be serviced "
          "with a signed report";

@@ -1,4 +1,4 @@
-// Correcting a job's inputs before it is resumed (issue 12: `job resume ID --site ...`).
+// Correcting a job's inputs before it is resumed (`job resume ID --site ...`).
 #include <sqlite3.h>
 
 #include "lockdiag/app/job_store.h"

@@ -94,17 +94,24 @@ StoreResult<void> JobStore::take_lease(int64_t job_id, const LeaseHolder& me, in
     const auto& h = held->holder;
     const bool mine = h.pid == me.pid && h.host == me.host && h.proc_start == me.proc_start;
     if (!mine && held->expires_unix > now && !holder_gone(h))
-      return rollback(std::unexpected(StoreError{
-          StoreError::kConstraint, "job " + std::to_string(job_id) + " is being driven by another lockdiag (pid " +
-                                       std::to_string(h.pid) + " on " + h.host + ", since " + held->taken_at +
-                                       "); let it finish or stop it, then resume"}));
+      return rollback(
+          std::unexpected(StoreError{StoreError::kConstraint,
+                                     "job " + std::to_string(job_id) + " is being driven by another lockdiag (pid " +
+                                         std::to_string(h.pid) + " on " + h.host + ", since " + held->taken_at +
+                                         "); let it finish or stop it, then resume"}));
   }
   Statement up(db_,
                "INSERT INTO job_leases (job_id, pid, host, proc_start, taken_at, expires_unix) VALUES (?,?,?,?,?,?) "
                "ON CONFLICT(job_id) DO UPDATE SET pid = excluded.pid, host = excluded.host, "
                "proc_start = excluded.proc_start, taken_at = excluded.taken_at, expires_unix = excluded.expires_unix");
-  up.bind(1, job_id).bind(2, me.pid).bind(3, me.host).bind(4, me.proc_start).bind(5, utc_now_rfc3339()).bind(6, now + ttl_s);
-  if (up.step() != SQLITE_DONE) return rollback(sql_fail(db_, "cannot take the lease of job " + std::to_string(job_id)));
+  up.bind(1, job_id)
+      .bind(2, me.pid)
+      .bind(3, me.host)
+      .bind(4, me.proc_start)
+      .bind(5, utc_now_rfc3339())
+      .bind(6, now + ttl_s);
+  if (up.step() != SQLITE_DONE)
+    return rollback(sql_fail(db_, "cannot take the lease of job " + std::to_string(job_id)));
   return exec("COMMIT");
 }
 

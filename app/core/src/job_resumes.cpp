@@ -23,7 +23,8 @@ StoreResult<void> JobStore::add_resume(int64_t job_id, const ResumeRecord& r) {
   s.bind(1, job_id).bind(2, r.at).bind(3, r.previous_state).bind(4, static_cast<int64_t>(r.step_seq));
   s.bind(5, r.step_name).bind(6, r.step_state).bind(7, r.how);
   if (s.step() != SQLITE_DONE)
-    return std::unexpected(StoreError{StoreError::kIo, std::string("cannot record the resumption: ") + sqlite3_errmsg(db_)});
+    return std::unexpected(
+        StoreError{StoreError::kIo, std::string("cannot record the resumption: ") + sqlite3_errmsg(db_)});
   return {};
 }
 

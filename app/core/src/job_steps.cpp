@@ -5,13 +5,22 @@
 #include "lock_waits.h"
 #include "zone_sync.h"
 #include "lockdiag/app/report_builder.h"
+#include "lockdiag/app/lock_words.h"
 #include "lockdiag/app/snapshot.h"
-#include "lockfw/wire.h"
+#include "attestation_steps.h"
+#include "lockdiag/app/visit_summary.h"
 
 namespace lockdiag::app {
 
-using namespace lockfw::wire;
 using nlohmann::json;
+
+namespace {
+// "temporary_until" -> "temporary until": step outcomes reach the PDF.
+std::string words_of(std::string s) {
+  std::replace(s.begin(), s.end(), '_', ' ');
+  return s;
+}
+}  // namespace
 
 namespace {
 
@@ -69,7 +78,11 @@ WorkflowResult<StepDone> step_snapshot(JobContext& c, const std::string& phase) 
     ac.complaint_slot = c.inputs.complaint_slot;
     {
       const uint32_t t = c.env.now_utc ? c.env.now_utc() : system_utc();
-      auto table = load_zone_table(c.inputs.zone.empty() ? system_zone_name() : c.inputs.zone, t);
+      if (!c.job.site_zone.empty()) ac.site_zone = c.job.site_zone;
+      const std::string zone = !c.inputs.zone.empty()     ? c.inputs.zone
+                               : !c.job.site_zone.empty() ? c.job.site_zone
+                                                          : system_zone_name();
+      auto table = load_zone_table(zone, t);
       if (table && !table->changes.empty()) ac.next_offset_change_utc = table->changes.front().utc;
     }
     if (phase == "before") {
@@ -93,6 +106,7 @@ WorkflowResult<StepDone> step_snapshot(JobContext& c, const std::string& phase) 
     const json snap = snapshot_json(*state);
     if (auto r = c.env.store.save_snapshot(c.runner.job_id(), phase, snap.dump()); !r) return failed(r.error().message);
     auto findings = analyze(*state, ac);
+    const json analysis = findings_to_json(findings);  // as found / as left (visit_summary.h)
     if (phase == "after") {
       // Keep what was found on arrival; add only what is new on leaving.
       auto before = c.env.store.findings(c.runner.job_id());
@@ -107,14 +121,19 @@ WorkflowResult<StepDone> step_snapshot(JobContext& c, const std::string& phase) 
     for (const auto& s : state->slots)
       if (s.role == drivers::Role::kAdmin && admin_slot < 0) admin_slot = s.index;
     const auto active = active_by_role(snap);
-    return StepDone{std::to_string(state->slots.size()) + " codes (" + active.dump() + " active by role), " +
-                        std::to_string(state->events.events.size()) + " events read, fingerprint " +
+    std::string by_role;  // "1 admin, 2 user active": words, not JSON
+    for (const auto& [role, n] : active.items())
+      if (n.get<int>() > 0) by_role += (by_role.empty() ? "" : ", ") + std::to_string(n.get<int>()) + " " + role;
+    return StepDone{std::to_string(state->slots.size()) + " codes (" + (by_role.empty() ? "none" : by_role) +
+                        " active), " + std::to_string(state->events.events.size()) + " events read, fingerprint " +
                         state->fingerprint.hex().substr(0, 16),
                     {{"next_seq", state->events.next_seq},
                      {"admin_slot", admin_slot},
                      {"occupied", state->slots.size()},
                      {"fingerprint", state->fingerprint.hex()},
-                     {"factory_state", state->status.factory_state}}};
+                     {"factory_state", state->status.factory_state},
+                     {phase == "after" ? "as_left" : "as_found", analysis},
+                     {"attestation", take_attestation(c, phase)}}};  // right after the read
   });
 }
 
@@ -125,21 +144,21 @@ WorkflowResult<void> confirm_at_lock(JobContext& c, const ConfirmRequest& reques
     auto head = c.env.client.status();
     if (!head) return failed(head.error());
     auto pending = request();
-    if (!pending && pending.error().lock_code == kErrConfirmationPending) {
+    if (!pending && drivers::refused(pending.error(), drivers::LockRefusal::kConfirmationPending)) {
       (void)c.env.client.cancel_confirmation();  // a request from before an interruption
       pending = request();
     }
     if (!pending) return failed(pending.error());
     auto s = wait_for_confirmation(c.env, pending->ticket, prompt);
     if (!s) return std::unexpected(s.error());
-    if (s->confirm_state == kConfirmDone) return {};
-    if (s->confirm_state != kConfirmDenied)
+    if (s->confirm_state == drivers::ConfirmState::kDone) return {};
+    if (s->confirm_state != drivers::ConfirmState::kDenied)
       return failed(what + " was not confirmed at the lock in time; nothing was changed; resume to ask again");
     // The lock denies on a wrong code as it does on "* #" (fail safe). A wrong code is a typo or
     // a keypad that missed a key: ask again. "* #" is the owner saying no.
     bool mistyped = false;
     if (auto ev = c.env.client.read_events(head->event_head_seq))
-      for (const auto& e : ev->events) mistyped = mistyped || e.type == kEvWrongCode;
+      for (const auto& e : ev->events) mistyped = mistyped || e.type == drivers::EventType::kWrongCode;
     if (!mistyped) return failed("the owner refused " + what + " at the lock", false);
     if (attempt == kTries)
       return failed("a wrong code was typed " + std::to_string(kTries) + " times to confirm " + what +
@@ -153,8 +172,9 @@ WorkflowResult<StepDone> step_check_power(JobContext& c, const std::string& work
     auto st = c.env.client.status();
     if (!st) return failed(st.error());
     if (st->battery_state != drivers::BatteryState::kOk)
-      return failed("the batteries are " + std::string(st->battery_state == drivers::BatteryState::kCritical ? "critical" : "low") +
-                    " (" + std::to_string(st->battery_mv) + " mV): replace them before " + work +
+      return failed("the batteries are " +
+                    std::string(st->battery_state == drivers::BatteryState::kCritical ? "critical" : "low") + " (" +
+                    std::to_string(st->battery_mv) + " mV): replace them before " + work +
                     ", so the keypad does not miss keys and the lock cannot die half way; then resume the job");
     return StepDone{"batteries fine for " + work + " (" + std::to_string(st->battery_mv) + " mV)",
                     {{"battery_mv", st->battery_mv}}};
@@ -173,10 +193,12 @@ WorkflowResult<StepDone> step_delete_slot(JobContext& c, int slot, const std::st
         auto ok = confirm_at_lock(
             c, [&] { return c.env.client.delete_slot(static_cast<uint16_t>(slot)); },
             {LockPrompt::Action::kConfirmAtLock, slot, "admin",
-             "At the lock: the owner types the admin code then # to confirm deleting slot " + std::to_string(slot) + "."},
+             "At the lock: the owner types the admin code then # to confirm deleting slot " + std::to_string(slot) +
+                 "."},
             "the deletion of slot " + std::to_string(slot));
         if (!ok) return std::unexpected(ok.error());
-        return StepDone{"slot " + std::to_string(slot) + " deleted (" + why + "), confirmed at the lock", {{"slot", slot}},
+        return StepDone{"slot " + std::to_string(slot) + " deleted (" + why + "), confirmed at the lock",
+                        {{"slot", slot}},
                         true};
       },
       verify);
@@ -190,7 +212,7 @@ WorkflowResult<StepDone> step_enroll(JobContext& c, const std::string& name, int
     auto events = c.env.client.read_events(before ? before->at("events").value("next_seq", 0u) : 0u);
     if (!events) return std::nullopt;
     for (const auto& e : events->events)
-      if (e.type == kEvEnrollCommitted && e.slot && *e.slot == slot)
+      if (e.type == drivers::EventType::kEnrollCommitted && e.slot && *e.slot == slot)
         return StepDone{"code for " + person + " enrolled in slot " + std::to_string(slot), {{"slot", slot}}, true};
     return std::nullopt;
   };
@@ -201,34 +223,37 @@ WorkflowResult<StepDone> step_enroll(JobContext& c, const std::string& name, int
         std::optional<drivers::SessionInfo> s;
         for (int attempt = 1;; ++attempt) {
           auto open = c.env.client.open_enrollment(static_cast<uint16_t>(slot), role, schedule);
-          if (!open && open.error().lock_code == kErrEnrollmentActive) {
+          if (!open && drivers::refused(open.error(), drivers::LockRefusal::kEnrollmentActive)) {
             (void)c.env.client.abort_enrollment();
             open = c.env.client.open_enrollment(static_cast<uint16_t>(slot), role, schedule);
           }
           if (!open) return failed(open.error());
           auto w = wait_for_enrollment(c.env, slot,
                                        {LockPrompt::Action::kEnrollCode, slot, person,
-                                        "At the lock: " + person + " types a new code (4 to 10 digits) then #, twice."});
+                                        "At the lock: " + person +
+                                            " types a new code (4 to 10 digits) then #, twice."});
           if (!w) {
             (void)c.env.client.abort_enrollment();
             return std::unexpected(w.error());
           }
           s = *w;
-          if (s->enroll_state == kEnrollCommitted || s->enroll_reason != kReasonSameCode || attempt == kSameCodeTries)
+          if (s->enroll_state == drivers::EnrollState::kCommitted || s->enroll_reason != drivers::Reason::kSameCode ||
+              attempt == kSameCodeTries)
             break;
           c.env.op.note("The code typed for " + person + " is the one slot " + std::to_string(slot) +
                         " already has; a new code must differ from the old one. Asking again.");
         }
-        if (s->enroll_state == kEnrollAborted && s->enroll_reason == kReasonSameCode)
+        if (s->enroll_state == drivers::EnrollState::kAborted && s->enroll_reason == drivers::Reason::kSameCode)
           return failed("slot " + std::to_string(slot) + " still has its old code: " + person +
                         " typed the current code again " + std::to_string(kSameCodeTries) +
                         " times; resume the job to enroll a different code");
-        if (s->enroll_state != kEnrollCommitted)
-          return failed("the enrollment for " + person + " was aborted at the lock (" +
-                        drivers::reason_name(static_cast<uint8_t>(s->enroll_reason)) + "); resume to try again");
-        return StepDone{"code for " + person + " enrolled in slot " + std::to_string(slot) + " (" +
-                            role_name(role) + ", " + kind_name(schedule.kind) + ")",
-                        {{"slot", slot}, {"person", person}}, true};
+        if (s->enroll_state != drivers::EnrollState::kCommitted)
+          return failed("the enrollment for " + person + " was aborted at the lock (" + reason_label(s->enroll_reason) +
+                        "); resume to try again");
+        return StepDone{"code for " + person + " enrolled in slot " + std::to_string(slot) + " (" + role_name(role) +
+                            ", " + words_of(kind_name(schedule.kind)) + ")",
+                        {{"slot", slot}, {"person", person}},
+                        true};
       },
       verify);
 }
@@ -246,9 +271,9 @@ WorkflowResult<StepDone> step_live_test(JobContext& c, const std::string& name, 
     const json d{{"slot", slot}, {"accepted", r->accepted}, {"wrong_codes", r->wrong_codes}};
     if (r->accepted) return StepDone{"slot " + std::to_string(slot) + " opened the lock in a live test", d, true};
     if (r->known && !must_unlock)
-      return StepDone{"slot " + std::to_string(slot) + " is recognised but refused now: " + rejection_reason_text(r->reason),
-                      d, true};
-    if (r->known) return failed("slot " + std::to_string(slot) + " was refused: " + rejection_reason_text(r->reason), false);
+      return StepDone{"slot " + std::to_string(slot) + " is recognised but refused now: " + reason_label(r->reason), d,
+                      true};
+    if (r->known) return failed("slot " + std::to_string(slot) + " was refused: " + reason_label(r->reason), false);
     return failed("the code typed was not recognised (" + std::to_string(r->wrong_codes) +
                       " wrong tries): the person does not know the code of slot " + std::to_string(slot),
                   false);
@@ -259,8 +284,8 @@ WorkflowResult<StepDone> step_sync_clock(JobContext& c) {
   auto now = [&] { return c.env.now_utc ? c.env.now_utc() : system_utc(); };
   auto drift_now = [&]() -> std::optional<int64_t> {
     auto st = c.env.client.status();
-    if (!st || !st->clock_set) return std::nullopt;
-    return static_cast<int64_t>(st->clock_utc) - static_cast<int64_t>(now());
+    if (!st) return std::nullopt;
+    return clock_drift_s(*st, now());
   };
   return c.runner.run(
       "sync_clock",
@@ -304,7 +329,8 @@ WorkflowResult<StepDone> step_close_session(JobContext& c) {
   return c.runner.run("close_session", [&]() -> WorkflowResult<StepDone> {
     auto r = c.env.client.close_session();
     // No session (it timed out) or a factory-state session (it ends with the admin enrollment).
-    if (!r && r.error().lock_code != kErrSessionRequired && r.error().lock_code != kErrFactoryAdminOnly)
+    if (!r && !drivers::refused(r.error(), drivers::LockRefusal::kSessionRequired) &&
+        !drivers::refused(r.error(), drivers::LockRefusal::kFactoryAdminOnly))
       return failed(r.error());
     return StepDone{"service session closed"};
   });

@@ -37,6 +37,7 @@ JobRecord read_job(const Statement& s) {
   j.params_json = s.text(7);
   j.created_at = s.text(8);
   j.updated_at = s.text(9);
+  j.site_zone = s.text(10);
   return j;
 }
 
@@ -64,8 +65,8 @@ std::vector<fs::path> stale_open_markers(const fs::path& db) {
 
 fs::path create_open_marker(const fs::path& db) {
   static std::atomic<unsigned> counter{0};
-  const fs::path p = db.parent_path() / (marker_prefix(db) + std::to_string(::getpid()) + "." +
-                                         std::to_string(counter.fetch_add(1)));
+  const fs::path p = db.parent_path() /
+                     (marker_prefix(db) + std::to_string(::getpid()) + "." + std::to_string(counter.fetch_add(1)));
   const int fd = ::open(p.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) return {};  // a read-only folder: the store still works, a crash just goes unnoticed
   ::close(fd);
@@ -74,7 +75,7 @@ fs::path create_open_marker(const fs::path& db) {
 
 constexpr const char* kJobColumns =
     "SELECT jobs.id, jobs.kind, jobs.state, locks.serial, COALESCE(sites.name,''), COALESCE(customers.name,''), "
-    "jobs.technician, jobs.params_json, jobs.created_at, jobs.updated_at FROM jobs "
+    "jobs.technician, jobs.params_json, jobs.created_at, jobs.updated_at, jobs.site_zone FROM jobs "
     "JOIN locks ON locks.id = jobs.lock_id LEFT JOIN sites ON sites.id = jobs.site_id "
     "LEFT JOIN customers ON customers.id = sites.customer_id ";
 
@@ -111,7 +112,8 @@ const char* to_string(StepState s) {
 }
 
 std::optional<JobState> job_state_from(const std::string& s) {
-  for (JobState st : {JobState::kRunning, JobState::kInterrupted, JobState::kDone, JobState::kFailed, JobState::kRolledBack})
+  for (JobState st :
+       {JobState::kRunning, JobState::kInterrupted, JobState::kDone, JobState::kFailed, JobState::kRolledBack})
     if (s == to_string(st)) return st;
   return std::nullopt;
 }
@@ -352,15 +354,17 @@ StoreResult<int64_t> JobStore::create_job(const JobRecord& job) {
     if (q.step() == SQLITE_ROW) site_id = q.int64(0);
   }
   const std::string now = utc_now_rfc3339();
-  Statement s(db_,
-              "INSERT INTO jobs(kind, state, lock_id, site_id, technician, params_json, created_at, updated_at) "
-              "SELECT ?1, 'running', id, ?3, ?4, ?5, ?6, ?6 FROM locks WHERE serial = ?2");
+  Statement s(
+      db_,
+      "INSERT INTO jobs(kind, state, lock_id, site_id, technician, params_json, created_at, updated_at, site_zone) "
+      "SELECT ?1, 'running', id, ?3, ?4, ?5, ?6, ?6, ?7 FROM locks WHERE serial = ?2");
   s.bind(1, job.kind).bind(2, job.lock_serial);
-  if (site_id)
-    s.bind(3, *site_id);
-  else
-    s.bind_null(3);
-  s.bind(4, job.technician).bind(5, job.params_json.empty() ? std::string("{}") : job.params_json).bind(6, now);
+  if (site_id) s.bind(3, *site_id);
+  else s.bind_null(3);
+  s.bind(4, job.technician)
+      .bind(5, job.params_json.empty() ? std::string("{}") : job.params_json)
+      .bind(6, now)
+      .bind(7, job.site_zone);
   if (auto r = done(s); !r) return fail_tx(r.error());
   if (sqlite3_changes(db_) != 1)
     return fail_tx(StoreError{StoreError::kNotFound, "lock " + job.lock_serial + " is not in the job database"});
@@ -380,7 +384,9 @@ StoreResult<JobRecord> JobStore::job(int64_t id) {
 
 StoreResult<std::vector<JobRecord>> JobStore::jobs(const std::string& lock_serial) {
   // Two statements, not "?1 = '' OR serial = ?1": that form cannot use jobs_by_lock and scanned every job.
-  Statement s(db_, (std::string(kJobColumns) + (lock_serial.empty() ? "ORDER BY jobs.id" : "WHERE locks.serial = ?1 ORDER BY jobs.id")).c_str());
+  Statement s(db_, (std::string(kJobColumns) +
+                    (lock_serial.empty() ? "ORDER BY jobs.id" : "WHERE locks.serial = ?1 ORDER BY jobs.id"))
+                       .c_str());
   if (!lock_serial.empty()) s.bind(1, lock_serial);
   std::vector<JobRecord> out;
   int rc;
@@ -396,12 +402,14 @@ StoreResult<void> JobStore::set_job_state(int64_t id, JobState state) {
   return done(s);
 }
 
-StoreResult<void> JobStore::begin_step(int64_t job_id, int seq, const std::string& name, const std::string& detail_json) {
+StoreResult<void> JobStore::begin_step(int64_t job_id, int seq, const std::string& name,
+                                       const std::string& detail_json) {
   if (auto w = writable(); !w) return w;
-  Statement s(db_,
-              "INSERT INTO steps(job_id, seq, name, state, started_at, detail_json) VALUES(?1, ?2, ?3, 'started', ?4, ?5) "
-              "ON CONFLICT(job_id, seq) DO UPDATE SET state = 'started', started_at = ?4, finished_at = NULL, "
-              "detail_json = ?5 WHERE name = ?3");
+  Statement s(
+      db_,
+      "INSERT INTO steps(job_id, seq, name, state, started_at, detail_json) VALUES(?1, ?2, ?3, 'started', ?4, ?5) "
+      "ON CONFLICT(job_id, seq) DO UPDATE SET state = 'started', started_at = ?4, finished_at = NULL, "
+      "detail_json = ?5 WHERE name = ?3");
   s.bind(1, job_id).bind(2, static_cast<int64_t>(seq)).bind(3, name).bind(4, utc_now_rfc3339()).bind(5, detail_json);
   if (auto r = done(s); !r) return r;
   if (sqlite3_changes(db_) != 1)
@@ -420,7 +428,8 @@ StoreResult<void> JobStore::finish_step(int64_t job_id, int seq, StepState state
   s.bind(5, int64_t{confirmed_at_lock}).bind(6, detail_json).bind(7, utc_now_rfc3339());
   if (auto r = done(s); !r) return r;
   if (sqlite3_changes(db_) != 1)
-    return store_fail(StoreError::kNotFound, "step " + std::to_string(seq) + " of job " + std::to_string(job_id) + " was never begun");
+    return store_fail(StoreError::kNotFound,
+                      "step " + std::to_string(seq) + " of job " + std::to_string(job_id) + " was never begun");
   Statement touch(db_, "UPDATE jobs SET updated_at = ?2 WHERE id = ?1");
   touch.bind(1, job_id).bind(2, utc_now_rfc3339());
   return done(touch);
@@ -439,7 +448,10 @@ StoreResult<std::vector<StepRecord>> JobStore::steps(int64_t job_id) {
     r.seq = static_cast<int>(s.int64(1));
     r.name = s.text(2);
     const std::string st = s.text(3);
-    r.state = st == "done" ? StepState::kDone : st == "failed" ? StepState::kFailed : st == "skipped" ? StepState::kSkipped : StepState::kStarted;
+    r.state = st == "done"      ? StepState::kDone
+              : st == "failed"  ? StepState::kFailed
+              : st == "skipped" ? StepState::kSkipped
+                                : StepState::kStarted;
     r.confirmed_at_lock = s.int64(4) != 0;
     r.started_at = s.text(5);
     r.finished_at = s.text(6);
@@ -469,8 +481,8 @@ StoreResult<std::optional<std::string>> JobStore::snapshot(int64_t job_id, const
   return store_fail(StoreError::kIo, "job database: " + s.error());
 }
 
-StoreResult<std::optional<std::string>> JobStore::previous_snapshot(const std::string& lock_serial, int64_t before_job_id,
-                                                                    const std::string& phase) {
+StoreResult<std::optional<std::string>> JobStore::previous_snapshot(const std::string& lock_serial,
+                                                                    int64_t before_job_id, const std::string& phase) {
   Statement s(db_,
               "SELECT snapshots.data_json FROM snapshots JOIN jobs ON jobs.id = snapshots.job_id "
               "JOIN locks ON locks.id = jobs.lock_id WHERE locks.serial = ?1 AND jobs.id < ?2 AND jobs.state = 'done' "
@@ -492,7 +504,8 @@ StoreResult<void> JobStore::replace_findings(int64_t job_id, const std::vector<F
     return r;
   }
   for (const auto& f : findings) {
-    Statement s(db_, "INSERT INTO findings(job_id, code, severity, title, next_step, detail_json) VALUES(?1,?2,?3,?4,?5,?6)");
+    Statement s(
+        db_, "INSERT INTO findings(job_id, code, severity, title, next_step, detail_json) VALUES(?1,?2,?3,?4,?5,?6)");
     s.bind(1, job_id).bind(2, f.code).bind(3, f.severity).bind(4, f.title).bind(5, f.next_step).bind(6, f.detail_json);
     if (auto r = done(s); !r) {
       (void)exec("ROLLBACK");

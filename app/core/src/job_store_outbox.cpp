@@ -9,7 +9,9 @@ namespace lockdiag::app {
 
 namespace {
 
-std::unexpected<StoreError> io_fail(const Statement& s) { return std::unexpected(StoreError{StoreError::kIo, "job database: " + s.error()}); }
+std::unexpected<StoreError> io_fail(const Statement& s) {
+  return std::unexpected(StoreError{StoreError::kIo, "job database: " + s.error()});
+}
 
 StoreResult<void> run(Statement& s) {
   const int rc = s.step();
@@ -28,11 +30,13 @@ constexpr const char* kVisitColumns =
 }  // namespace
 
 StoreResult<std::vector<OutboxItem>> JobStore::outbox(const std::string& state) {
-  Statement s(db_, "SELECT sha256, job_id, path, state, reason, updated_at FROM outbox WHERE state = ?1 ORDER BY job_id");
+  Statement s(db_,
+              "SELECT sha256, job_id, path, state, reason, updated_at FROM outbox WHERE state = ?1 ORDER BY job_id");
   s.bind(1, state);
   std::vector<OutboxItem> out;
   int rc;
-  while ((rc = s.step()) == SQLITE_ROW) out.push_back({s.text(0), s.int64(1), s.text(2), s.text(3), s.text(4), s.text(5)});
+  while ((rc = s.step()) == SQLITE_ROW)
+    out.push_back({s.text(0), s.int64(1), s.text(2), s.text(3), s.text(4), s.text(5)});
   if (rc != SQLITE_DONE) return io_fail(s);
   return out;
 }
@@ -56,9 +60,10 @@ StoreResult<void> JobStore::add_fleet_visits(const std::vector<FleetVisit>& visi
   if (auto w = writable(); !w) return w;
   if (auto r = exec("BEGIN IMMEDIATE"); !r) return r;
   for (const auto& v : visits) {
-    Statement s(db_,
-                "INSERT OR IGNORE INTO fleet_visits(sha256, lock_serial, finished_at, technician, kind, fingerprint_before, "
-                "fingerprint_after, battery_mv) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+    Statement s(
+        db_,
+        "INSERT OR IGNORE INTO fleet_visits(sha256, lock_serial, finished_at, technician, kind, fingerprint_before, "
+        "fingerprint_after, battery_mv) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
     s.bind(1, v.sha256).bind(2, v.lock_serial).bind(3, v.finished_at).bind(4, v.technician).bind(5, v.kind);
     s.bind(6, v.fingerprint_before).bind(7, v.fingerprint_after).bind(8, v.battery_mv);
     if (auto r = run(s); !r) {

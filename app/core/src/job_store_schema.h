@@ -114,6 +114,11 @@ CREATE TABLE sync_state (
 );
 INSERT INTO sync_state(id) VALUES (1);
 )sql",
+    // 4: the site's time zone (IANA name) recorded with each job, for "lock zone differs from
+    // the site's" and the report (docs/workflows.md, "Times people read"). '' on older jobs.
+    R"sql(
+ALTER TABLE jobs ADD COLUMN site_zone TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 inline constexpr int kMigrationCount = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);

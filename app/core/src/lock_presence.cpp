@@ -36,7 +36,8 @@ PresenceEvent presence_event(const drivers::DeviceEvent& e, const std::filesyste
   PresenceEvent p;
   p.type = e.type == drivers::DeviceEvent::Type::kAdded ? PresenceEvent::Type::kArrived : PresenceEvent::Type::kLeft;
   p.device = e.device;
-  const std::string who = "lock " + (e.device.serial.empty() ? std::string("(no serial)") : e.device.serial) + " at " + e.device.uri;
+  const std::string who = "lock " + (e.device.serial.empty() ? std::string("(no serial)") : e.device.serial) + " at " +
+                          e.device.uri;
   if (p.type == PresenceEvent::Type::kLeft) {
     p.text = who + " went away";
     return p;

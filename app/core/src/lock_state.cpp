@@ -4,10 +4,17 @@
 #include <ctime>
 
 #include "lockdiag/app/job_store.h"
+#include "lockdiag/app/local_time.h"
+#include "lockdiag/app/try.h"
 
 namespace lockdiag::app {
 
 uint32_t system_utc() { return static_cast<uint32_t>(std::time(nullptr)); }
+
+std::optional<int64_t> clock_drift_s(const drivers::Status& status, uint32_t host_utc) {
+  if (status.withheld || !status.clock_set) return std::nullopt;
+  return static_cast<int64_t>(status.clock_utc) - static_cast<int64_t>(host_utc);
+}
 
 std::string format_lock_time(uint32_t t) {
   if (t == 0) return "never";
@@ -19,13 +26,16 @@ std::string format_lock_time(uint32_t t) {
   return buf;
 }
 
-std::string describe_schedule(const drivers::Schedule& s) {
+namespace {
+// `wall` formats a local wall time (date-range bounds, temporary-until expiry), `at` an instant.
+template <typename Wall, typename At>
+std::string schedule_text(const drivers::Schedule& s, Wall wall, At at) {
   switch (s.kind) {
     case drivers::CodeKind::kPersistent: return "always";
-    case drivers::CodeKind::kTemporaryUntil: return "until " + format_lock_time(s.end_time);
+    case drivers::CodeKind::kTemporaryUntil: return "until " + wall(s.end_time);
     case drivers::CodeKind::kTemporaryFirstUse:
       return std::to_string(s.first_use_minutes) + " min after first use" +
-             (s.first_used_at ? " (first used " + format_lock_time(s.first_used_at) + ")" : "");
+             (s.first_used_at ? " (first used " + at(s.first_used_at) + ")" : "");
     case drivers::CodeKind::kWeekday: {
       static const char* days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
       std::string d;
@@ -40,9 +50,21 @@ std::string describe_schedule(const drivers::Schedule& s) {
                     s.end_minute / 60, s.end_minute % 60);
       return d + " " + window;
     }
-    case drivers::CodeKind::kDateRange: return format_lock_time(s.start_time) + " to " + format_lock_time(s.end_time);
+    case drivers::CodeKind::kDateRange: return wall(s.start_time) + " to " + wall(s.end_time);
   }
   return "?";
+}
+
+}  // namespace
+
+std::string describe_schedule(const drivers::Schedule& s) {
+  return schedule_text(s, format_lock_time, format_lock_time);
+}
+
+std::string describe_schedule(const drivers::Schedule& s, const LocalTime& lt) {
+  return schedule_text(
+      s, [&](uint32_t w) { return w ? lt.format_wall(w) : std::string("never"); },
+      [&](uint32_t t) { return format_local(lt, t); });
 }
 
 drivers::Result<LockState> read_lock_state(drivers::Client& client, uint32_t events_from, uint32_t (*now_utc)(),
@@ -52,22 +74,20 @@ drivers::Result<LockState> read_lock_state(drivers::Client& client, uint32_t eve
   auto report = [&](const char* what, size_t done, size_t total) {
     if (progress) progress(what, done, total);
   };
-#define LOCKDIAG_TRY(dst, expr)                          \
-  do {                                                   \
-    auto r_ = (expr);                                    \
-    if (!r_) return std::unexpected(std::move(r_.error())); \
-    dst = std::move(*r_);                                \
-  } while (0)
 
-  LOCKDIAG_TRY(s.identity, client.identity());
-  LOCKDIAG_TRY(s.capabilities, client.capabilities());
+  LOCKDIAG_TRY(identity, client.identity());
+  s.identity = std::move(*identity);
+  LOCKDIAG_TRY(capabilities, client.capabilities());
+  s.capabilities = *capabilities;
   // Drift: the lock's clock against the laptop's midpoint of the round trip.
   const uint32_t before = now_utc();
-  LOCKDIAG_TRY(s.status, client.status());
+  LOCKDIAG_TRY(status, client.status());
+  s.status = *status;
   const uint32_t after = now_utc();
   s.host_utc = before + (after - before) / 2;
-  s.drift_s = s.status.clock_set ? static_cast<int64_t>(s.status.clock_utc) - static_cast<int64_t>(s.host_utc) : 0;
-  LOCKDIAG_TRY(s.session, client.session());
+  s.drift_s = clock_drift_s(s.status, s.host_utc).value_or(0);
+  LOCKDIAG_TRY(session, client.session());
+  s.session = *session;
   if ((s.capabilities.features & drivers::kFeatureTimeZoneBit) && s.session.state == drivers::SessionState::kOpen) {
     auto zone = client.get_time_zone();
     if (!zone) return std::unexpected(zone.error());
@@ -80,14 +100,16 @@ drivers::Result<LockState> read_lock_state(drivers::Client& client, uint32_t eve
     return s;
   }
   report("slots", 0, static_cast<size_t>(s.capabilities.slot_count));
-  LOCKDIAG_TRY(s.slots, client.read_slots(
-                            [&](const drivers::Progress& p) { report("slots", p.done, p.total); }, cancel));
-  LOCKDIAG_TRY(s.fingerprint, client.get_fingerprint());
-  LOCKDIAG_TRY(s.policy, client.get_lockout_policy());
-  LOCKDIAG_TRY(s.events, client.read_events(
-                             events_from, [&](const drivers::Progress& p) { report("events", p.done, p.total); },
-                             cancel));
-#undef LOCKDIAG_TRY
+  LOCKDIAG_TRY(slots, client.read_slots([&](const drivers::Progress& p) { report("slots", p.done, p.total); }, cancel));
+  s.slots = std::move(*slots);
+  LOCKDIAG_TRY(fingerprint, client.get_fingerprint());
+  s.fingerprint = *fingerprint;
+  LOCKDIAG_TRY(policy, client.get_lockout_policy());
+  s.policy = *policy;
+  LOCKDIAG_TRY(
+      events,
+      client.read_events(events_from, [&](const drivers::Progress& p) { report("events", p.done, p.total); }, cancel));
+  s.events = std::move(*events);
   s.taken_at = utc_now_rfc3339();
   return s;
 }

@@ -14,7 +14,7 @@ namespace lockdiag::app {
 struct EntryResult {
   bool accepted = false;     // UNLOCK_CODE for the slot
   bool known = false;        // the lock matched the slot (unlock or a REJECTED with a reason)
-  uint8_t reason = 0;        // REJECTED reason
+  drivers::Reason reason = drivers::Reason::kNone;  // REJECTED reason
   int wrong_codes = 0;       // WRONG_CODE events seen during the wait
 };
 

@@ -11,8 +11,8 @@ SimKeypadOperator::SimKeypadOperator(Operator& inner, std::filesystem::path sim_
 std::string sim_person_name(const std::string& label) {
   std::string out;
   for (char c : label) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-                    c == '-';
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+                    c == '_' || c == '-';
     if (ok) out += c;
     else if (!out.empty() && out.back() != '-') out += '-';
     if (out.size() == 16) break;

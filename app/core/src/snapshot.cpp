@@ -3,6 +3,7 @@
 #include <map>
 
 #include "inputs_json.h"
+#include "zone_sync.h"
 
 namespace lockdiag::app {
 
@@ -29,7 +30,8 @@ const char* kind_name(drivers::CodeKind k) {
   return "persistent";
 }
 
-json snapshot_json(const LockState& s) {
+namespace {
+json snapshot_body(const LockState& s) {
   json slots = json::array();
   for (const auto& slot : s.slots)
     slots.push_back({{"index", slot.index},
@@ -65,12 +67,20 @@ json snapshot_json(const LockState& s) {
             {"next_seq", s.events.next_seq},
             {"by_type", by_type}}}};
 }
+}  // namespace
+
+json snapshot_json(const LockState& s) {
+  json j = snapshot_body(s);
+  if (s.zone) j["zone"] = lock_zone_json(*s.zone);  // the lock's zone as it reported it
+  return j;
+}
 
 namespace {
 reports::Role report_role(const std::string& r) {
-  return r == "admin" ? reports::Role::admin : r == "guest" ? reports::Role::guest
-                                             : r == "service" ? reports::Role::service
-                                                              : reports::Role::user;
+  return r == "admin"     ? reports::Role::admin
+         : r == "guest"   ? reports::Role::guest
+         : r == "service" ? reports::Role::service
+                          : reports::Role::user;
 }
 reports::SlotKind report_kind(const std::string& k) {
   if (k == "temporary_until" || k == "temporary_first_use") return reports::SlotKind::temporary;
@@ -91,10 +101,8 @@ reports::Snapshot report_snapshot(const json& j) {
     g.role = role;
     g.kind = kind;
     ++g.count;
-    if (slot.at("enabled").get<bool>())
-      ++g.enabled;
-    else
-      ++g.disabled;
+    if (slot.at("enabled").get<bool>()) ++g.enabled;
+    else ++g.disabled;
     if (slot.at("expired").get<bool>()) ++g.expired_present;
   }
   for (auto& [key, g] : groups) s.slots.push_back(g);

@@ -56,7 +56,12 @@ WorkflowResult<StepDone> StepRunner::run(const std::string& name, const Act& act
   crash_point(seq, "after");
   if (!result) {
     (void)store_.finish_step(job_id_, seq, StepState::kFailed, result.error().message);
-    op_.step(seq, name, "failed");
+    // A step that can be resumed (cable out, lock asleep, low battery) is paused, not failed.
+    // The cable out is said as such: the person plugs it back in, and the job carries on.
+    op_.step(seq, name,
+             !result.error().resumable                                   ? "failed"
+             : result.error().cause == drivers::ErrorKind::kDisconnected ? "paused: cable out"
+                                                                         : "paused");
     result.error().job_id = job_id_;
     return result;
   }

@@ -65,8 +65,8 @@ std::expected<Header, std::string> header(Reader& r) {
 }
 
 std::size_t block_size(const Header& h, std::size_t time_bytes) {
-  return h.timecnt * time_bytes + h.timecnt + h.typecnt * 6 + h.charcnt + h.leapcnt * (time_bytes + 4) +
-         h.isstdcnt + h.isutcnt;
+  return h.timecnt * time_bytes + h.timecnt + h.typecnt * 6 + h.charcnt + h.leapcnt * (time_bytes + 4) + h.isstdcnt +
+         h.isutcnt;
 }
 
 }  // namespace
@@ -128,7 +128,8 @@ std::expected<ZoneTable, std::string> zone_table(const std::string& name, const 
                                                  std::size_t max) {
   lockfw::tz::Rule rule{};
   const bool has_rule = !tz.footer.empty() && lockfw::tz::parse_rule(tz.footer.c_str(), rule);
-  if (!has_rule) return std::unexpected("zone " + name + " has no POSIX rule the lock can follow (\"" + tz.footer + "\")");
+  if (!has_rule)
+    return std::unexpected("zone " + name + " has no POSIX rule the lock can follow (\"" + tz.footer + "\")");
   ZoneTable t;
   t.name = name;
   t.rule = tz.footer;

@@ -5,10 +5,11 @@
 #include "inputs_json.h"
 #include "job_steps.h"
 #include "lock_waits.h"
+#include "lockdiag/app/try.h"
 #include "lockdiag/app/input_check.h"
 #include "lockdiag/app/snapshot.h"
+#include "lockdiag/app/tzif.h"
 #include "lockdiag/app/workflow.h"
-#include "lockfw/wire.h"
 
 namespace lockdiag::app {
 
@@ -26,8 +27,8 @@ const char* to_string(JobKind k) {
 }
 
 std::optional<JobKind> job_kind_from(const std::string& s) {
-  for (auto k : {JobKind::kDiagnose, JobKind::kHandoffAudit, JobKind::kResetOnboarding, JobKind::kRotation,
-                 JobKind::kClockSync})
+  for (auto k :
+       {JobKind::kDiagnose, JobKind::kHandoffAudit, JobKind::kResetOnboarding, JobKind::kRotation, JobKind::kClockSync})
     if (s == to_string(k)) return k;
   return std::nullopt;
 }
@@ -39,10 +40,6 @@ using Step = WorkflowResult<StepDone>;
 std::unexpected<WorkflowError> stop(const std::string& message, bool resumable = false) {
   return std::unexpected(WorkflowError{message, 0, resumable, drivers::ErrorKind::kLockRefused});
 }
-
-#define RUN(var, expr)                                   \
-  auto var = (expr);                                     \
-  if (!var) return std::unexpected(std::move(var.error()))
 
 bool is_temporary_or_guest(const json& slot) {
   const std::string kind = slot.at("kind");
@@ -59,12 +56,19 @@ std::vector<int> free_slots(const json& snapshot, int capacity, int count, const
 }
 
 WorkflowResult<void> diagnose(JobContext& c) {
-  RUN(a, step_read_identity(c));
-  RUN(b, step_open_session(c));
-  RUN(d, step_snapshot(c, "before"));
-  RUN(e, step_close_session(c));
-  RUN(f, step_report(c));
+  c.env.op.plan(5);  // the steps below, one each
+  LOCKDIAG_TRY(a, step_read_identity(c));
+  LOCKDIAG_TRY(b, step_open_session(c));
+  LOCKDIAG_TRY(d, step_snapshot(c, "before"));
+  LOCKDIAG_TRY(e, step_close_session(c));
+  LOCKDIAG_TRY(f, step_report(c));
   return {};
+}
+
+// "temporary_until" -> "temporary until": a question is read by a person.
+std::string plain_kind(std::string kind) {
+  std::replace(kind.begin(), kind.end(), '_', ' ');
+  return kind;
 }
 
 // Which codes leave with the old occupant: every guest and temporary code, and every other
@@ -80,12 +84,13 @@ Step plan_removals(JobContext& c) {
       bool keep_it = false;
       if (!is_temporary_or_guest(slot)) {
         if (c.inputs.keep_decided) {
-          keep_it = std::find(c.inputs.keep_slots.begin(), c.inputs.keep_slots.end(), index) != c.inputs.keep_slots.end();
+          keep_it = std::find(c.inputs.keep_slots.begin(), c.inputs.keep_slots.end(), index) !=
+                    c.inputs.keep_slots.end();
         } else {
           auto answer = c.env.op.confirm("keep." + std::to_string(index),
                                          "Does the new owner keep the code in slot " + std::to_string(index) + " (" +
                                              slot.at("role").get<std::string>() + ", " +
-                                             slot.at("kind").get<std::string>() + ", last used " +
+                                             plain_kind(slot.at("kind").get<std::string>()) + ", last used " +
                                              format_lock_time(slot.at("last_used")) + ")?");
           if (!answer)
             return stop("which codes the new owner keeps was not answered: give --keep SLOTS or an answers file", true);
@@ -99,22 +104,44 @@ Step plan_removals(JobContext& c) {
   });
 }
 
-WorkflowResult<void> handoff_audit(JobContext& c) {
-  RUN(a, step_read_identity(c));
-  RUN(b, step_open_session(c));
-  RUN(snap, step_snapshot(c, "before"));
-  const int admin = snap->detail.value("admin_slot", -1);
-  if (admin < 0) return stop("this lock has no admin code: a handoff audit needs the owner's admin code; run a reset + onboarding instead");
-  RUN(power, step_check_power(c, "the handoff audit"));
-  RUN(t, step_live_test(c, "verify_admin", admin, "the owner", true));
-  RUN(plan, plan_removals(c));
-  for (int slot : plan->detail.at("remove").get<std::vector<int>>()) {
-    RUN(d, step_delete_slot(c, slot, "not kept by the new owner"));
+// Which codes an audit removes, as far as known before it asks: every non-admin code that is
+// temporary, a guest's, or not on a --keep list (asked per slot: each one counts until answered).
+int planned_removals(const JobContext& c, const json& before) {
+  int n = 0;
+  for (const auto& slot : before.at("slots")) {
+    if (slot.at("role") == "admin") continue;
+    const int index = slot.at("index");
+    const bool kept = !is_temporary_or_guest(slot) && c.inputs.keep_decided &&
+                      std::find(c.inputs.keep_slots.begin(), c.inputs.keep_slots.end(), index) !=
+                          c.inputs.keep_slots.end();
+    if (!kept) ++n;
   }
-  RUN(clk, step_sync_clock(c));
-  RUN(after, step_snapshot(c, "after"));
-  RUN(e, step_close_session(c));
-  RUN(f, step_report(c));
+  return n;
+}
+
+WorkflowResult<void> handoff_audit(JobContext& c) {
+  // identity, session, as found, battery, admin test, plan, removals, clock, as left, close, report
+  constexpr int kFixedSteps = 10;
+  c.env.op.plan(kFixedSteps);
+  LOCKDIAG_TRY(a, step_read_identity(c));
+  LOCKDIAG_TRY(b, step_open_session(c));
+  LOCKDIAG_TRY(snap, step_snapshot(c, "before"));
+  if (const auto before = stored_snapshot(c, "before")) c.env.op.plan(kFixedSteps + planned_removals(c, *before));
+  const int admin = snap->detail.value("admin_slot", -1);
+  if (admin < 0)
+    return stop(
+        "this lock has no admin code: a handoff audit needs the owner's admin code; run a reset + onboarding instead");
+  LOCKDIAG_TRY(power, step_check_power(c, "the handoff audit"));
+  LOCKDIAG_TRY(t, step_live_test(c, "verify_admin", admin, "the owner", true));
+  LOCKDIAG_TRY(plan, plan_removals(c));
+  c.env.op.plan(kFixedSteps + static_cast<int>(plan->detail.at("remove").size()));
+  for (int slot : plan->detail.at("remove").get<std::vector<int>>()) {
+    LOCKDIAG_TRY(d, step_delete_slot(c, slot, "not kept by the new owner"));
+  }
+  LOCKDIAG_TRY(clk, step_sync_clock(c));
+  LOCKDIAG_TRY(after, step_snapshot(c, "after"));
+  LOCKDIAG_TRY(e, step_close_session(c));
+  LOCKDIAG_TRY(f, step_report(c));
   return {};
 }
 
@@ -129,7 +156,7 @@ Step factory_reset(JobContext& c) {
     if (auto fp = c.env.client.get_fingerprint(); fp && fp->secret_epoch != epoch) return done;
     if (auto ev = c.env.client.read_events(before ? before->at("events").value("next_seq", 0u) : 0u))
       for (const auto& e : ev->events)
-        if (e.type == lockfw::wire::kEvFactoryReset) return done;
+        if (e.type == drivers::EventType::kFactoryReset) return done;
     return std::nullopt;
   };
   return c.runner.run(
@@ -168,10 +195,11 @@ Step check_factory_state(JobContext& c) {
     if (!retained.empty()) {
       auto findings = c.env.store.findings(c.runner.job_id());
       auto list = findings ? *findings : std::vector<FindingRecord>{};
-      list.push_back({"codes_retained_after_reset", "critical",
-                      std::to_string(retained.size()) + " code(s) survived the factory reset",
-                      "This lock model keeps codes across a reset: every old code is removed or replaced one by one in this job.",
-                      json{{"slots", retained}}.dump()});
+      list.push_back(
+          {"codes_retained_after_reset", "critical",
+           std::to_string(retained.size()) + " code(s) survived the factory reset",
+           "This lock model keeps codes across a reset: every old code is removed or replaced one by one in this job.",
+           json{{"slots", retained}}.dump()});
       (void)c.env.store.replace_findings(c.runner.job_id(), list);
     }
     return StepDone{st->factory_state ? "the lock is in factory state with no code"
@@ -205,72 +233,93 @@ Step plan_enrollment(JobContext& c, const json& check) {
       taken.insert(slot);
       users.push_back({{"label", u.label}, {"slot", slot}});
     }
-    return StepDone{"admin in slot " + std::to_string(admin_slot) + ", " + std::to_string(users.size()) + " user(s) to enroll",
+    return StepDone{"admin in slot " + std::to_string(admin_slot) + ", " + std::to_string(users.size()) +
+                        " user(s) to enroll",
                     {{"admin_slot", admin_slot}, {"users", users}}};
   });
 }
 
 WorkflowResult<void> reset_onboarding(JobContext& c) {
-  RUN(a, step_read_identity(c));
-  RUN(own, c.runner.run("record_ownership", [&]() -> Step {
+  // identity, ownership, session, as found, battery, reset, check, plan, admin, clock, admin
+  // test, as left, count removed, close, report; then per person an enrollment and a test, and
+  // per code kept across the reset (known after the check) a removal.
+  const int fixed = 15 + 2 * static_cast<int>(c.inputs.enroll.size());
+  c.env.op.plan(fixed);
+  LOCKDIAG_TRY(a, step_read_identity(c));
+  LOCKDIAG_TRY(own, c.runner.run("record_ownership", [&]() -> Step {
     return StepDone{"ownership: " + c.inputs.ownership_evidence + "; present: " + c.inputs.present,
                     {{"evidence", c.inputs.ownership_evidence}}};
   }));
-  RUN(b, step_open_session(c));
-  RUN(before, step_snapshot(c, "before"));
-  RUN(power, step_check_power(c, "a reset and onboarding"));
+  LOCKDIAG_TRY(b, step_open_session(c));
+  LOCKDIAG_TRY(before, step_snapshot(c, "before"));
+  LOCKDIAG_TRY(power, step_check_power(c, "a reset and onboarding"));
   if (before->detail.value("factory_state", false)) {
     // Nothing to erase, and no admin code to confirm with: onboarding starts right away.
-    RUN(reset, c.runner.run("factory_reset_not_needed", [&]() -> Step {
+    LOCKDIAG_TRY(reset, c.runner.run("factory_reset_not_needed", [&]() -> Step {
       return StepDone{"the lock was already in factory state: no reset needed", {}};
     }));
   } else {
-    RUN(reset, factory_reset(c));
+    LOCKDIAG_TRY(reset, factory_reset(c));
   }
-  RUN(check, check_factory_state(c));
-  RUN(plan, plan_enrollment(c, check->detail));
+  LOCKDIAG_TRY(check, check_factory_state(c));
+  LOCKDIAG_TRY(plan, plan_enrollment(c, check->detail));
   const int admin_slot = plan->detail.at("admin_slot");
-  RUN(adm, step_enroll(c, "enroll_admin", admin_slot, drivers::Role::kAdmin, {}, "admin"));
+  {
+    int removals = 0;
+    for (int slot : check->detail.at("retained").get<std::vector<int>>()) removals += slot != admin_slot;
+    c.env.op.plan(fixed + removals);
+  }
+  LOCKDIAG_TRY(adm, step_enroll(c, "enroll_admin", admin_slot, drivers::Role::kAdmin, {}, "admin"));
   for (int slot : check->detail.at("retained").get<std::vector<int>>())
     if (slot != admin_slot) {
-      RUN(d, step_delete_slot(c, slot, "retained across the factory reset"));
+      LOCKDIAG_TRY(d, step_delete_slot(c, slot, "retained across the factory reset"));
     }
-  RUN(clk, step_sync_clock(c));
+  LOCKDIAG_TRY(clk, step_sync_clock(c));
   const auto users = plan->detail.at("users");
   for (size_t i = 0; i < users.size() && i < c.inputs.enroll.size(); ++i) {
     const auto& u = c.inputs.enroll[i];
     const int slot = users[i].at("slot");
-    RUN(e, step_enroll(c, "enroll_user_" + std::to_string(slot), slot, u.role, u.schedule, u.label));
+    LOCKDIAG_TRY(e, step_enroll(c, "enroll_user_" + std::to_string(slot), slot, u.role, u.schedule, u.label));
   }
-  RUN(t, step_live_test(c, "live_test_admin", admin_slot, "admin", true));
+  LOCKDIAG_TRY(t, step_live_test(c, "live_test_admin", admin_slot, "admin", true));
   for (size_t i = 0; i < users.size(); ++i) {
     const int slot = users[i].at("slot");
-    RUN(lt, step_live_test(c, "live_test_" + std::to_string(slot), slot, users[i].at("label"), false));
+    LOCKDIAG_TRY(lt, step_live_test(c, "live_test_" + std::to_string(slot), slot, users[i].at("label"), false));
   }
-  RUN(after, step_snapshot(c, "after"));
-  RUN(removed, c.runner.run("count_removed", [&]() -> Step {
+  LOCKDIAG_TRY(after, step_snapshot(c, "after"));
+  LOCKDIAG_TRY(removed, c.runner.run("count_removed", [&]() -> Step {
     const int old = before->detail.value("occupied", 0);
     auto findings = c.env.store.findings(c.runner.job_id());
     auto list = findings ? *findings : std::vector<FindingRecord>{};
-    list.push_back({"old_codes_removed", "info",
-                    std::to_string(old) + " code(s) from before the reset were removed; none of them opens the lock now",
-                    "Nothing to do: only the codes enrolled today are valid.", json{{"removed", old}}.dump()});
+    list.push_back(
+        {"old_codes_removed", "info",
+         std::to_string(old) + " code(s) from before the reset were removed; none of them opens the lock now",
+         "Nothing to do: only the codes enrolled today are valid.", json{{"removed", old}}.dump()});
     (void)c.env.store.replace_findings(c.runner.job_id(), list);
     return StepDone{std::to_string(old) + " old code(s) removed", {{"removed", old}}};
   }));
-  RUN(e, step_close_session(c));
-  RUN(f, step_report(c));
+  LOCKDIAG_TRY(e, step_close_session(c));
+  LOCKDIAG_TRY(f, step_report(c));
   return {};
 }
 
 WorkflowResult<void> rotation(JobContext& c) {
-  RUN(a, step_read_identity(c));
-  RUN(b, step_open_session(c));
-  RUN(before, step_snapshot(c, "before"));
+  // identity, session, as found, battery, clock, as left, close, report; per code a new code and
+  // a test; per expired code (known from the lock as found) a removal.
+  const int fixed = 8 + 2 * static_cast<int>(c.inputs.enroll.size());
+  c.env.op.plan(fixed);
+  LOCKDIAG_TRY(a, step_read_identity(c));
+  LOCKDIAG_TRY(b, step_open_session(c));
+  LOCKDIAG_TRY(before, step_snapshot(c, "before"));
   if (before->detail.value("admin_slot", -1) < 0)
     return stop("this lock has no admin code: there is nothing to rotate; run a reset + onboarding to set it up");
-  RUN(power, step_check_power(c, "rotating codes"));
+  LOCKDIAG_TRY(power, step_check_power(c, "rotating codes"));
   const auto snap = stored_snapshot(c, "before");
+  {
+    int expired = 0;
+    for (const auto& s : snap->at("slots")) expired += s.at("expired").get<bool>();
+    c.env.op.plan(fixed + expired);
+  }
   for (const auto& u : c.inputs.enroll) {
     if (u.slot < 0) return stop("rotation needs the slot of each code to rotate");
     // A rotated code keeps its slot's role and schedule; only the code changes.
@@ -279,36 +328,41 @@ WorkflowResult<void> rotation(JobContext& c) {
       if (s.at("index") == u.slot) slot = &s;
     if (!slot) return stop("slot " + std::to_string(u.slot) + " holds no code to rotate");
     const std::string r = slot->at("role");
-    const drivers::Role role = r == "admin" ? drivers::Role::kAdmin : r == "guest" ? drivers::Role::kGuest
-                               : r == "service" ? drivers::Role::kService : drivers::Role::kUser;
+    const drivers::Role role = r == "admin"     ? drivers::Role::kAdmin
+                               : r == "guest"   ? drivers::Role::kGuest
+                               : r == "service" ? drivers::Role::kService
+                                                : drivers::Role::kUser;
     const drivers::Schedule schedule = schedule_from_json(slot->value("schedule", json::object()));
-    RUN(e, step_enroll(c, "rotate_slot_" + std::to_string(u.slot), u.slot, role, schedule, u.label));
+    LOCKDIAG_TRY(e, step_enroll(c, "rotate_slot_" + std::to_string(u.slot), u.slot, role, schedule, u.label));
   }
   // Hygiene: temporary codes past expiry go.
   for (const auto& s : snap->at("slots"))
     if (s.at("expired").get<bool>()) {
-      RUN(d, step_delete_slot(c, s.at("index"), "temporary code past its expiry"));
+      LOCKDIAG_TRY(d, step_delete_slot(c, s.at("index"), "temporary code past its expiry"));
     }
   for (const auto& u : c.inputs.enroll) {
-    RUN(t, step_live_test(c, "live_test_" + std::to_string(u.slot), u.slot, u.label, false));
+    LOCKDIAG_TRY(t, step_live_test(c, "live_test_" + std::to_string(u.slot), u.slot, u.label, false));
   }
-  RUN(clk, step_sync_clock(c));
-  RUN(after, step_snapshot(c, "after"));
-  RUN(e, step_close_session(c));
-  RUN(f, step_report(c));
+  LOCKDIAG_TRY(clk, step_sync_clock(c));
+  LOCKDIAG_TRY(after, step_snapshot(c, "after"));
+  LOCKDIAG_TRY(e, step_close_session(c));
+  LOCKDIAG_TRY(f, step_report(c));
   return {};
 }
 
 WorkflowResult<void> clock_sync(JobContext& c) {
-  RUN(a, step_read_identity(c));
-  RUN(b, step_open_session(c));
-  RUN(before, step_snapshot(c, "before"));
+  c.env.op.plan(7);  // the steps below, one each
+  LOCKDIAG_TRY(a, step_read_identity(c));
+  LOCKDIAG_TRY(b, step_open_session(c));
+  LOCKDIAG_TRY(before, step_snapshot(c, "before"));
   if (before->detail.value("factory_state", false))
-    return stop("this lock is in factory state: it takes the time when its admin code is enrolled; run a reset + onboarding to set it up");
-  RUN(clk, step_sync_clock(c));
-  RUN(after, step_snapshot(c, "after"));
-  RUN(e, step_close_session(c));
-  RUN(f, step_report(c));
+    return stop(
+        "this lock is in factory state: it takes the time when its admin code is enrolled; run a reset + onboarding to "
+        "set it up");
+  LOCKDIAG_TRY(clk, step_sync_clock(c));
+  LOCKDIAG_TRY(after, step_snapshot(c, "after"));
+  LOCKDIAG_TRY(e, step_close_session(c));
+  LOCKDIAG_TRY(f, step_report(c));
   return {};
 }
 
@@ -337,6 +391,7 @@ WorkflowResult<JobOutcome> execute(const JobRecord& job, WorkflowEnv& env) {
   out.job_id = job.id;
   out.state = JobState::kDone;
   if (auto f = env.store.findings(job.id)) out.findings = *f;
+  out.visit = visit_summary(env.store, job.id);
   if (auto steps = env.store.steps(job.id))
     for (const auto& s : *steps)
       if (s.name == "sign_report") {
@@ -346,8 +401,10 @@ WorkflowResult<JobOutcome> execute(const JobRecord& job, WorkflowEnv& env) {
           out.report_pdf = d.at("pdf").get<std::string>();
         }
       }
-  out.summary = std::string(to_string(kind)) + " of lock " + job.lock_serial + " done: " +
-                std::to_string(out.findings.size()) + " finding(s)";
+  out.summary = reports::job_title(reports::parse_job_kind(to_string(kind)).value_or(reports::JobKind::diagnose)) +
+                " of lock " + job.lock_serial + " done: " + std::to_string(out.visit.as_found.size()) +
+                " finding(s) on arrival" +
+                (out.visit.still_to_do ? ", " + std::to_string(out.visit.still_to_do->size()) + " still to do" : "");
   return out;
 }
 
@@ -391,12 +448,20 @@ class JobLeaseGuard {
 
 }  // namespace
 
+WorkflowError input_error(ErrorKind kind, std::string message, int64_t job_id, bool resumable) {
+  WorkflowError e{std::move(message), job_id, resumable};
+  e.kind = kind;
+  return e;
+}
+
 WorkflowResult<JobOutcome> run_job(JobKind kind, const JobInputs& inputs, WorkflowEnv& env) {
   if (auto missing = missing_input(kind, inputs))
-    return std::unexpected(WorkflowError{"missing " + *missing, 0, false, drivers::ErrorKind::kBadAddress});
+    return std::unexpected(input_error(ErrorKind::kMissingInput, "missing " + *missing));
   // Everything the report needs, before the job exists and long before the first change.
-  if (auto bad = check_job_inputs(inputs))
-    return std::unexpected(WorkflowError{*bad, 0, false, drivers::ErrorKind::kBadAddress});
+  if (auto bad = check_job_inputs(inputs)) return std::unexpected(input_error(ErrorKind::kBadInput, *bad));
+  // The site's zone: named (refused with the nearest names when unknown) or the laptop's.
+  auto site_zone = resolve_zone(inputs.site_zone);
+  if (!site_zone) return std::unexpected(input_error(ErrorKind::kBadInput, "site zone: " + site_zone.error()));
   auto id = env.client.identity();
   if (!id) return std::unexpected(lock_error(id.error()));
   if (auto bad = check_lock_serial(id->serial))
@@ -410,6 +475,7 @@ WorkflowResult<JobOutcome> run_job(JobKind kind, const JobInputs& inputs, Workfl
   job.customer = inputs.customer;
   job.technician = inputs.technician;
   job.params_json = inputs_to_json(inputs).dump();
+  job.site_zone = *site_zone;
   auto job_id = env.store.create_job(job);
   if (!job_id) return std::unexpected(WorkflowError{job_id.error().message, 0, false, drivers::ErrorKind::kIo});
   JobLeaseGuard lease(env.store, *job_id);
@@ -440,13 +506,17 @@ WorkflowResult<void> fix_and_check_inputs(JobStore& store, const JobRecord& job,
   apply(in.present, fixes.present);
   apply(in.ownership_evidence, fixes.ownership_evidence);
   if (auto bad = check_job_inputs(in))
-    return std::unexpected(WorkflowError{"job " + std::to_string(job.id) + ": " + *bad + "; correct it with: lockdiag job resume " +
-                                             std::to_string(job.id) + " --OPTION \"new text\"",
-                                         job.id, false, drivers::ErrorKind::kBadAddress});
+    return std::unexpected(input_error(ErrorKind::kBadInput,
+                                       "job " + std::to_string(job.id) + ": " + *bad +
+                                           "; correct it with: lockdiag job resume " + std::to_string(job.id) +
+                                           " --OPTION \"new text\"",
+                                       job.id, false));
   if (fixes.empty()) return {};
   if (job.state == JobState::kDone)
-    return std::unexpected(WorkflowError{"job " + std::to_string(job.id) + " is finished and signed; its fields cannot change",
-                                         job.id, false, drivers::ErrorKind::kBadAddress});
+    return std::unexpected(
+        input_error(ErrorKind::kBadInput,
+                    "job " + std::to_string(job.id) + " is finished and signed; its fields cannot change", job.id,
+                    false));
   if (auto r = store.amend_job(job.id, in.site, in.customer, in.technician, inputs_to_json(in).dump()); !r)
     return std::unexpected(WorkflowError{r.error().message, job.id, true, drivers::ErrorKind::kIo});
   return {};
@@ -463,21 +533,23 @@ WorkflowResult<JobOutcome> resume_job(int64_t job_id, WorkflowEnv& env, const In
   auto job = env.store.job(job_id);
   if (!job) return std::unexpected(WorkflowError{job.error().message, 0, false, drivers::ErrorKind::kIo});
   if (job->state == JobState::kDone)
-    return std::unexpected(WorkflowError{"job " + std::to_string(job_id) + " is already finished", job_id, false,
-                                         drivers::ErrorKind::kBadAddress});
+    return std::unexpected(
+        input_error(ErrorKind::kBadInput, "job " + std::to_string(job_id) + " is already finished", job_id, false));
   auto id = env.client.identity();
   if (!id) return std::unexpected(lock_error(id.error()));
   if (id->serial != job->lock_serial)
-    return std::unexpected(WorkflowError{"job " + std::to_string(job_id) + " is for lock " + job->lock_serial +
-                                             ", but the lock connected is " + id->serial,
-                                         job_id, true, drivers::ErrorKind::kBadAddress});
+    return std::unexpected(input_error(ErrorKind::kBadInput,
+                                       "job " + std::to_string(job_id) + " is for lock " + job->lock_serial +
+                                           ", but the lock connected is " + id->serial,
+                                       job_id, true));
   if (auto f = fix_and_check_inputs(env.store, *job, fixes); !f) return std::unexpected(f.error());
   if (!fixes.empty()) {
     job = env.store.job(job_id);
     if (!job) return std::unexpected(WorkflowError{job.error().message, job_id, true, drivers::ErrorKind::kIo});
     env.op.note("Job " + std::to_string(job_id) + ": the corrected fields are saved");
   }
-  env.op.note("Resuming job " + std::to_string(job_id) + " (" + job->kind + ") on lock " + job->lock_serial);
+  const auto kind_words = reports::job_title(reports::parse_job_kind(job->kind).value_or(reports::JobKind::diagnose));
+  env.op.note("Resuming job " + std::to_string(job_id) + " (" + kind_words + ") on lock " + job->lock_serial);
   // Where it stopped, when and how it goes on: recorded for the report (docs/workflows.md).
   ResumeRecord rec;
   rec.at = utc_now_rfc3339();

@@ -31,14 +31,33 @@ json lock_zone_json(const drivers::LockTimeZone& z) {
   return j;
 }
 
+std::optional<drivers::LockTimeZone> lock_zone_from_json(const json& j) {
+  if (!j.is_object()) return std::nullopt;
+  try {
+    drivers::LockTimeZone z;
+    z.has_zone = j.at("has_zone").get<bool>();
+    z.fixed_offset_min = j.at("fixed_offset_min").get<int>();
+    z.current_offset_s = j.at("current_offset_s").get<int32_t>();
+    if (z.has_zone) {
+      z.name = j.at("name").get<std::string>();
+      z.rule = j.at("rule").get<std::string>();
+      z.initial_offset_min = j.at("initial_offset_min").get<int>();
+      for (const auto& c : j.at("changes"))
+        z.changes.push_back({c.at("utc").get<uint32_t>(), c.at("offset_min").get<int>()});
+    }
+    return z;
+  } catch (const json::exception&) {
+    return std::nullopt;
+  }
+}
+
 drivers::LockTimeZone to_lock_zone(const ZoneTable& t) {
   drivers::LockTimeZone z;
   z.has_zone = true;
   z.name = t.name;
   z.rule = t.rule;
   z.initial_offset_min = t.initial_offset_s / 60;
-  for (const auto& c : t.changes)
-    z.changes.push_back({static_cast<uint32_t>(c.utc), c.offset_s / 60});
+  for (const auto& c : t.changes) z.changes.push_back({static_cast<uint32_t>(c.utc), c.offset_s / 60});
   return z;
 }
 

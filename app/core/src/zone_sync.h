@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <expected>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -20,6 +21,8 @@ struct ZoneSync {
 // How a lock's zone reads for people: "Europe/Berlin" or "fixed offset +01:00".
 std::string describe_lock_zone(const drivers::LockTimeZone& z);
 nlohmann::json lock_zone_json(const drivers::LockTimeZone& z);
+// The reverse, for a stored snapshot's "zone"; nullopt when `j` is not one.
+std::optional<drivers::LockTimeZone> lock_zone_from_json(const nlohmann::json& j);
 drivers::LockTimeZone to_lock_zone(const ZoneTable& t);
 
 // Sets the zone on a lock that supports it; on one that does not, says so (the caller has set

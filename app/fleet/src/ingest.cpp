@@ -49,24 +49,28 @@ int64_t expired_present(const r::Snapshot& s) {
 // Writes one accepted report and its job; false when the report was already stored.
 FleetResult<bool> store(Pg& db, const std::string& pushed_by, const std::string& sha256, const Verdict& v) {
   const r::Report& rep = v.report;
-  auto ins = db.exec("INSERT INTO reports(sha256, body, technician_id, pushed_by) "
-                     "SELECT sha256, body, $3, pushed_by FROM inbox WHERE pushed_by = $1 AND sha256 = $2 "
-                     "ON CONFLICT (sha256) DO NOTHING RETURNING sha256",
-                     {pushed_by, sha256, std::to_string(v.technician_id)});
+  auto ins = db.exec(
+      "INSERT INTO reports(sha256, body, technician_id, pushed_by) "
+      "SELECT sha256, body, $3, pushed_by FROM inbox WHERE pushed_by = $1 AND sha256 = $2 "
+      "ON CONFLICT (sha256) DO NOTHING RETURNING sha256",
+      {pushed_by, sha256, std::to_string(v.technician_id)});
   if (!ins) return std::unexpected(ins.error());
   if (ins->size() == 0) return false;
-  auto site = db.exec("INSERT INTO sites(customer, name) VALUES($1, $2) ON CONFLICT (customer, name) "
-                      "DO UPDATE SET name = EXCLUDED.name RETURNING id",
-                      {rep.site.customer, rep.site.name});
+  auto site = db.exec(
+      "INSERT INTO sites(customer, name) VALUES($1, $2) ON CONFLICT (customer, name) "
+      "DO UPDATE SET name = EXCLUDED.name RETURNING id",
+      {rep.site.customer, rep.site.name});
   if (!site) return std::unexpected(site.error());
-  auto lock = db.exec("INSERT INTO locks(serial, model, firmware, site_id) VALUES($1, $2, $3, $4) ON CONFLICT (serial) "
-                      "DO UPDATE SET model = EXCLUDED.model, firmware = EXCLUDED.firmware, site_id = EXCLUDED.site_id "
-                      "RETURNING id",
-                      {rep.lock.serial, rep.lock.model, rep.lock.firmware, site->at(0, 0)});
+  auto lock = db.exec(
+      "INSERT INTO locks(serial, model, firmware, site_id) VALUES($1, $2, $3, $4) ON CONFLICT (serial) "
+      "DO UPDATE SET model = EXCLUDED.model, firmware = EXCLUDED.firmware, site_id = EXCLUDED.site_id "
+      "RETURNING id",
+      {rep.lock.serial, rep.lock.model, rep.lock.firmware, site->at(0, 0)});
   if (!lock) return std::unexpected(lock.error());
   const r::Snapshot& last = rep.after ? *rep.after : rep.before;
   auto job = db.exec(
-      "INSERT INTO jobs(report_sha256, lock_id, site_id, technician_id, kind, started_at, finished_at, fingerprint_before, "
+      "INSERT INTO jobs(report_sha256, lock_id, site_id, technician_id, kind, started_at, finished_at, "
+      "fingerprint_before, "
       "fingerprint_after, battery_mv, battery_state, expired_present, clock_drift_s) "
       "VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
       {sha256, lock->at(0, 0), site->at(0, 0), std::to_string(v.technician_id), std::string(r::to_string(rep.kind)),
@@ -78,10 +82,11 @@ FleetResult<bool> store(Pg& db, const std::string& pushed_by, const std::string&
   const std::string job_id = job->at(0, 0);
   for (size_t i = 0; i < rep.steps.size(); ++i) {
     const auto& s = rep.steps[i];
-    auto st = db.exec("INSERT INTO steps(job_id, seq, action, outcome, at, destructive, confirmed_at_lock) "
-                      "VALUES($1, $2, $3, $4, $5, $6, $7)",
-                      {job_id, std::to_string(i), s.action, std::string(r::to_string(s.outcome)), s.at,
-                       s.destructive ? "t" : "f", s.confirmed_at_lock ? "t" : "f"});
+    auto st = db.exec(
+        "INSERT INTO steps(job_id, seq, action, outcome, at, destructive, confirmed_at_lock) "
+        "VALUES($1, $2, $3, $4, $5, $6, $7)",
+        {job_id, std::to_string(i), s.action, std::string(r::to_string(s.outcome)), s.at, s.destructive ? "t" : "f",
+         s.confirmed_at_lock ? "t" : "f"});
     if (!st) return std::unexpected(st.error());
   }
   for (size_t i = 0; i < rep.findings.size(); ++i) {
@@ -99,9 +104,10 @@ FleetResult<IngestStats> ingest(Pg& db, int batch) {
   IngestStats stats;
   for (;;) {
     if (auto b = db.script("BEGIN"); !b) return std::unexpected(b.error());
-    auto rows = db.exec("SELECT pushed_by, sha256, encode(body, 'hex') FROM inbox WHERE state = 'waiting' "
-                        "ORDER BY pushed_at LIMIT $1 FOR UPDATE SKIP LOCKED",
-                        {std::to_string(batch)});
+    auto rows = db.exec(
+        "SELECT pushed_by, sha256, encode(body, 'hex') FROM inbox WHERE state = 'waiting' "
+        "ORDER BY pushed_at LIMIT $1 FOR UPDATE SKIP LOCKED",
+        {std::to_string(batch)});
     if (!rows) {
       (void)db.script("ROLLBACK");
       return std::unexpected(rows.error());
@@ -141,11 +147,13 @@ FleetResult<void> register_technician(Pg& db, const std::string& company, const 
   r::PublicKey key;
   if (public_key_hex.size() != 64 || !r::from_hex(public_key_hex, key.bytes))
     return std::unexpected(FleetError{FleetError::kConfig, "a public key is 64 lowercase hex digits"});
-  auto c = db.exec("INSERT INTO companies(name) VALUES($1) ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING id",
-                   {company});
+  auto c = db.exec(
+      "INSERT INTO companies(name) VALUES($1) ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING id",
+      {company});
   if (!c) return std::unexpected(c.error());
-  auto t = db.exec("INSERT INTO technicians(company_id, name, db_role, key_id, public_key_hex) VALUES($1, $2, $3, $4, $5)",
-                   {c->at(0, 0), name, db_role.empty() ? std::nullopt : std::optional(db_role), key.key_id(), public_key_hex});
+  auto t = db.exec(
+      "INSERT INTO technicians(company_id, name, db_role, key_id, public_key_hex) VALUES($1, $2, $3, $4, $5)",
+      {c->at(0, 0), name, db_role.empty() ? std::nullopt : std::optional(db_role), key.key_id(), public_key_hex});
   if (!t) return std::unexpected(t.error());
   return {};
 }

@@ -8,7 +8,9 @@ namespace lockdiag::fleet {
 
 namespace {
 
-std::unexpected<FleetError> fail(FleetError::Kind k, std::string m) { return std::unexpected(FleetError{k, std::move(m)}); }
+std::unexpected<FleetError> fail(FleetError::Kind k, std::string m) {
+  return std::unexpected(FleetError{k, std::move(m)});
+}
 
 std::string trimmed(const char* s) {
   std::string m = s ? s : "";

@@ -42,22 +42,25 @@ FleetResult<Table> locks_not_visited(Pg& db, int days) {
 }
 
 FleetResult<Table> battery_trend(Pg& db, const std::string& serial) {
-  return table(db, {"lock", "visits", "first_mv", "latest_mv", "mv_per_30_days"},
-               "SELECT locks.serial, count(*), (array_agg(battery_mv ORDER BY finished_at))[1], "
-               "(array_agg(battery_mv ORDER BY finished_at DESC))[1], "
-               "COALESCE(round((regr_slope(battery_mv, extract(epoch FROM finished_at)) * 86400 * 30)::numeric, 1)::text, '') "
-               "FROM jobs JOIN locks ON locks.id = jobs.lock_id WHERE $1 = '' OR locks.serial = $1 "
-               "GROUP BY locks.serial ORDER BY locks.serial",
-               {serial});
+  return table(
+      db, {"lock", "visits", "first_mv", "latest_mv", "mv_per_30_days"},
+      "SELECT locks.serial, count(*), (array_agg(battery_mv ORDER BY finished_at))[1], "
+      "(array_agg(battery_mv ORDER BY finished_at DESC))[1], "
+      "COALESCE(round((regr_slope(battery_mv, extract(epoch FROM finished_at)) * 86400 * 30)::numeric, 1)::text, '') "
+      "FROM jobs JOIN locks ON locks.id = jobs.lock_id WHERE $1 = '' OR locks.serial = $1 "
+      "GROUP BY locks.serial ORDER BY locks.serial",
+      {serial});
 }
 
 FleetResult<Table> jobs_by_technician(Pg& db, int days) {
-  return table(db, {"technician", "jobs", "locks", "latest"},
-               "SELECT technicians.name, count(*), count(DISTINCT jobs.lock_id), to_char(max(finished_at) AT TIME ZONE 'UTC', " +
-                   std::string(kUtc) +
-                   ") FROM jobs JOIN technicians ON technicians.id = jobs.technician_id "
-                   "WHERE finished_at >= now() - make_interval(days => $1::int) GROUP BY technicians.name ORDER BY technicians.name",
-               {std::to_string(days)});
+  return table(
+      db, {"technician", "jobs", "locks", "latest"},
+      "SELECT technicians.name, count(*), count(DISTINCT jobs.lock_id), to_char(max(finished_at) AT TIME ZONE 'UTC', " +
+          std::string(kUtc) +
+          ") FROM jobs JOIN technicians ON technicians.id = jobs.technician_id "
+          "WHERE finished_at >= now() - make_interval(days => $1::int) GROUP BY technicians.name ORDER BY "
+          "technicians.name",
+      {std::to_string(days)});
 }
 
 }  // namespace lockdiag::fleet

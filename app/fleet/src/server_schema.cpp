@@ -131,7 +131,8 @@ FleetResult<int> migrate_server(Pg& owner) {
       !r)
     return std::unexpected(r.error());
   // One migrator at a time: a second lockdiag waits here, then finds the work done.
-  if (auto r = owner.script("BEGIN; LOCK TABLE fleet_schema_version IN EXCLUSIVE MODE"); !r) return std::unexpected(r.error());
+  if (auto r = owner.script("BEGIN; LOCK TABLE fleet_schema_version IN EXCLUSIVE MODE"); !r)
+    return std::unexpected(r.error());
   auto v = owner.exec("SELECT COALESCE(max(version), 0) FROM fleet_schema_version");
   if (!v) {
     (void)owner.script("ROLLBACK");
@@ -140,7 +141,8 @@ FleetResult<int> migrate_server(Pg& owner) {
   const int found = std::stoi(v->at(0, 0));
   if (found > kCount) {
     (void)owner.script("ROLLBACK");
-    return std::unexpected(FleetError{FleetError::kConfig, "the company server's schema is version " + std::to_string(found) +
+    return std::unexpected(FleetError{FleetError::kConfig, "the company server's schema is version " +
+                                                               std::to_string(found) +
                                                                ", newer than this lockdiag knows (" +
                                                                std::to_string(kCount) + "); update lockdiag"});
   }

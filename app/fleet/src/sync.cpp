@@ -10,7 +10,9 @@ namespace lockdiag::fleet {
 
 namespace {
 
-std::unexpected<FleetError> store_error(const app::StoreError& e) { return std::unexpected(FleetError{FleetError::kQuery, e.message}); }
+std::unexpected<FleetError> store_error(const app::StoreError& e) {
+  return std::unexpected(FleetError{FleetError::kQuery, e.message});
+}
 
 // {a,b,c} as a PostgreSQL array literal of text (sha256 and serials: no quotes or commas).
 std::string pg_array(const std::vector<std::string>& v) {
@@ -34,8 +36,9 @@ FleetResult<void> read_verdicts(app::JobStore& store, Pg& server, SyncSummary& s
   for (size_t at = 0; at < pushed->size(); at += 1000) {
     std::vector<std::string> keys;
     for (size_t i = at; i < std::min(pushed->size(), at + 1000); ++i) keys.push_back((*pushed)[i].sha256);
-    auto rows = server.exec("SELECT sha256, state, reason FROM inbox WHERE sha256 = ANY($1::text[]) AND state <> 'waiting'",
-                            {pg_array(keys)});
+    auto rows =
+        server.exec("SELECT sha256, state, reason FROM inbox WHERE sha256 = ANY($1::text[]) AND state <> 'waiting'",
+                    {pg_array(keys)});
     if (!rows) return std::unexpected(rows.error());
     std::vector<app::OutboxItem> changed;
     for (int i = 0; i < rows->size(); ++i) {
@@ -64,7 +67,8 @@ FleetResult<void> push(app::JobStore& store, Pg& server, const SyncOptions& o, S
       auto bytes = reports::read_report_file(it.path);
       if (!bytes || reports::sha256_hex(*bytes) != it.sha256) {
         it.reason = bytes ? "the report file " + it.path + " changed after it was signed; it was not sent"
-                          : "the report file " + it.path + " cannot be read (" + bytes.error().message + "); it was not sent";
+                          : "the report file " + it.path + " cannot be read (" + bytes.error().message +
+                                "); it was not sent";
         blocked.push_back(std::move(it));
         continue;
       }

@@ -32,6 +32,7 @@ class BoardRtc final : public lockfw::hal::Rtc {
     at_ms_ = g_ms;
     set_ = true;
   }
+
  private:
   bool set_ = false;
   uint32_t base_ = 0, at_ms_ = 0;
@@ -91,6 +92,7 @@ class BoardSecretStore final : public lockfw::hal::SecretStore {
   // with the new key (double words), marker last. Until a flash driver exists nothing is stored,
   // and the lock reports that it has no key (Lock::secret_ok()).
   bool store(lockfw::hal::SecretId, const uint8_t*) override { return false; }
+
  private:
   static constexpr uint32_t kRecord = 64;
 };
@@ -111,7 +113,8 @@ BoardUsb g_usb;
 BoardSecretStore g_secrets;
 lockfw::soft::SoftCrypto g_crypto;
 const lockfw::DeviceConfig g_config{};
-lockfw::Lock g_lock(g_config, "LD1-00000000", lockfw::LockHal{g_ticks, g_rtc, g_battery, g_bolt, g_flash, g_crypto, g_entropy, g_secrets});
+lockfw::Lock g_lock(g_config, "LD1-00000000",
+                    lockfw::LockHal{g_ticks, g_rtc, g_battery, g_bolt, g_flash, g_crypto, g_entropy, g_secrets});
 lockfw::ServicePort g_port(g_usb, g_ticks, g_entropy, g_lock);
 
 }  // namespace

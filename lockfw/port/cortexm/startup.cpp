@@ -41,7 +41,10 @@ __attribute__((section(".isr_vector"), used)) void (*const g_vectors[16])() = {
     Default_Handler,  // MemManage
     Default_Handler,  // BusFault
     Default_Handler,  // UsageFault
-    nullptr, nullptr, nullptr, nullptr,
+    nullptr,
+    nullptr,
+    nullptr,
+    nullptr,
     Default_Handler,  // SVCall
     Default_Handler,  // DebugMon
     nullptr,

@@ -107,7 +107,9 @@ void SodiumCrypto::hmac_update(HmacState& st, const uint8_t* data, size_t n) {
 void SodiumCrypto::hmac_final(HmacState& st, uint8_t out[32]) {
   crypto_auth_hmacsha256_final(reinterpret_cast<crypto_auth_hmacsha256_state*>(st.opaque), out);
 }
-void SodiumCrypto::sha256(const uint8_t* data, size_t n, uint8_t out[32]) { crypto_hash_sha256(out, data ? data : kEmpty, n); }
+void SodiumCrypto::sha256(const uint8_t* data, size_t n, uint8_t out[32]) {
+  crypto_hash_sha256(out, data ? data : kEmpty, n);
+}
 
 FlashSim::FlashSim(uint32_t block_size, uint32_t blocks, uint8_t* external)
     : bsize_(block_size), blocks_(blocks), erases_(blocks, 0) {

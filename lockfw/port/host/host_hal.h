@@ -36,6 +36,7 @@ class HostTicks final : public hal::Ticks {
  public:
   explicit HostTicks(const SimClock& c) : clock_(c) {}
   uint32_t now_ms() override { return static_cast<uint32_t>(clock_.mono_ms()); }
+
  private:
   const SimClock& clock_;
 };
@@ -53,7 +54,12 @@ class HostRtc final : public hal::Rtc {
   void set_drift(double s_per_day);  // keeps the current reading
   double drift() const { return drift_s_per_day_; }
   // Persisted by the simulator between runs (the RTC has its own cell).
-  struct Saved { bool set; int64_t base_s; int64_t world_at_base_ms; double drift; };
+  struct Saved {
+    bool set;
+    int64_t base_s;
+    int64_t world_at_base_ms;
+    double drift;
+  };
   Saved save() const { return {set_, base_s_, world_at_base_ms_, drift_s_per_day_}; }
   void restore(const Saved& s);
 
@@ -75,6 +81,7 @@ class SeededEntropy final : public hal::Entropy {
  public:
   explicit SeededEntropy(uint64_t seed) : s_(seed ? seed : 0x9E3779B97F4A7C15ull) {}
   void fill(uint8_t* buf, size_t n) override;
+
  private:
   uint64_t s_;
 };
@@ -83,6 +90,7 @@ class HostBattery final : public hal::Battery {
  public:
   uint16_t millivolts() override { return mv_.load(); }
   void set(uint16_t mv) { mv_.store(mv); }
+
  private:
   std::atomic<uint16_t> mv_{5900};
 };
@@ -94,6 +102,7 @@ class HostBolt final : public hal::Bolt {
     return true;
   }
   uint64_t unlocks() const { return unlocks_; }
+
  private:
   uint64_t unlocks_ = 0;
 };
@@ -159,6 +168,7 @@ class SocketUsbPort final : public hal::UsbPort {
   const std::vector<int>& clients() const { return clients_; }
   // Everything the lock sent, for the leak scanner of tests (off unless enabled).
   std::function<void(const uint8_t*)> tap;
+
  private:
   std::vector<int> clients_;
 };

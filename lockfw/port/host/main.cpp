@@ -16,6 +16,7 @@
 #include "control.h"
 #include "lockfw/wire.h"
 #include "lockdiag_version.h"
+#include "provision.h"
 #include "scenario.h"
 #include "socket_server.h"
 #include "state_file.h"
@@ -33,7 +34,9 @@ int64_t system_utc_ms() {
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-const char* name_of_session(uint8_t s) { return s == wire::kSessionOpen ? "open" : s == wire::kSessionFactory ? "factory" : "none"; }
+const char* name_of_session(uint8_t s) {
+  return s == wire::kSessionOpen ? "open" : s == wire::kSessionFactory ? "factory" : "none";
+}
 const char* name_of_enroll(uint8_t s) {
   static const char* n[] = {"idle", "wait-first", "wait-second", "committed", "aborted"};
   return s < 5 ? n[s] : "?";
@@ -42,11 +45,13 @@ const char* name_of_confirm(uint8_t s) {
   static const char* n[] = {"none", "waiting", "done", "denied", "timed-out", "failed", "cancelled"};
   return s < 7 ? n[s] : "?";
 }
-const char* name_of_battery(uint8_t s) { return s == wire::kBatteryCritical ? "critical" : s == wire::kBatteryLow ? "low" : "ok"; }
+const char* name_of_battery(uint8_t s) {
+  return s == wire::kBatteryCritical ? "critical" : s == wire::kBatteryLow ? "low" : "ok";
+}
 
 constexpr const char* kHelp =
     "commands: keypad KEYS | type-code SLOT [#|*0#] | type-person NAME [#|*0#] | enroll-person NAME [once] | "
-    "open-session | confirm | deny | battery MV | clock-drift S_PER_DAY | clock-jump +-S | clock-lose | "
+    "open-session | arm-session | confirm | deny | battery MV | clock-drift S_PER_DAY | clock-jump +-S | clock-lose | "
     "set-time UTC | advance SECONDS | time | key-override | tamper | wet-keypad on|off | power-cut | "
     "power-cut-after N | power-cycle | status | persons | help";
 
@@ -151,7 +156,8 @@ class SimControl {
       if (!known_person(w[1]))
         return "error no person " + w[1] + " in scenario " + state_.header().scenario +
                " (a visitor's name is 1 to 16 letters, digits, '.', '_' or '-')";
-      if (!room_for_visitor(w[1])) return "error this virtual lock already has " + std::to_string(kMaxVisitors) + " visitors";
+      if (!room_for_visitor(w[1]))
+        return "error this virtual lock already has " + std::to_string(kMaxVisitors) + " visitors";
       const uint8_t st = vl_.lock().enroll_state();
       if (st != wire::kEnrollWaitFirst && st != wire::kEnrollWaitSecond)
         return "error the lock is not waiting for an enrollment";
@@ -174,6 +180,10 @@ class SimControl {
       type_person(state_.header().owners[static_cast<uint16_t>(slot)], c == "confirm" ? "#" : "*0#");
       if (c == "confirm") return std::string("ok confirmation ") + name_of_confirm(vl_.lock().confirm_state());
       return std::string("ok session ") + name_of_session(vl_.lock().session_state());
+    }
+    if (c == "arm-session") {  // 1.4: arms the control's own channel (0), as a host's ARM_SESSION would
+      const auto r = vl_.call(wire::kCmdArmSession);
+      return r.error ? "error the lock refused to arm (code " + std::to_string(r.error) + ")" : std::string("ok armed");
     }
     if (c == "deny") {
       vl_.keypad("*#");
@@ -288,7 +298,12 @@ int main(int argc, char** argv) {
   app.add_option("--state", state_path, "file holding the lock's flash and provisioning (created if missing)");
   app.add_option("--scenario", scenario, "start a new state file from a realistic scenario (see --list-scenarios)");
   app.add_flag("--list-scenarios", list, "list the scenarios and exit");
-  auto* ctl = app.add_subcommand("ctl", "act on a running virtual lock's physical world (keypad, battery, clock, power)");
+  bool lock_wide_sessions = false;
+  app.add_flag("--lock-wide-sessions", lock_wide_sessions,
+               "behave like a 1.3 lock: the service session is the whole lock's (default: protocol 1.4, a session "
+               "belongs to the channel that armed it)");
+  auto* ctl = app.add_subcommand("ctl",
+                                 "act on a running virtual lock's physical world (keypad, battery, clock, power)");
   std::string ctl_socket;
   std::vector<std::string> words;
   ctl->add_option("--socket", ctl_socket, "the lock's service socket (the control socket is PATH.ctl)")->required();
@@ -336,7 +351,11 @@ int main(int argc, char** argv) {
   std::signal(SIGTERM, on_signal);
   std::signal(SIGPIPE, SIG_IGN);
 
-  static const DeviceConfig config = scenario_config(header.scenario);
+  static const DeviceConfig config = [&] {
+    DeviceConfig c = scenario_config(header.scenario);
+    c.channel_sessions = !lock_wide_sessions;
+    return c;
+  }();
   FlashSim flash(kBlockSize, blocks, state->flash());
   SimClock clock(false, system_utc_ms() + header.world_offset_ms);
   SocketServer server;
@@ -348,15 +367,22 @@ int main(int argc, char** argv) {
     vl.battery().set(header.battery_mv);
     vl.set_wet(header.wet);
   }
-  if (!vl.boot()) std::fprintf(stderr, "lockfw-sim: the flash image did not mount; the lock reports a storage failure\n");
+  if (!vl.boot())
+    std::fprintf(stderr, "lockfw-sim: the flash image did not mount; the lock reports a storage failure\n");
   if (vl.lock().storage_ok() && !vl.lock().secret_ok()) {
     // Refuse to start: a lock that cannot check any code is useless and would only confuse.
     std::fprintf(stderr,
                  "lockfw-sim: %s holds codes but its key file %s is %s: no code can be checked. Restore the "
                  "key file that belongs to this state image, or start with a new --state file.\n",
-                 state_path.c_str(), secrets.path().c_str(), secrets.exists() ? "not readable or not a key file" : "missing");
+                 state_path.c_str(), secrets.path().c_str(),
+                 secrets.exists() ? "not readable or not a key file" : "missing");
     return 1;
   }
+  // Manufacture on the first start: device key + TEST-ONLY certificate (docs/firmware.md).
+  if (vl.lock().storage_ok())
+    if (const std::string w = provision_sim(vl, state_path + ".devcert", static_cast<uint64_t>(system_utc_ms() / 1000));
+        !w.empty())
+      std::fprintf(stderr, "lockfw-sim: %s\n", w.c_str());
   if (created && header.scenario != "fresh") {
     std::string why;
     if (!build_scenario(header.scenario, vl, header.owners, why)) {

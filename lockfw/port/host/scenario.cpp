@@ -19,9 +19,9 @@ struct PersonDef {
   uint8_t role;
 };
 constexpr PersonDef kPersons[] = {
-    {"owner", kRoleAdmin},      {"alice", kRoleUser},     {"bob", kRoleUser},        {"carol", kRoleUser},
-    {"guest-1", kRoleGuest},    {"guest-2", kRoleGuest},  {"guest-3", kRoleGuest},   {"guest-4", kRoleGuest},
-    {"new-admin", kRoleAdmin},  {"new-user", kRoleUser},  {"new-guest", kRoleGuest}, {"technician", kRoleService},
+    {"owner", kRoleAdmin},     {"alice", kRoleUser},    {"bob", kRoleUser},        {"carol", kRoleUser},
+    {"guest-1", kRoleGuest},   {"guest-2", kRoleGuest}, {"guest-3", kRoleGuest},   {"guest-4", kRoleGuest},
+    {"new-admin", kRoleAdmin}, {"new-user", kRoleUser}, {"new-guest", kRoleGuest}, {"technician", kRoleService},
 };
 
 const std::vector<ScenarioInfo> kScenarios = {
@@ -32,8 +32,9 @@ const std::vector<ScenarioInfo> kScenarios = {
     {"post-reset", "a lock that was in use and was factory reset (event log kept): factory state"},
     {"marginal-battery", "in use, batteries nearly flat (4150 mV): low battery, keypad drops keys"},
     {"clock-lost", "the rental lock after a battery change: clock not set, scheduled and expiring codes refused"},
-    {"interrupted-enrollment", "power went while a new user was typing a code: the slot is as before, "
-                               "\"enrollment aborted\" in the log"},
+    {"interrupted-enrollment",
+     "power went while a new user was typing a code: the slot is as before, "
+     "\"enrollment aborted\" in the log"},
     {"retained-after-reset", "the less common model that keeps its codes across a factory reset, just reset"},
 };
 
@@ -41,7 +42,7 @@ const std::vector<ScenarioInfo> kScenarios = {
 std::vector<std::pair<std::string, int>> layout(std::string_view s) {
   if (s == "fresh" || s == "post-reset") return {};
   if (s == "occupied-rental" || s == "clock-lost")
-    return {{"owner", 0}, {"alice", 1},   {"bob", 2},     {"carol", 3},
+    return {{"owner", 0},   {"alice", 1},   {"bob", 2},     {"carol", 3},
             {"guest-1", 4}, {"guest-2", 5}, {"guest-3", 6}, {"guest-4", 7}};
   if (s == "marginal-battery") return {{"owner", 0}, {"alice", 1}, {"bob", 2}};
   if (s == "interrupted-enrollment") return {{"owner", 0}, {"alice", 1}, {"bob", 2}, {"carol", 3}};
@@ -94,6 +95,7 @@ class Rng {
     return static_cast<uint32_t>(s_ >> 16);
   }
   uint32_t range(uint32_t lo, uint32_t hi) { return lo + next() % (hi - lo + 1); }
+
  private:
   uint64_t s_ = 0xcbf29ce484222325ull;
 };
@@ -116,6 +118,7 @@ class Builder {
     return ok;
   }
   bool open_session() {
+    vl_.call(kCmdArmSession);  // 1.4: the session belongs to the channel that armed it
     type("owner", "*0#");
     return check(vl_.lock().session_state() == kSessionOpen, "the admin could not open a service session");
   }
@@ -138,8 +141,7 @@ class Builder {
     rq.role = role;
     rq.kind = kind;
     if (sched) std::memcpy(rq.schedule.b, sched, 8);
-    if (!check(vl_.call(kCmdOpenEnrollment, &rq, sizeof rq).error == kErrNone, "OPEN_ENROLLMENT refused"))
-      return false;
+    if (!check(vl_.call(kCmdOpenEnrollment, &rq, sizeof rq).error == kErrNone, "OPEN_ENROLLMENT refused")) return false;
     type(person, "#");
     vl_.advance_ms(2000);
     type(person, "#");
@@ -338,7 +340,8 @@ std::vector<std::string> scenario_code_values(std::string_view name) {
 bool is_visitor_name(std::string_view scenario, std::string_view name) {
   if (name.empty() || name.size() > 16) return false;
   for (char c : name)
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+          c == '-'))
       return false;
   for (const auto& p : kPersons)
     if (p.name == name) return false;

@@ -1,4 +1,4 @@
-// The host port's hal::SecretStore (issue 11 item 3): the lock's keys kept apart from the
+// The host port's hal::SecretStore: the lock's keys kept apart from the
 // flash image, so a copy of the --state file alone gives an attacker nothing to test code
 // guesses against.
 #pragma once
@@ -33,6 +33,7 @@ class FileSecretStore final : public hal::SecretStore {
   bool store(hal::SecretId id, const uint8_t in[hal::kSecretSize]) override;
   const std::string& path() const { return path_; }
   bool exists() const;
+
  private:
   static constexpr size_t kRecord = 1 + hal::kSecretSize;  // present flag + key
   static constexpr size_t kFileSize = 8 + hal::kSecretIdCount * kRecord;

@@ -56,7 +56,7 @@ bool parse_header(const char* text, SimHeader& h) {
 }  // namespace
 
 std::expected<StateFile, std::string> StateFile::open(const std::string& path, uint32_t block_size, uint32_t blocks,
-                                                     bool& created) {
+                                                      bool& created) {
   const size_t size = kHeaderSize + static_cast<size_t>(block_size) * blocks;
   StateFile f;
   f.size_ = size;

@@ -30,7 +30,7 @@ class StateFile {
   // Opens or creates the file for a flash of block_size * blocks bytes. `created` tells whether
   // it is new (erased flash, fresh serial). Refuses files that are not lockfw-sim state.
   static std::expected<StateFile, std::string> open(const std::string& path, uint32_t block_size, uint32_t blocks,
-                                                   bool& created);
+                                                    bool& created);
   StateFile(StateFile&& o) noexcept;
   StateFile& operator=(StateFile&&) = delete;
   ~StateFile();

@@ -20,7 +20,8 @@ std::expected<int, std::string> listen_unix(const std::string& path, int type, c
   struct stat st{};
   const bool exists = ::lstat(path.c_str(), &st) == 0;
   if (exists && !S_ISSOCK(st.st_mode))
-    return std::unexpected(path + " exists and is not a socket; lockfw-sim does not delete it (choose another --socket)");
+    return std::unexpected(path +
+                           " exists and is not a socket; lockfw-sim does not delete it (choose another --socket)");
   const int fd = ::socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
   if (fd < 0) return std::unexpected(std::string("cannot create ") + what + ": " + std::strerror(errno));
   if (exists) {

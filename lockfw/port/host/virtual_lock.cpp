@@ -21,6 +21,8 @@ bool VirtualLock::boot() {
   const LockHal hal{ticks_, rtc_, battery_, bolt_, flash_, crypto_, *entropy_, secrets};
   lock_ = std::make_unique<Lock>(options_.config, options_.serial.c_str(), hal);
   const bool ok = lock_->boot();
+  if (!device_cert_.empty())
+    lock_->set_device_certificate(device_cert_.data(), static_cast<uint16_t>(device_cert_.size()));
   port_ = std::make_unique<ServicePort>(usb_, ticks_, *entropy_, *lock_);
   return ok;
 }
@@ -61,6 +63,7 @@ void VirtualLock::poll() {
 
 VirtualLock::Result VirtualLock::call(uint8_t cmd, const void* request, uint16_t length) {
   std::vector<uint8_t> out(ServicePort::kMaxResponse);
+  lock_->set_channel(wire::kReservedCid);  // the in-process caller: never a service-port channel
   const Reply r = lock_->handle(cmd, static_cast<const uint8_t*>(request), length, out.data(),
                                 static_cast<uint16_t>(out.size()));
   out.resize(r.error ? 0 : r.length);

@@ -50,11 +50,21 @@ class VirtualLock {
   void poll();
 
   // A service command straight into the core (no framing), for tests and scenario building.
+  // It comes from channel 0 (kReservedCid), which the service port never allocates: arm
+  // (kCmdArmSession) through call() before "code * 0 #" to get a session for these calls.
   struct Result {
     uint8_t error;
     std::vector<uint8_t> payload;
   };
   Result call(uint8_t cmd, const void* request = nullptr, uint16_t length = 0);
+
+  // Manufacture (provision.cpp): the lock makes its device key (once); unless `cert` already
+  // certifies that key, the TEST-ONLY manufacturer CA issues one valid from valid_after.
+  // False: the secret store took no key (the lock then answers "not provisioned").
+  bool provision_test_only(uint64_t valid_after);
+  // The provisioning record the lock serves (kept across power cycles, like flash).
+  void set_device_certificate(std::vector<uint8_t> cert);
+  const std::vector<uint8_t>& device_certificate() const { return device_cert_; }
 
  private:
   Options options_;
@@ -73,6 +83,7 @@ class VirtualLock {
   std::unique_ptr<Lock> lock_;
   std::unique_ptr<ServicePort> port_;
   bool wet_ = false;
+  std::vector<uint8_t> device_cert_;
   uint32_t noise_ = 0x2545F491u;
 };
 

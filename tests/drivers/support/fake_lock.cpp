@@ -5,7 +5,7 @@
 #include "lockdiag/drivers/client.h"
 #include "lockfw/wire.h"
 
-namespace lockdiag::testkit {
+namespace lockdiag::test {
 
 using namespace lockfw::wire;
 using lockfw::Reply;
@@ -49,7 +49,8 @@ FakeLock::FakeLock(FakeLockConfig config) : session_open(config.session_open), c
     s.enabled = rng.below(10) != 0;
     s.role = i == 0 ? uint8_t{kRoleAdmin} : static_cast<uint8_t>(1 + rng.below(3));
     const bool scheduled = rng.below(100) < static_cast<uint32_t>(config_.scheduled_percent);
-    const uint8_t kind = config_.only_kind >= 0 ? static_cast<uint8_t>(config_.only_kind) : static_cast<uint8_t>(1 + rng.below(4));
+    const uint8_t kind = config_.only_kind >= 0 ? static_cast<uint8_t>(config_.only_kind)
+                                                : static_cast<uint8_t>(1 + rng.below(4));
     s.kind = scheduled ? kind : uint8_t{kKindPersistent};
     // Enrolled over a year or so, used for weeks after; some never used, a few made while the
     // clock was not set (created unknown).
@@ -118,7 +119,7 @@ Reply FakeLock::handle(uint8_t cmd, const uint8_t* req, uint16_t len, uint8_t* o
     case kCmdGetIdentity: {
       IdentityResponse r{};
       r.protocol_major = kProtocolMajor;
-      r.protocol_minor = kProtocolMinor;
+      r.protocol_minor = config_.protocol_minor;
       r.fw_major = 1;
       r.fw_minor = 2;
       r.fw_patch = 3;
@@ -147,6 +148,11 @@ Reply FakeLock::handle(uint8_t cmd, const uint8_t* req, uint16_t len, uint8_t* o
       r.max_code_len = 10;
       r.event_capacity = config_.event_capacity;
       r.max_response = 1024;
+      return put(out, cap, r);
+    }
+    case kCmdArmSession: {
+      if (config_.protocol_minor < 4) return Reply::fail(kErrInvalidCommand);
+      ArmSessionResponse r{session_open ? uint8_t{kArmAlreadyOpen} : uint8_t{kArmArmed}, 0, 300};
       return put(out, cap, r);
     }
     case kCmdGetSession: {
@@ -221,18 +227,28 @@ Reply FakeLock::handle(uint8_t cmd, const uint8_t* req, uint16_t len, uint8_t* o
       return Reply::ok(0);
     }
     case kCmdGetLockoutPolicy: {
-      lockfw::wire::LockoutPolicy p{static_cast<uint8_t>(policy.wrong_code_limit), static_cast<uint8_t>(policy.doubling),
-                                    static_cast<uint16_t>(policy.disable_s), static_cast<uint16_t>(policy.max_disable_s), 0,
-                                    static_cast<uint8_t>(policy.daily_wrong_cap), static_cast<uint8_t>(policy.level_quiet_h), 0};
+      lockfw::wire::LockoutPolicy p{static_cast<uint8_t>(policy.wrong_code_limit),
+                                    static_cast<uint8_t>(policy.doubling),
+                                    static_cast<uint16_t>(policy.disable_s),
+                                    static_cast<uint16_t>(policy.max_disable_s),
+                                    0,
+                                    static_cast<uint8_t>(policy.daily_wrong_cap),
+                                    static_cast<uint8_t>(policy.level_quiet_h),
+                                    0};
       return put(out, cap, p);
     }
     case kCmdSetLockoutPolicy: {
       lockfw::wire::LockoutPolicy q{};
       if (len < lockfw::wire::kLockoutPolicyV11Size) return Reply::fail(kErrInvalidLength);
       std::memcpy(&q, req, std::min<size_t>(len, sizeof q));
-      if (q.wrong_code_limit == 0 || q.disable_s == 0 || q.max_disable_s < q.disable_s) return Reply::fail(kErrInvalidPolicy);
-      policy = {q.wrong_code_limit, q.doubling != 0, q.disable_s, q.max_disable_s,
-                q.daily_wrong_cap ? q.daily_wrong_cap : policy.daily_wrong_cap, q.level_quiet_h ? q.level_quiet_h : policy.level_quiet_h};
+      if (q.wrong_code_limit == 0 || q.disable_s == 0 || q.max_disable_s < q.disable_s)
+        return Reply::fail(kErrInvalidPolicy);
+      policy = {q.wrong_code_limit,
+                q.doubling != 0,
+                q.disable_s,
+                q.max_disable_s,
+                q.daily_wrong_cap ? q.daily_wrong_cap : policy.daily_wrong_cap,
+                q.level_quiet_h ? q.level_quiet_h : policy.level_quiet_h};
       return Reply::ok(0);
     }
     case kCmdFactoryReset: {
@@ -246,9 +262,7 @@ Reply FakeLock::handle(uint8_t cmd, const uint8_t* req, uint16_t len, uint8_t* o
       if (!confirmation_pending) return Reply::fail(kErrNoConfirmation);
       confirmation_pending = false;
       return Reply::ok(0);
-    case kCmdCloseSession:
-      session_open = false;
-      return Reply::ok(0);
+    case kCmdCloseSession: session_open = false; return Reply::ok(0);
     default: return Reply::fail(kErrInvalidCommand);
   }
 }
@@ -388,13 +402,13 @@ std::vector<drivers::Event> FakeLock::expected_events(uint32_t from_seq) const {
     drivers::Event o;
     o.seq = seq;
     o.time = e.time;
-    o.type = e.type;
+    o.type = static_cast<drivers::EventType>(e.type);
     if (e.slot >= 0) o.slot = static_cast<uint16_t>(e.slot);
-    o.reason = e.reason;
+    o.reason = static_cast<drivers::Reason>(e.reason);
     o.clock_not_set = e.clock_not_set;
     v.push_back(o);
   }
   return v;
 }
 
-}  // namespace lockdiag::testkit
+}  // namespace lockdiag::test

@@ -12,7 +12,7 @@
 #include "lockdiag/drivers/types.h"
 #include "lockfw/wire.h"
 
-namespace lockdiag::testkit {
+namespace lockdiag::test {
 
 struct FakeLockConfig {
   std::string serial = "LD1-FAKE0001";
@@ -28,6 +28,7 @@ struct FakeLockConfig {
   std::vector<uint32_t> event_times;  // non-empty: the stored events' times, in order (events_stored follows)
   bool session_open = true;
   uint64_t seed = 1;
+  uint8_t protocol_minor = lockfw::wire::kProtocolMinor;  // < 4: no ARM_SESSION (INVALID_COMMAND)
 };
 
 class FakeLock final : public lockfw::CommandHandler {
@@ -81,4 +82,4 @@ class FakeLock final : public lockfw::CommandHandler {
   std::vector<Ev> events_;  // events_[i] has seq oldest_seq() + i
 };
 
-}  // namespace lockdiag::testkit
+}  // namespace lockdiag::test

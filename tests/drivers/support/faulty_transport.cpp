@@ -2,17 +2,18 @@
 
 #include <algorithm>
 
-namespace lockdiag::testkit {
+namespace lockdiag::test {
 
 using drivers::ErrorKind;
 using drivers::fail;
 
 std::string FaultPlan::describe() const {
   char b[256];
-  std::snprintf(b, sizeof b,
-                "seed=%llu drop=%.3f dup=%.3f trunc=%.3f delay=%.3f reorder=%.3f drop_out=%.3f dup_out=%.3f disconnect_at=%lld",
-                static_cast<unsigned long long>(seed), drop, duplicate, truncate, delay, reorder, drop_out, duplicate_out,
-                static_cast<long long>(disconnect_at));
+  std::snprintf(
+      b, sizeof b,
+      "seed=%llu drop=%.3f dup=%.3f trunc=%.3f delay=%.3f reorder=%.3f drop_out=%.3f dup_out=%.3f disconnect_at=%lld",
+      static_cast<unsigned long long>(seed), drop, duplicate, truncate, delay, reorder, drop_out, duplicate_out,
+      static_cast<long long>(disconnect_at));
   return b;
 }
 
@@ -33,7 +34,8 @@ bool FaultyTransport::count_report() {
 }
 
 drivers::Result<void> FaultyTransport::write(const drivers::Report& report) {
-  if (counts_.disconnected || count_report()) return fail(ErrorKind::kDisconnected, "the cable was pulled (fault injection)");
+  if (counts_.disconnected || count_report())
+    return fail(ErrorKind::kDisconnected, "the cable was pulled (fault injection)");
   if (roll(plan_.drop_out)) {
     ++counts_.dropped_out;
     return {};
@@ -95,4 +97,4 @@ drivers::Result<drivers::Report> FaultyTransport::read(int timeout_ms) {
   }
 }
 
-}  // namespace lockdiag::testkit
+}  // namespace lockdiag::test

@@ -10,7 +10,7 @@
 
 #include "lockdiag/drivers/transport.h"
 
-namespace lockdiag::testkit {
+namespace lockdiag::test {
 
 struct FaultPlan {
   uint64_t seed = 1;
@@ -51,8 +51,8 @@ class FaultyTransport final : public drivers::Transport {
     drivers::Report report;
     int64_t due_ms;
   };
-  std::deque<Held> held_;                     // delayed or duplicated, delivered when due
+  std::deque<Held> held_;  // delayed or duplicated, delivered when due
   std::optional<drivers::Report> after_next_;  // reordered: goes after the next report
 };
 
-}  // namespace lockdiag::testkit
+}  // namespace lockdiag::test

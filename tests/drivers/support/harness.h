@@ -8,7 +8,7 @@
 #include "lockdiag/drivers/client.h"
 #include "loopback.h"
 
-namespace lockdiag::testkit {
+namespace lockdiag::test {
 
 struct Bench {
   explicit Bench(FakeLockConfig c = {}) : fake(c), lock(std::make_shared<LoopbackLock>(fake)) {}
@@ -20,4 +20,4 @@ struct Bench {
   std::shared_ptr<LoopbackLock> lock;
 };
 
-}  // namespace lockdiag::testkit
+}  // namespace lockdiag::test

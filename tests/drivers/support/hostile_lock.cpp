@@ -4,7 +4,7 @@
 
 #include "lockfw/wire.h"
 
-namespace lockdiag::testkit {
+namespace lockdiag::test {
 
 using namespace lockfw::wire;
 using lockfw::Reply;
@@ -132,4 +132,4 @@ Reply HostileLock::slots(const uint8_t* req, uint16_t len, uint8_t* out, uint16_
   return Reply::ok(static_cast<uint16_t>(off));
 }
 
-}  // namespace lockdiag::testkit
+}  // namespace lockdiag::test

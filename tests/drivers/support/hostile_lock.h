@@ -1,4 +1,4 @@
-// A lock that lies on the paged reads (issue 12, item 1): the fake lock's answers, except
+// A lock that lies on the paged reads: the fake lock's answers, except
 // that READ_EVENTS and READ_SLOTS misbehave in one chosen way. Used against the real CLI
 // over a socket (tests/drivers/test_hostile_reads.cpp) to prove every read stays bounded.
 #pragma once
@@ -8,7 +8,7 @@
 
 #include "fake_lock.h"
 
-namespace lockdiag::testkit {
+namespace lockdiag::test {
 
 enum class Hostility {
   kEndlessPages,     // every page full and "more", sequence numbers and slot pages without end
@@ -34,4 +34,4 @@ class HostileLock final : public lockfw::CommandHandler {
   FakeLock fake_;
 };
 
-}  // namespace lockdiag::testkit
+}  // namespace lockdiag::test

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
-namespace lockdiag::testkit {
+namespace lockdiag::test {
 
 using drivers::ErrorKind;
 using drivers::fail;
@@ -67,4 +67,4 @@ drivers::Result<drivers::Report> LoopbackTransport::read(int timeout_ms) {
   return r;
 }
 
-}  // namespace lockdiag::testkit
+}  // namespace lockdiag::test

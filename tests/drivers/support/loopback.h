@@ -11,7 +11,7 @@
 #include "core/service_port.h"
 #include "lockdiag/drivers/transport.h"
 
-namespace lockdiag::testkit {
+namespace lockdiag::test {
 
 class LoopbackLock {
  public:
@@ -63,4 +63,4 @@ class LoopbackTransport final : public drivers::Transport {
   std::string name_;
 };
 
-}  // namespace lockdiag::testkit
+}  // namespace lockdiag::test

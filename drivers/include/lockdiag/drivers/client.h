@@ -20,6 +20,7 @@
 #include <span>
 #include <vector>
 
+#include "lockdiag/drivers/attestation.h"
 #include "lockdiag/drivers/error.h"
 #include "lockdiag/drivers/framing.h"
 #include "lockdiag/drivers/time_zone.h"
@@ -71,6 +72,10 @@ class Client {
   Result<Capabilities> capabilities();
   Result<SessionInfo> session();
   Result<std::vector<uint8_t>> ping(std::span<const uint8_t> data);
+  // 1.4 (client_session.cpp): arms "admin code * 0 #" for this channel, before the technician
+  // is asked to type it. A lock older than 1.4 is not asked (lock_binds false). Another program
+  // armed first: kLockRefused with wire kErrSessionElsewhere.
+  Result<ArmResult> arm_session();
 
   // ---- paged reads (session) ----
   // The whole slot table, occupied slots only, in index order.
@@ -86,6 +91,9 @@ class Client {
   // Time zone (kFeatureTimeZoneBit). set_time_zone answers the zone before; a zone with no name clears it.
   Result<LockTimeZone> get_time_zone();
   Result<LockTimeZone> set_time_zone(const LockTimeZone& zone);
+  // Attestation (kFeatureAttestationBit, client_attestation.cpp): the lock's signed statement
+  // for a 32-byte challenge, and its manufacturer certificate (fetched in pages).
+  Result<LockAttestation> get_attestation(std::span<const uint8_t> challenge);
   Result<void> open_enrollment(uint16_t slot, Role role, const Schedule& schedule = {});
   Result<void> abort_enrollment();
   Result<PendingConfirmation> delete_slot(uint16_t slot);
@@ -117,9 +125,9 @@ class Client {
   Result<void> allocate_channel(int64_t deadline, const CancelToken* cancel);
   Result<void> resync(int64_t deadline, const CancelToken* cancel);
   Result<Identity> identity_locked();
-  Result<void> reconnect_locked(int timeout_ms, const CancelToken* cancel, const ProgressFn& progress,
-                                Progress& p);
-  Result<EventPage> event_page_locked(uint32_t from_seq, uint16_t max_count, const CancelToken* cancel, bool first_page);
+  Result<void> reconnect_locked(int timeout_ms, const CancelToken* cancel, const ProgressFn& progress, Progress& p);
+  Result<EventPage> event_page_locked(uint32_t from_seq, uint16_t max_count, const CancelToken* cancel,
+                                      bool first_page);
 
   std::unique_ptr<Transport> transport_;
   ClientOptions options_;
@@ -135,6 +143,8 @@ class Client {
 
 // What a wire::ErrorCode means, in words a technician can act on.
 std::string describe_lock_error(uint8_t code);
+// The same with the ErrorResponse detail (1.4: why SESSION_REQUIRED; client_session.cpp).
+std::string describe_lock_error(uint8_t code, uint16_t detail);
 
 // A factory that reopens the lock at `uri` with serial number `serial`: hid:/usb: by serial,
 // usb:BUS-PORTS on the same port, sim: at the same socket or wherever a virtual lock with

@@ -19,6 +19,32 @@ enum class ErrorKind {
   kIo,
 };
 
+// Why the lock refused a command it understood (the wire's error codes from 0x20; checked against
+// them in drivers/src/vocabulary.cpp). Lower codes are the transport's, handled inside drivers.
+enum class LockRefusal : uint8_t {
+  kSessionRequired = 0x20,
+  kFactoryAdminOnly = 0x21,
+  kSlotOutOfRange = 0x22,
+  kSlotEmpty = 0x23,
+  kInvalidRole = 0x24,
+  kInvalidKind = 0x25,
+  kInvalidSchedule = 0x26,
+  kAdminLimit = 0x27,
+  kEnrollmentActive = 0x28,
+  kNoEnrollment = 0x29,
+  kConfirmationPending = 0x2A,
+  kClockNotSet = 0x2B,
+  kBatteryCritical = 0x2C,
+  kStorageFailure = 0x2D,
+  kInvalidPolicy = 0x2E,
+  kInvalidTime = 0x2F,
+  kLastAdmin = 0x30,
+  kKeypadBusy = 0x31,
+  kNoConfirmation = 0x32,
+  kSessionElsewhere = 0x33,  // 1.4: the open session is another channel's
+  kNotProvisioned = 0x3F,    // 1.5: the lock has no attestation key
+};
+
 struct Error {
   ErrorKind kind;
   std::string message;
@@ -34,5 +60,10 @@ inline std::unexpected<Error> fail(ErrorKind kind, std::string message) {
 }
 
 const char* to_string(ErrorKind kind);
+
+// True when the lock answered with this refusal.
+inline bool refused(const Error& e, LockRefusal why) {
+  return e.kind == ErrorKind::kLockRefused && e.lock_code == static_cast<uint8_t>(why);
+}
 
 }  // namespace lockdiag::drivers

@@ -62,19 +62,110 @@ struct Capabilities {
   int max_response = 0;
 };
 
+// What the lock logs, typed. The numbers are the wire's (lockfw/wire_events.h, wire_change.h,
+// wire_session.h); drivers/src/vocabulary.cpp checks every member against them when it compiles.
+// A lock newer than this host may log a type or reason not listed here: it keeps its number and
+// its name is "unknown".
+enum class EventType : uint8_t {
+  kUnlockCode = 1,
+  kWrongCode = 2,
+  kRejected = 3,
+  kLockoutStart = 4,
+  kLockoutEnd = 5,
+  kKeyOverride = 6,
+  kCodeAdded = 7,
+  kCodeChanged = 8,
+  kCodeDeleted = 9,
+  kCodeEnabled = 10,
+  kCodeDisabled = 11,
+  kScheduleChanged = 12,
+  kEnrollStarted = 13,
+  kEnrollCommitted = 14,
+  kEnrollAborted = 15,
+  kFactoryReset = 16,
+  kSessionOpened = 17,
+  kSessionClosed = 18,
+  kSessionTimeout = 19,
+  kClockSet = 20,
+  kBatteryLow = 21,
+  kBatteryCritical = 22,
+  kTamper = 23,
+  kPowerOn = 24,
+  kPolicyChanged = 25,
+  kConfirmRequested = 26,
+  kConfirmDenied = 27,
+  kConfirmTimeout = 28,
+  kBatteryOk = 29,
+  kDailyCapReached = 30,
+  kChangedBy = 31,
+  kOldValue = 32,
+  kNewValue = 33,
+};
+enum class Reason : uint8_t {
+  kNone = 0,
+  kDisabled = 1,
+  kOutsideSchedule = 2,
+  kExpired = 3,
+  kClockNotSet = 4,
+  kLockedOut = 5,
+  kBatteryCritical = 6,
+  kNotYetValid = 7,
+  kFactoryState = 8,
+  kDailyCap = 9,
+  kNotArmed = 10,
+  kChannelRecycled = 11,
+  kSessionMoved = 12,
+  kByKeypad = 13,
+  kByService = 14,
+  kMismatch = 16,
+  kTimeout = 17,
+  kDuplicate = 18,
+  kBadLength = 19,
+  kHostCancelled = 20,
+  kKeypadCancelled = 21,
+  kPowerLost = 22,
+  kSessionEnded = 23,
+  kStorage = 24,
+  kSameCode = 25,
+  kResetKeepLog = 32,
+  kResetFullWipe = 33,
+  kActionDelete = 40,
+  kActionReset = 41,
+};
+
+// Where an enrollment and a keypad confirmation stand (GET_SESSION). Numbers checked against the
+// wire's in drivers/src/vocabulary.cpp, like EventType.
+enum class EnrollState : uint8_t { kIdle = 0, kWaitFirst = 1, kWaitSecond = 2, kCommitted = 3, kAborted = 4 };
+enum class ConfirmState : uint8_t {
+  kNone = 0,
+  kWaiting = 1,    // the lock asks for the admin code + '#' at the keypad
+  kDone = 2,       // confirmed and carried out
+  kDenied = 3,     // wrong code or '*' at the keypad
+  kTimedOut = 4,
+  kFailed = 5,     // confirmed but could not be carried out (storage)
+  kCancelled = 6,  // cancelled by the host
+};
+
 struct SessionInfo {
   SessionState state = SessionState::kNone;
   int opened_by = 0;        // wire::SessionOpenedBy
   int opened_by_slot = -1;
   uint32_t session_id = 0;
   int remaining_s = 0;
-  int enroll_state = 0;     // wire::EnrollState
-  int enroll_reason = 0;    // wire::Reason
+  EnrollState enroll_state = EnrollState::kIdle;
+  Reason enroll_reason = Reason::kNone;
   int enroll_slot = -1;
-  int confirm_state = 0;    // wire::ConfirmState
+  ConfirmState confirm_state = ConfirmState::kNone;
   int confirm_action = 0;   // wire::ConfirmAction
   int confirm_ticket = 0;
   int confirm_arg = 0;
+};
+
+// ARM_SESSION (protocol 1.4): the session the admin opens at the keypad is for this channel.
+struct ArmResult {
+  bool lock_binds = false;     // false: a lock older than 1.4; its session is the whole lock's, nothing armed
+  bool already_open = false;   // this channel holds the open session already
+  int timeout_s = 0;           // the arm lapses after this long without "code * 0 #"
 };
 
 // ---- Slots ---------------------------------------------------------------------------------
@@ -119,10 +210,10 @@ struct SlotRecord {
 // ---- Events --------------------------------------------------------------------------------
 struct Event {
   uint32_t seq = 0;
-  uint32_t time = 0;          // lock time (UTC seconds; 0-based uptime when the clock was not set)
-  uint8_t type = 0;           // wire::EventType
+  uint32_t time = 0;  // lock time (UTC seconds; 0-based uptime when the clock was not set)
+  EventType type{};
   std::optional<uint16_t> slot;
-  uint8_t reason = 0;         // wire::Reason
+  Reason reason = Reason::kNone;  // OLD_VALUE/NEW_VALUE records carry a field number here
   bool clock_not_set = false;
   bool operator==(const Event&) const = default;
 };
@@ -200,6 +291,7 @@ class CancelToken {
   void cancel() { flag_.store(true, std::memory_order_relaxed); }
   void reset() { flag_.store(false, std::memory_order_relaxed); }
   bool cancelled() const { return flag_.load(std::memory_order_relaxed); }
+
  private:
   std::atomic<bool> flag_{false};
 };
@@ -208,8 +300,9 @@ const char* to_string(BatteryState s);
 const char* to_string(SessionState s);
 const char* to_string(Role r);
 const char* to_string(CodeKind k);
-// Names for wire::EventType and wire::Reason values ("unlock_code", "outside_schedule"...).
-const char* event_type_name(uint8_t type);
-const char* reason_name(uint8_t reason);
+// Machine names ("unlock_code", "outside_schedule"...), as JSON output uses them. The words a
+// technician reads are app/core's (lock_words.h).
+const char* event_type_name(EventType type);
+const char* reason_name(Reason reason);
 
 }  // namespace lockdiag::drivers

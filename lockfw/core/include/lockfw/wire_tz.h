@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lockfw/wire_framing.h"
+
 namespace lockfw::wire {
 
 inline constexpr uint8_t kCmdSetTimeZone = 0x54;  // session; request TimeZoneBlock, answer TimeZoneStatus (before)

@@ -90,7 +90,8 @@ std::expected<void, std::string> GadgetServer::start(const GadgetOptions& o) {
     root_.clear();
     return std::unexpected(why);
   }
-  if (!write_str(root_ + "/idVendor", hex(wire::kUsbVendorId)) || !write_str(root_ + "/idProduct", hex(wire::kUsbProductId)) ||
+  if (!write_str(root_ + "/idVendor", hex(wire::kUsbVendorId)) ||
+      !write_str(root_ + "/idProduct", hex(wire::kUsbProductId)) ||
       !write_str(root_ + "/bcdDevice", hex(o.bcd_device)) || !write_str(root_ + "/bcdUSB", "0x0200"))
     return fail("cannot write the device descriptor");
   if (::mkdir((root_ + "/strings/0x409").c_str(), 0755) != 0 ||
@@ -100,7 +101,8 @@ std::expected<void, std::string> GadgetServer::start(const GadgetOptions& o) {
     return fail("cannot write the string descriptors");
   const std::string fn = root_ + "/functions/hid.usb0";
   if (::mkdir(fn.c_str(), 0755) != 0) return fail("cannot create the f_hid function (is usb_f_hid loaded?)");
-  if (!write_str(fn + "/protocol", "0") || !write_str(fn + "/subclass", "0") || !write_str(fn + "/report_length", "64") ||
+  if (!write_str(fn + "/protocol", "0") || !write_str(fn + "/subclass", "0") ||
+      !write_str(fn + "/report_length", "64") ||
       !write_file(fn + "/report_desc", kReportDescriptor, sizeof kReportDescriptor))
     return fail("cannot configure the f_hid function");
   const std::string cfg = root_ + "/configs/c.1";

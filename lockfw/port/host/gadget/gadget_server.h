@@ -38,6 +38,7 @@ class HidgUsbPort final : public hal::UsbPort {
   bool send_report(const uint8_t* report64) override;
   void flush(int fd);  // writes what the endpoint takes now
   bool pending() const { return !queue_.empty(); }
+
  private:
   std::deque<std::array<uint8_t, wire::kReportSize>> queue_;
 };

@@ -1,7 +1,7 @@
 #pragma once
 // A lock's attestation of its own state (docs/trust.md, "Attestation"): the structure a lock
 // signs with its device key for a host challenge, and its verifier. Pure functions; the
-// GET_ATTESTATION command (0x53, reserved) that fetches one comes with issue 11's protocol 1.2.
+// lock answers GET_ATTESTATION (0x53, protocol 1.5, docs/protocol.md) with these bytes.
 //
 // Wire form (SSH encoding, PROTOCOL.certkeys style): string "lockdiag-attestation-v1",
 // string serial, string firmware, 12 x uint32 occupied counts (role admin,user,guest,service
@@ -47,18 +47,27 @@ struct Attestation {
 std::string encode_attestation(const Attestation& a);
 Result<Attestation> decode_attestation(std::string_view bytes);
 
-enum class AttestationProblem { malformed, wrong_manufacturer, wrong_lock, bad_signature, replayed };
+enum class AttestationProblem {
+  malformed,
+  wrong_manufacturer,
+  wrong_lock,
+  bad_signature,
+  replayed,
+  certificate_expired,
+  certificate_not_yet_valid
+};
 struct AttestationError {
   AttestationProblem problem;
   std::string message;
 };
 
 // Checks that `body` is signed by the key in `device_cert` (an OpenSSH host certificate from
-// one of `manufacturer_cas`, principal = the attested serial), and carries `challenge`.
+// one of `manufacturer_cas`, principal = the attested serial, valid at `at_time`: the
+// report's signing time, as for technician certificates), and carries `challenge`.
 std::expected<Attestation, AttestationError> verify_attestation(std::string_view body, const Signature& sig,
                                                                 std::string_view device_cert,
                                                                 const std::vector<PublicKey>& manufacturer_cas,
-                                                                std::string_view challenge);
+                                                                std::string_view challenge, std::uint64_t at_time);
 
 // Every fact the snapshot states that the attestation also states, compared: slot counts by
 // role and kind, code-set fingerprint, battery, lockout, clock set, event range. Returns the

@@ -50,8 +50,7 @@ class KeyStore {
   Result<KeyInfo> info() const;
   // Creates a new key pair; fails if one exists (never overwrites a key).
   // An empty or absent passphrase stores the key unsealed.
-  Result<KeyInfo> create(std::optional<std::string_view> passphrase,
-                         KdfParams kdf = KdfParams::interactive()) const;
+  Result<KeyInfo> create(std::optional<std::string_view> passphrase, KdfParams kdf = KdfParams::interactive()) const;
   // Loads the signing key; a sealed key needs its passphrase.
   Result<SigningKey> load(std::optional<std::string_view> passphrase) const;
 

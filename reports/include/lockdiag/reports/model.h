@@ -114,6 +114,39 @@ struct Authorization {
   std::string present;            // who was present at the lock
 };
 
+// One attestation the lock gave (docs/report-format.md, "lock_attestation"): the random nonce
+// the challenge was made from, and the lock's signed statement, signature and manufacturer
+// certificate in base64. A lock that gave none leaves those empty and says why in `unavailable`.
+struct AttestationRecord {
+  std::string nonce;        // 64 lowercase hex digits (32 random bytes)
+  std::string body;         // base64: the "lockdiag-attestation-v1" structure the lock signed
+  std::string signature;    // base64: 64-byte Ed25519 signature by the lock's device key
+  std::string certificate;  // base64: ssh-ed25519-cert-v01 blob, the manufacturer's certificate
+  std::string unavailable;  // non-empty: why there is no attestation (old lock, not provisioned)
+};
+
+struct LockAttestations {
+  AttestationRecord before;                // taken after the arrival read
+  std::optional<AttestationRecord> after;  // taken after the final read; absent without one
+};
+
+// How the customer reaches the company (from the technician's settings). Empty fields are
+// "not recorded"; see contact.h.
+struct CompanyContact {
+  std::string name;  // the company, as in technician.company
+  std::string phone;
+  std::string email;
+  std::string address;
+};
+
+// The lock's time zone as the lock reported it when the job read it: what every time
+// a person reads in the PDF is shown in. See lock_zone.h.
+struct LockTimeZone {
+  std::string name;          // IANA name, "Europe/Berlin"
+  std::string posix_rule;    // the lock's POSIX TZ rule, "CET-1CEST,M3.5.0,M10.5.0/3"
+  std::int64_t utc_offset_s = 0;  // the lock's offset east of UTC at finished_at (when it was signed)
+};
+
 struct Report {
   std::string format{kReportFormat};
   std::string id;
@@ -129,7 +162,18 @@ struct Report {
   std::optional<Snapshot> after;  // absent when the job ended before the final read
   std::vector<Step> steps;
   std::vector<Finding> findings;
+  // As left: the findings that remain after the job (read again at the end). Absent in reports
+  // of jobs that ended before the final read, and in reports made before this field existed.
+  std::optional<std::vector<Finding>> still_to_do;
+  // Absent when no contact details were set, and in reports made before this field existed.
+  std::optional<CompanyContact> company_contact;
   std::vector<std::string> notes;
+  // The lock's own signed statements of its state. Absent in reports made before
+  // the field existed: those verify unchanged and say "no lock attestation".
+  std::optional<LockAttestations> lock_attestation;
+  // Absent for a lock with no zone (or none it reports), and in reports made before the field
+  // existed: those verify unchanged and the PDF shows UTC.
+  std::optional<LockTimeZone> lock_time_zone;
 };
 
 // Names as they appear in the JSON (and parsing back; nullopt for unknown names).

@@ -2,6 +2,7 @@
 // PDF rendering of a report for the customer (cairo + pango).
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "lockdiag/reports/error.h"
 #include "lockdiag/reports/model.h"
@@ -21,8 +22,23 @@ struct SignatureBlock {
   std::string signed_at{};
 };
 
+// The layout's own page-break decisions, for tests: every block placed (kind "heading", "text",
+// "row" for a table row, "signature" for the signature block's parts) with its first and last page.
+struct PdfBlock {
+  std::string kind;
+  std::string text;
+  int first_page = 0;
+  int last_page = 0;
+};
+struct PdfLayoutLog {
+  int pages = 0;
+  std::vector<PdfBlock> blocks;
+  bool moved_last_section = false;  // the section before the signature was moved to its page
+};
+
 // The PDF's bytes. Without a signature block the PDF says "NOT SIGNED - draft".
-Result<std::string> render_pdf(const Report& report, const std::optional<SignatureBlock>& signature,
-                               Paper paper);
+// With `log`, the final layout's blocks are recorded there.
+Result<std::string> render_pdf(const Report& report, const std::optional<SignatureBlock>& signature, Paper paper,
+                               PdfLayoutLog* log = nullptr);
 
 }  // namespace lockdiag::reports

@@ -18,7 +18,7 @@ Result<std::string> sign_report(const Report& report, const SigningKey& key);
 inline constexpr std::string_view kSignedReportFormat2 = "lockdiag-signed-report/2";
 // `certificate_blob`: the signer's OpenSSH certificate for `key` (checked to match), or null
 // to sign with the bare key. `signed_at`: RFC 3339 UTC.
-Result<std::string> sign_report_sshsig(const Report& report, const SigningKey& key,
-                                       const std::string* certificate_blob, std::string_view signed_at);
+Result<std::string> sign_report_sshsig(const Report& report, const SigningKey& key, const std::string* certificate_blob,
+                                       std::string_view signed_at);
 
 }  // namespace lockdiag::reports

@@ -27,6 +27,7 @@ enum class VerifyReason {
   invalid_report,       // signed, but the body breaks the schema
   certificate_invalid,  // format 2: the certificate does not hold for this report (time, principal, company)
   revoked,              // format 2: a KRL revokes the certificate or the key
+  attestation_invalid,  // the lock's attestation fails, or a fact differs from what the lock signed
 };
 std::string_view reason_id(VerifyReason reason);  // "signature_mismatch", ...
 
@@ -54,8 +55,7 @@ struct Summary {
 
 // Verify a signed report file's bytes. With a trusted key, the report must be signed by it;
 // without one, the embedded public key is used and Summary::key_trusted is false.
-std::expected<Summary, VerifyError> verify(std::string_view file_bytes,
-                                           const std::optional<PublicKey>& trusted);
+std::expected<Summary, VerifyError> verify(std::string_view file_bytes, const std::optional<PublicKey>& trusted);
 
 // Verify, then decide trust from what the user configured: a format 2 report signed with a
 // certificate must chain to a cert-authority line (its namespace and principals), be valid at

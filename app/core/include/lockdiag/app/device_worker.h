@@ -25,6 +25,7 @@
 #include <thread>
 #include <vector>
 
+#include "lockdiag/app/local_time.h"
 #include "lockdiag/app/lock_state.h"
 #include "lockdiag/drivers/client.h"
 
@@ -35,8 +36,8 @@ struct SlotView {
   int index = 0;
   bool enabled = false;
   bool expired = false;
-  uint8_t role = 0;      // lockfw::wire::Role
-  uint8_t kind = 0;      // lockfw::wire::Kind
+  drivers::Role role = drivers::Role::kUser;
+  drivers::CodeKind kind = drivers::CodeKind::kPersistent;
   std::string schedule;  // in words: "Mon-Fri 08:00-18:00", "until 2026-12-01 12:00"
   uint32_t created = 0;
   uint32_t last_used = 0;  // 0: never
@@ -47,9 +48,9 @@ struct SlotView {
 struct EventView {
   uint32_t seq = 0;
   uint32_t time = 0;     // lock time, UTC seconds
-  uint8_t type = 0;      // lockfw::wire::EventType
-  int slot = -1;         // -1: the event names no slot
-  uint8_t reason = 0;    // lockfw::wire::Reason
+  drivers::EventType type{};
+  int slot = -1;  // -1: the event names no slot
+  drivers::Reason reason = drivers::Reason::kNone;
   bool clock_not_set = false;
 };
 
@@ -65,6 +66,7 @@ struct DeviceSnapshot {
   std::optional<drivers::Status> status;
   std::optional<drivers::SessionInfo> session;
   uint32_t status_read_at = 0;  // laptop UTC seconds when status was read (for clock drift)
+  LocalTime local_time;          // the lock's zone (or fixed offset), for every time the GUI shows
   std::shared_ptr<const std::vector<SlotView>> slots;    // null: not read yet
   std::shared_ptr<const std::vector<EventView>> events;  // null: not read yet
   bool events_truncated = false;  // the log had wrapped past what was asked for
@@ -85,6 +87,8 @@ class DeviceBackend {
   virtual drivers::Result<void> reopen() = 0;
   virtual drivers::Result<drivers::Status> status() = 0;
   virtual drivers::Result<drivers::SessionInfo> session() = 0;
+  // Protocol 1.4: arm "admin code * 0 #" for this connection (Client::arm_session).
+  virtual drivers::Result<drivers::ArmResult> arm_session() { return drivers::ArmResult{}; }
   virtual drivers::Result<std::vector<SlotView>> read_slots(const ProgressFn& progress,
                                                             const drivers::CancelToken& cancel) = 0;
   struct Events {
@@ -144,7 +148,10 @@ class DeviceWorker {
   void refresh();                        // status + session
   void read_slots();
   void read_events();                    // the whole log
-  void sync_clock(int utc_offset_min = 0);
+  // Sets the lock's clock with utc_offset_min; with a zone (IANA name, the laptop's for the GUI's
+  // quick sync) also the zone from the laptop's tzdata, and the offset it has now, as the CLI's
+  // clock-sync does. An unknown zone leaves the fixed offset.
+  void sync_clock(int utc_offset_min = 0, const std::string& zone = {});
   void run_task(const std::string& what, Task task);
   void cancel();  // what is in flight now; queued requests still run
 
@@ -183,6 +190,8 @@ class DeviceWorker {
   std::atomic<uint64_t> version_{0};
   std::atomic<bool> cancel_{false};
   drivers::CancelToken token_;  // the same cancel, for the drivers client's long reads
+  uint32_t zone_session_ = UINT32_MAX;  // worker thread: the session the lock's zone was read in
+  bool zone_stale_ = true;              // a clock sync or a task may have changed the zone
   std::atomic<bool> drop_{false};  // disconnect() asked: stop reconnecting
   bool connected_ = false;          // worker thread only
   std::thread thread_;

@@ -1,5 +1,5 @@
 // Everything a job's report needs, checked before the first step that changes the lock
-// (issue 12, invariant 5). One validator for the CLI and the GUI's forms: a field the signed
+// (DESIGN invariant 5). One validator for the CLI and the GUI's forms: a field the signed
 // report would refuse (a control character, a bidi control such as U+202E that can make a
 // report read differently from what it says, bad UTF-8, too long) is refused here, naming
 // the field and how to fix it.

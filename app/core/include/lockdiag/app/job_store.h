@@ -35,6 +35,7 @@ struct JobRecord {
   std::string created_at;  // RFC 3339 UTC
   std::string updated_at;
   std::string params_json; // workflow inputs (slots to keep, users to enroll...), never a code
+  std::string site_zone;   // IANA time zone of the site ('' on jobs from before it was recorded)
 };
 
 struct StepRecord {
@@ -64,7 +65,7 @@ struct LockRecord {
   std::optional<uint32_t> last_event_seq;  // where the last job's event read ended
 };
 
-// Who drives a job (issue 12, one driver per job): a program on a host, told apart from a
+// Who drives a job (one driver per job): a program on a host, told apart from a
 // later program that got the same pid by its start time (clock ticks since boot).
 struct LeaseHolder {
   int64_t pid = 0;
@@ -80,7 +81,7 @@ struct JobLease {
   int64_t expires_unix = 0;  // a holder that neither finished nor died is given up after this
 };
 
-// A job picked up again after an interruption (issue 12: the report says where, when, how).
+// A job picked up again after an interruption (the report says where, when, how).
 struct ResumeRecord {
   std::string at;              // RFC 3339 UTC
   std::string previous_state;  // the job's state when it was resumed (interrupted, running = killed)

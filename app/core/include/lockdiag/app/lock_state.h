@@ -31,9 +31,16 @@ using ReadProgress = std::function<void(const std::string& what, size_t done, si
 
 // Reads identity, capabilities, status (with clock drift against now_utc), session, slots,
 // fingerprint, lockout policy and the events from events_from. Needs a service session.
-drivers::Result<LockState> read_lock_state(drivers::Client& client, uint32_t events_from,
-                                           uint32_t (*now_utc)(), const ReadProgress& progress = {},
+drivers::Result<LockState> read_lock_state(drivers::Client& client, uint32_t events_from, uint32_t (*now_utc)(),
+                                           const ReadProgress& progress = {},
                                            const drivers::CancelToken* cancel = nullptr);
+
+// Clock drift: the lock's clock minus the laptop's at host_utc, in seconds; nullopt when the
+// lock's clock is not set or is withheld (no service session). The one computation of it: the
+// CLI, the GUI, the workflows and the findings all call this.
+std::optional<int64_t> clock_drift_s(const drivers::Status& status, uint32_t host_utc);
+// Drift beyond this many seconds is a finding and asks for a clock sync.
+inline constexpr int kMaxClockDriftS = 120;
 
 // Laptop time, seconds since 1970 UTC.
 uint32_t system_utc();

@@ -24,6 +24,10 @@ class SimKeypadOperator final : public Operator {
   void step(int seq, const std::string& name, const std::string& state) override { inner_.step(seq, name, state); }
   void prompt(const LockPrompt& p) override;
   void progress(const std::string& what, size_t done, size_t total) override { inner_.progress(what, done, total); }
+  void plan(int total_steps) override { inner_.plan(total_steps); }
+  void countdown(LockPrompt::Action what, int seconds_left, int total_s) override {
+    inner_.countdown(what, seconds_left, total_s);
+  }
   void note(const std::string& text) override { inner_.note(text); }
   std::optional<bool> confirm(const std::string& key, const std::string& question) override {
     return inner_.confirm(key, question);

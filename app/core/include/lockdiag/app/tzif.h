@@ -54,7 +54,8 @@ std::expected<ZoneTable, std::string> zone_table(const std::string& name, const 
 
 std::filesystem::path zoneinfo_root();  // $TZDIR or /usr/share/zoneinfo
 // Reads <root>/<name>; refuses names that are not zone names (absolute, "..", "posix/", "right/").
-std::expected<Tzif, std::string> load_zone(const std::string& name, const std::filesystem::path& root = zoneinfo_root());
+std::expected<Tzif, std::string> load_zone(const std::string& name,
+                                           const std::filesystem::path& root = zoneinfo_root());
 std::expected<ZoneTable, std::string> load_zone_table(const std::string& name, int64_t from,
                                                       const std::filesystem::path& root = zoneinfo_root());
 

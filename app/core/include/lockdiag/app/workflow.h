@@ -13,6 +13,7 @@
 
 #include "lockdiag/app/job_store.h"
 #include "lockdiag/app/operator.h"
+#include "lockdiag/app/visit_summary.h"
 #include "lockdiag/drivers/client.h"
 
 namespace lockdiag::app {
@@ -33,6 +34,7 @@ struct JobInputs {
   std::string technician;
   std::string company;
   std::string licence;
+  std::string company_phone, company_email, company_address;  // from settings; into the report
   std::string site;
   std::string customer;
   std::string ownership_evidence;       // reset: what proved the customer owns the lock
@@ -42,6 +44,7 @@ struct JobInputs {
   std::vector<EnrollPlan> enroll;       // reset + onboarding, rotation
   std::optional<int> complaint_slot;    // diagnose: "the code in slot N does not work"
   std::string zone;                     // clock sync: IANA zone the lock is to follow (empty: leave it)
+  std::string site_zone;                // IANA zone of the site (empty: the laptop's); kept in the job
   std::string notes;
   bool sign_report = true;
   std::filesystem::path report_dir;     // where the signed JSON and the PDF go
@@ -67,14 +70,26 @@ struct JobOutcome {
   std::optional<std::filesystem::path> report_json;
   std::optional<std::filesystem::path> report_pdf;
   std::string summary;  // one paragraph for the technician
+  VisitSummary visit;   // as found, as left, what changed, still to do (visit_summary.h)
+};
+
+// What a workflow error is about: app's own kinds for what the technician gave, or kLock for
+// the lock, the link or the job store, whose drivers kind is then in WorkflowError::cause.
+enum class ErrorKind {
+  kLock,          // see `cause`
+  kMissingInput,  // a field the job needs was not given ("missing site")
+  kBadInput,      // a field, a zone or a job id given that cannot be used as it is
 };
 
 struct WorkflowError {
   std::string message;
   int64_t job_id = 0;     // the job stays in the store, resumable, when non-zero
   bool resumable = false;
-  drivers::ErrorKind cause = drivers::ErrorKind::kIo;
+  drivers::ErrorKind cause = drivers::ErrorKind::kIo;  // when kind is kLock
+  ErrorKind kind = ErrorKind::kLock;
 };
+// An error in what the technician gave: no lock error behind it.
+WorkflowError input_error(ErrorKind kind, std::string message, int64_t job_id = 0, bool resumable = false);
 template <typename T>
 using WorkflowResult = std::expected<T, WorkflowError>;
 
