@@ -40,7 +40,7 @@ struct VerifyArgs {
 };
 
 int verify_failed(const r::VerifyError& e, bool json) {
-  std::cerr << "lockdiag: report does not verify (" << r::reason_id(e.reason) << "): " << e.message << "\n";
+  std::cerr << "lockdiag: report does not verify: " << r::reason_words(e.reason) << ": " << e.message << "\n";
   if (json)
     std::cout << nlohmann::json{{"schema_version", 1},
                                 {"valid", false},

@@ -197,7 +197,7 @@ void GuiModel::open_report() {
     } else if (auto t = app::verify_with_configured_trust(*bytes); !t.config_error.empty()) {
       p.verdict = "Cannot check: " + t.config_error;  // the same trust as `lockdiag report verify`, one function
     } else if (const auto& v = t.summary; !v) {
-      p.verdict = "NOT VALID (" + std::string(reports::reason_id(v.error().reason)) + "): " + v.error().message;
+      p.verdict = "NOT VALID: " + std::string(reports::reason_words(v.error().reason)) + ". " + v.error().message;
     } else {
       p.valid = true;
       p.verdict = v->one_line();

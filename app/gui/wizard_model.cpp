@@ -133,27 +133,41 @@ std::expected<app::EnrollPlan, std::string> enroll_plan(const EnrollLine& e, uin
   return plan;
 }
 
+app::JobKind job_kind(WizardKind k) {
+  switch (k) {
+    case WizardKind::kDiagnose: return app::JobKind::kDiagnose;
+    case WizardKind::kHandoffAudit: return app::JobKind::kHandoffAudit;
+    case WizardKind::kResetOnboarding: return app::JobKind::kResetOnboarding;
+    case WizardKind::kRotation: return app::JobKind::kRotation;
+    case WizardKind::kClockSync: return app::JobKind::kClockSync;
+  }
+  return app::JobKind::kDiagnose;
+}
+
+app::JobInputs form_texts(const WizardInputs& in) {
+  app::JobInputs j;
+  j.technician = in.technician;
+  j.company = in.company;
+  j.licence = in.licence;
+  j.company_phone = in.company_phone;
+  j.company_email = in.company_email;
+  j.company_address = in.company_address;
+  j.site = in.site;
+  j.customer = in.customer;
+  j.ownership_evidence = in.ownership_evidence;
+  j.present = in.present;
+  j.notes = in.notes;
+  for (const auto& e : in.enroll) {
+    app::EnrollPlan p;
+    p.label = e.label;
+    j.enroll.push_back(std::move(p));
+  }
+  return j;
+}
+
 std::string invalid_input(const WizardInputs& in, uint32_t now_local) {
   // What the signed report would refuse, checked by app/core's validator as the CLI does.
-  const struct {
-    const std::string& value;
-    const char* label;
-    size_t max;
-    bool multiline;
-  } fields[] = {{in.site, "the site", app::kMaxShortField, false},
-                {in.customer, "the customer", app::kMaxShortField, false},
-                {in.present, "who is present", app::kMaxShortField, false},
-                {in.ownership_evidence, "what proved ownership", app::kMaxLongField, true},
-                {in.notes, "the notes", app::kMaxLongField, true},
-                {in.technician, "your name (Settings)", app::kMaxShortField, false},
-                {in.company, "your company (Settings)", app::kMaxShortField, false},
-                {in.licence, "your licence (Settings)", app::kMaxShortField, false}};
-  for (const auto& f : fields)
-    if (auto bad = app::check_text_field(f.value, f.label, f.max, f.multiline)) return *bad;
-  for (size_t i = 0; i < in.enroll.size(); ++i)
-    if (auto bad = app::check_text_field(in.enroll[i].label, "the name of person " + std::to_string(i + 1),
-                                         app::kMaxShortField))
-      return *bad;
+  if (auto bad = app::check_job_inputs(form_texts(in), app::InputFace::kForm)) return *bad;
   if (in.kind == WizardKind::kClockSync) {
     // The same check as `lockdiag clock-sync --zone`, remembered so a frame does not rescan tzdata.
     static std::string checked_zone = "\x01", zone_error;
@@ -173,14 +187,7 @@ std::string invalid_input(const WizardInputs& in, uint32_t now_local) {
 }
 
 std::string missing_input(const WizardInputs& in) {
-  if (in.technician.empty()) return "your name (Settings)";
-  if (in.company.empty()) return "your company (Settings)";
-  if (in.site.empty()) return "the site";
-  if (in.customer.empty()) return "the customer";
-  if (in.kind == WizardKind::kResetOnboarding && in.ownership_evidence.empty()) return "what proved ownership";
-  if ((in.kind == WizardKind::kResetOnboarding || in.kind == WizardKind::kRotation) && in.enroll.empty())
-    return "at least one person to enroll";
-  return "";
+  return app::missing_input(job_kind(in.kind), form_texts(in), app::InputFace::kForm).value_or("");
 }
 
 // ---- GuiOperator -----------------------------------------------------------------------------

@@ -75,7 +75,12 @@ struct WizardInputs {
   std::string job_store;  // the job store file the workflow records into
 };
 std::vector<int> parse_slot_list(const std::string& text);  // "1, 4-6" -> {1,4,5,6}
-// What the form still needs before the workflow can start ("" when complete).
+app::JobKind job_kind(WizardKind k);
+// The texts the form holds, as the core's checks read them (people by name only; the runner
+// parses their schedules).
+app::JobInputs form_texts(const WizardInputs& in);
+// What the form still needs before the workflow can start ("" when complete): app/core's
+// missing_input, in the form's words.
 std::string missing_input(const WizardInputs& in);
 // What in the form the lock would refuse ("" when none): a schedule of a person to enroll.
 std::string invalid_input(const WizardInputs& in, uint32_t now_local);

@@ -142,6 +142,8 @@ void form(GuiModel& m) {
     case WizardKind::kRotation: {
       const bool reset = in.kind == WizardKind::kResetOnboarding;
       ui::SeparatorText(reset ? "People to enroll" : "Codes to replace");
+      if (reset)  // the core's rule: the admin is always enrolled, so the form never asks for it
+        ui::TextDisabled("The admin code comes first: the owner types it at the keypad after the reset.");
       static const std::vector<std::string> roles{"Admin", "User", "Guest", "Service"};
       int remove = -1;
       for (size_t i = 0; i < in.enroll.size(); ++i) {

@@ -12,29 +12,9 @@ namespace lockdiag::gui {
 
 namespace {
 
-app::JobKind job_kind(WizardKind k) {
-  switch (k) {
-    case WizardKind::kDiagnose: return app::JobKind::kDiagnose;
-    case WizardKind::kHandoffAudit: return app::JobKind::kHandoffAudit;
-    case WizardKind::kResetOnboarding: return app::JobKind::kResetOnboarding;
-    case WizardKind::kRotation: return app::JobKind::kRotation;
-    case WizardKind::kClockSync: return app::JobKind::kClockSync;
-  }
-  return app::JobKind::kDiagnose;
-}
-
 std::expected<app::JobInputs, std::string> job_inputs(const WizardInputs& in) {
-  app::JobInputs j;
-  j.technician = in.technician;
-  j.company = in.company;
-  j.licence = in.licence;
-  j.company_phone = in.company_phone;
-  j.company_email = in.company_email;
-  j.company_address = in.company_address;
-  j.site = in.site;
-  j.customer = in.customer;
-  j.ownership_evidence = in.ownership_evidence;
-  j.present = in.present;
+  app::JobInputs j = form_texts(in);
+  j.enroll.clear();  // parsed below, schedules and all
   j.keep_slots = parse_slot_list(in.keep_slots);
   j.keep_decided = in.kind == WizardKind::kHandoffAudit;
   for (const auto& e : in.enroll) {
@@ -52,7 +32,6 @@ std::expected<app::JobInputs, std::string> job_inputs(const WizardInputs& in) {
     j.enroll.push_back(std::move(p));
   }
   if (in.complaint_slot >= 0) j.complaint_slot = in.complaint_slot;
-  j.notes = in.notes;
   j.sign_report = in.sign_report;
   if (!in.report_dir.empty()) j.report_dir = in.report_dir;
   if (in.kind == WizardKind::kClockSync) {  // the named zone or the laptop's, checked before the lock is touched

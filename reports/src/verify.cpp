@@ -128,6 +128,24 @@ std::string_view reason_id(VerifyReason r) {
   return "unknown";
 }
 
+std::string_view reason_words(VerifyReason r) {
+  switch (r) {
+    case VerifyReason::unreadable: return "the file cannot be read";
+    case VerifyReason::too_large: return "the file is too large to be a report";
+    case VerifyReason::not_utf8: return "the file is not a report (not text)";
+    case VerifyReason::malformed_json: return "the file is not a report (broken or cut short)";
+    case VerifyReason::unsupported_version: return "a report format this lockdiag does not know";
+    case VerifyReason::not_canonical: return "the report was edited or reformatted after signing";
+    case VerifyReason::unknown_key: return "signed by a key that is not trusted here";
+    case VerifyReason::signature_mismatch: return "the report was changed after signing";
+    case VerifyReason::invalid_report: return "signed, but its content breaks the report format";
+    case VerifyReason::certificate_invalid: return "the technician's certificate does not hold for this report";
+    case VerifyReason::revoked: return "the technician's certificate or key has been revoked";
+    case VerifyReason::attestation_invalid: return "what the lock signed does not match the report";
+  }
+  return "it does not verify";
+}
+
 std::string Summary::one_line() const {
   std::size_t critical = 0, warning = 0;
   for (const auto& f : report.findings) {

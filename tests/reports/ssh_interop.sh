@@ -53,7 +53,7 @@ ssh-keygen -q -k -f "$T/revoked.krl" -s "$T/ca.pub" "$T/spec"
 set +e
 out=$("$LOCKDIAG" report verify "$T/r.json" --company "$T/co.allowed_signers" --krl "$T/revoked.krl" 2>&1); rc=$?
 set -e
-[ $rc -eq 6 ] && grep -q "(revoked)" <<<"$out" || fail "lockdiag ignored ssh-keygen's KRL (rc $rc): $out"
+[ $rc -eq 6 ] && grep -q "has been revoked" <<<"$out" || fail "lockdiag ignored ssh-keygen's KRL (rc $rc): $out"
 if ssh-keygen -Y verify -f "$T/co.allowed_signers" -I "$P" -n "$NS" -s "$T/r.sig" -r "$T/revoked.krl" \
     -Overify-time="$TIME" < "$T/r.msg" 2>/dev/null; then
   fail "ssh-keygen accepted a revoked certificate (KRL)"

@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <map>
+#include <set>
+#include <string_view>
 
 #include "lockdiag/reports/canonical.h"
 #include "lockdiag/reports/codec.h"
@@ -227,5 +229,20 @@ TEST_CASE("random multi-byte damage never verifies and never crashes") {
     CHECK_FALSE(v);
     if (v) break;
     CHECK(!v.error().message.empty());
+  }
+}
+
+TEST_CASE("every reason has plain words for people: no identifier, and none shared") {
+  using R = lockdiag::reports::VerifyReason;
+  const R all[] = {R::unreadable,          R::too_large,           R::not_utf8,    R::malformed_json,
+                   R::unsupported_version, R::not_canonical,       R::unknown_key, R::signature_mismatch,
+                   R::invalid_report,      R::certificate_invalid, R::revoked,     R::attestation_invalid};
+  std::set<std::string_view> seen;
+  for (const R r : all) {
+    const auto words = lockdiag::reports::reason_words(r);
+    CHECK_MESSAGE(words.find('_') == std::string_view::npos, words);
+    CHECK(words != lockdiag::reports::reason_id(r));
+    CHECK(words.size() > 10);
+    CHECK(seen.insert(words).second);
   }
 }

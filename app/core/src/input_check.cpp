@@ -73,28 +73,68 @@ std::optional<std::string> check_text_field(const std::string& value, const std:
   return std::nullopt;
 }
 
-std::optional<std::string> check_job_inputs(const JobInputs& in) {
-  struct Field {
+namespace {
+
+enum class Field { kTechnician, kCompany, kLicence, kSite, kCustomer, kOwnership, kPresent, kNotes, kCodesToRotate };
+
+// Each field as the command line and the GUI's forms name it.
+const char* field_words(Field f, InputFace face) {
+  const bool cli = face == InputFace::kCommandLine;
+  switch (f) {
+    case Field::kTechnician:
+      return cli ? "the technician's name (--technician, or lockdiag settings)" : "your name (Settings)";
+    case Field::kCompany: return cli ? "the company (--company, or lockdiag settings)" : "your company (Settings)";
+    case Field::kLicence: return cli ? "the licence number (--licence)" : "your licence (Settings)";
+    case Field::kSite: return cli ? "the site (--site)" : "the site";
+    case Field::kCustomer: return cli ? "the customer (--customer)" : "the customer";
+    case Field::kOwnership:
+      return cli ? "the ownership evidence for a factory reset (--ownership \"deed shown\")" : "what proved ownership";
+    case Field::kPresent: return cli ? "who was present (--present)" : "who is present";
+    case Field::kNotes: return cli ? "the notes (--notes)" : "the notes";
+    case Field::kCodesToRotate:
+      return cli ? "the codes to rotate (--rotate SLOT:LABEL)" : "at least one code to replace";
+  }
+  return "a field";
+}
+
+std::string person_words(size_t i, InputFace face) {
+  return (face == InputFace::kCommandLine ? "the label of person " : "the name of person ") + std::to_string(i + 1);
+}
+
+}  // namespace
+
+std::optional<std::string> missing_input(JobKind kind, const JobInputs& in, InputFace face) {
+  const auto missing = [&](Field f) { return std::optional<std::string>(field_words(f, face)); };
+  if (in.technician.empty()) return missing(Field::kTechnician);
+  if (in.company.empty()) return missing(Field::kCompany);
+  if (in.site.empty()) return missing(Field::kSite);
+  if (in.customer.empty()) return missing(Field::kCustomer);
+  if (kind == JobKind::kResetOnboarding && in.ownership_evidence.empty()) return missing(Field::kOwnership);
+  if (kind == JobKind::kRotation && in.enroll.empty()) return missing(Field::kCodesToRotate);
+  return std::nullopt;
+}
+
+std::optional<std::string> check_job_inputs(const JobInputs& in, InputFace face) {
+  struct Text {
     const std::string& value;
-    const char* label;
+    Field field;
     size_t max;
     bool multiline;
   };
-  const Field fields[] = {
-      {in.technician, "the technician's name (--technician)", kMaxShortField, false},
-      {in.company, "the company (--company)", kMaxShortField, false},
-      {in.licence, "the licence number (--licence)", kMaxShortField, false},
-      {in.site, "the site (--site)", kMaxShortField, false},
-      {in.customer, "the customer (--customer)", kMaxShortField, false},
-      {in.ownership_evidence, "the ownership evidence (--ownership)", kMaxLongField, true},
-      {in.present, "who was present (--present)", kMaxShortField, false},
-      {in.notes, "the notes (--notes)", kMaxLongField, true},
+  const Text fields[] = {
+      {in.technician, Field::kTechnician, kMaxShortField, false},
+      {in.company, Field::kCompany, kMaxShortField, false},
+      {in.licence, Field::kLicence, kMaxShortField, false},
+      {in.site, Field::kSite, kMaxShortField, false},
+      {in.customer, Field::kCustomer, kMaxShortField, false},
+      {in.ownership_evidence, Field::kOwnership, kMaxLongField, true},
+      {in.present, Field::kPresent, kMaxShortField, false},
+      {in.notes, Field::kNotes, kMaxLongField, true},
   };
   for (const auto& f : fields)
-    if (auto p = check_text_field(f.value, f.label, f.max, f.multiline)) return p;
+    if (auto p = check_text_field(f.value, field_words(f.field, face), f.max, f.multiline)) return p;
   for (size_t i = 0; i < in.enroll.size(); ++i)
-    if (auto p = check_text_field(in.enroll[i].label, "the label of person " + std::to_string(i + 1), kMaxShortField))
-      return p;
+    if (auto p = check_text_field(in.enroll[i].label, person_words(i, face), kMaxShortField)) return p;
   return std::nullopt;
 }
 

@@ -408,17 +408,6 @@ WorkflowResult<JobOutcome> execute(const JobRecord& job, WorkflowEnv& env) {
   return out;
 }
 
-std::optional<std::string> missing_input(JobKind kind, const JobInputs& in) {
-  if (in.technician.empty()) return "the technician's name (--technician, or lockdiag settings)";
-  if (in.company.empty()) return "the company (--company, or lockdiag settings)";
-  if (in.site.empty()) return "the site (--site)";
-  if (in.customer.empty()) return "the customer (--customer)";
-  if (kind == JobKind::kResetOnboarding && in.ownership_evidence.empty())
-    return "the ownership evidence for a factory reset (--ownership \"deed shown\")";
-  if (kind == JobKind::kRotation && in.enroll.empty()) return "the codes to rotate (--rotate SLOT:LABEL)";
-  return std::nullopt;
-}
-
 // One driver per job: the lease is held from before the first step until the program leaves
 // the job (a crash leaves a lease whose holder is gone, which the next driver takes over).
 class JobLeaseGuard {

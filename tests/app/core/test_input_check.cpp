@@ -67,3 +67,59 @@ TEST_CASE("the lock serial must be able to name a report") {
   CHECK(check_lock_serial("LD1/../x"));
   CHECK(check_lock_serial(std::string(41, 'A')));
 }
+
+TEST_CASE("missing inputs: one rule for the command line and the forms, each in its own words") {
+  const JobKind kinds[] = {JobKind::kDiagnose, JobKind::kHandoffAudit, JobKind::kResetOnboarding, JobKind::kRotation,
+                           JobKind::kClockSync};
+  JobInputs full;
+  full.technician = "Sam";
+  full.company = "Harbour Lock & Key";
+  full.site = "Flat 3";
+  full.customer = "Harbour Lettings";
+  full.ownership_evidence = "deed shown";
+  full.enroll.push_back({"Anna", lockdiag::drivers::Role::kUser, {}, 1});
+  std::string JobInputs::* const fields[] = {&JobInputs::technician, &JobInputs::company, &JobInputs::site,
+                                             &JobInputs::customer, &JobInputs::ownership_evidence};
+  for (const JobKind kind : kinds) {
+    CHECK_FALSE(missing_input(kind, full, InputFace::kCommandLine));
+    CHECK_FALSE(missing_input(kind, full, InputFace::kForm));
+    for (auto field : fields) {
+      JobInputs in = full;
+      (in.*field).clear();
+      const auto cli = missing_input(kind, in, InputFace::kCommandLine);
+      const auto form = missing_input(kind, in, InputFace::kForm);
+      // Ownership evidence is a reset's only; every other field every job's.
+      const bool needed = field != &JobInputs::ownership_evidence || kind == JobKind::kResetOnboarding;
+      CHECK(cli.has_value() == needed);
+      CHECK(form.has_value() == needed);
+      if (cli && form) {
+        CHECK(cli->find("(--") != std::string::npos);  // the command line names its option
+        CHECK(form->find("--") == std::string::npos);  // a form never does
+      }
+    }
+  }
+  // A reset needs nobody besides the admin, whom it always enrolls; a rotation needs a code.
+  JobInputs nobody = full;
+  nobody.enroll.clear();
+  CHECK_FALSE(missing_input(JobKind::kResetOnboarding, nobody, InputFace::kForm));
+  CHECK_FALSE(missing_input(JobKind::kResetOnboarding, nobody, InputFace::kCommandLine));
+  CHECK(*missing_input(JobKind::kRotation, nobody, InputFace::kForm) == "at least one code to replace");
+  CHECK(missing_input(JobKind::kRotation, nobody, InputFace::kCommandLine)->find("--rotate") != std::string::npos);
+}
+
+TEST_CASE("bad texts: the same field is refused on both faces, named for each") {
+  JobInputs in;
+  in.technician = "Sam";
+  in.company = "Harbour Lock & Key";
+  in.site = "Flat\t3";
+  in.customer = "Harbour Lettings";
+  const auto cli = check_job_inputs(in, InputFace::kCommandLine);
+  const auto form = check_job_inputs(in, InputFace::kForm);
+  REQUIRE(cli);
+  REQUIRE(form);
+  CHECK(cli->find("the site (--site) contains a control character") == 0);
+  CHECK(form->find("the site contains a control character") == 0);
+  in.site = "Flat 3";
+  in.technician = "Sam\xe2\x80\xae";
+  CHECK(check_job_inputs(in, InputFace::kForm)->find("your name (Settings)") == 0);
+}

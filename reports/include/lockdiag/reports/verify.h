@@ -30,6 +30,9 @@ enum class VerifyReason {
   attestation_invalid,  // the lock's attestation fails, or a fact differs from what the lock signed
 };
 std::string_view reason_id(VerifyReason reason);  // "signature_mismatch", ...
+// The reason as a customer reads it ("changed after signing"): the GUI and the CLI's text;
+// JSON keeps reason_id.
+std::string_view reason_words(VerifyReason reason);
 
 struct VerifyError {
   VerifyReason reason;

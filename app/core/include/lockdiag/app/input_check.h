@@ -19,9 +19,18 @@ inline constexpr size_t kMaxLongField = 2000;   // ownership evidence, notes
 std::optional<std::string> check_text_field(const std::string& value, const std::string& label, size_t max,
                                             bool multiline = false);
 
-// Every text the report of a job of `kind` will carry: the first problem, or nullopt.
+// Who reads a message about the inputs: the command line names its options ("the site
+// (--site)"), the GUI's forms name their fields or Settings ("your name (Settings)"). The rules
+// and their order are the same for both; only the words that say where to fix it differ.
+enum class InputFace { kCommandLine, kForm };
+
+// The first field a job of `kind` cannot start without, or nullopt. A reset + onboarding needs
+// no person besides the admin: the admin code is always enrolled first, at the keypad.
+std::optional<std::string> missing_input(JobKind kind, const JobInputs& in, InputFace face = InputFace::kCommandLine);
+
+// Every text the report of a job will carry: the first problem, or nullopt.
 // Missing fields are missing_input's business; this checks what is there.
-std::optional<std::string> check_job_inputs(const JobInputs& in);
+std::optional<std::string> check_job_inputs(const JobInputs& in, InputFace face = InputFace::kCommandLine);
 
 // The lock's serial number becomes the report id (SERIAL-jobN): letters, digits, . _ - only.
 std::optional<std::string> check_lock_serial(const std::string& serial);
