@@ -18,6 +18,7 @@
 #include "lockdiag/reports/trust.h"
 #include "lockdiag/reports/verify.h"
 #include "report_commands.h"
+#include "technician_key.h"
 
 namespace lockdiag::cli {
 namespace {
@@ -40,11 +41,6 @@ fs::path company_dir(const std::string& arg) {
   if (!arg.empty()) return arg;
   auto ks = r::KeyStore::open_default();
   return ks ? ks->dir().parent_path() / "company" : fs::path("company");
-}
-
-std::uint64_t now_unix() {
-  return static_cast<std::uint64_t>(
-      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
 }
 
 std::optional<std::string_view> ca_passphrase() {

@@ -13,8 +13,8 @@ namespace lockdiag::cli {
 
 namespace {
 
-volatile std::sig_atomic_t g_interrupted = 0;
-void on_interrupt(int) { g_interrupted = 1; }
+volatile std::sig_atomic_t g_watch_interrupted = 0;
+void on_interrupt(int) { g_watch_interrupted = 1; }
 
 nlohmann::json to_json(const std::vector<app::JobRecord>& jobs) {
   nlohmann::json arr = nlohmann::json::array();
@@ -92,7 +92,7 @@ int run_devices(const GlobalOptions& g, const std::filesystem::path& store, bool
       if (!d.accessible) return kExitUnreachable;
     return kExitOk;
   }
-  g_interrupted = 0;
+  g_watch_interrupted = 0;
   std::signal(SIGINT, on_interrupt);
   std::signal(SIGTERM, on_interrupt);
   app::LockPresence presence(
@@ -113,7 +113,7 @@ int run_devices(const GlobalOptions& g, const std::filesystem::path& store, bool
       },
       store, {}, 250);
   const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
-  while (!g_interrupted && (seconds <= 0 || std::chrono::steady_clock::now() < end))
+  while (!g_watch_interrupted && (seconds <= 0 || std::chrono::steady_clock::now() < end))
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   return kExitOk;
 }

@@ -21,11 +21,11 @@ int fail_with(const KeyCommandError& e) {
   return e.exit_code;
 }
 
-int show(const CLI::App& sub, bool json) {
+int show(const CLI::App& sub, bool as_json) {
   bool created = false;
   auto info = technician_key_info(&created);
   if (!info) return fail_with(info.error());
-  if (json_requested(sub, json)) {
+  if (json_requested(sub, as_json)) {
     const nlohmann::json j = {{"schema_version", 1},
                               {"key_id", info->key_id},
                               {"alg", "ed25519"},

@@ -39,9 +39,9 @@ struct VerifyArgs {
   bool json = false;
 };
 
-int verify_failed(const r::VerifyError& e, bool json) {
+int verify_failed(const r::VerifyError& e, bool as_json) {
   std::cerr << "lockdiag: report does not verify: " << r::reason_words(e.reason) << ": " << e.message << "\n";
-  if (json)
+  if (as_json)
     std::cout << nlohmann::json{{"schema_version", 1},
                                 {"valid", false},
                                 {"reason", r::reason_id(e.reason)},
@@ -52,7 +52,7 @@ int verify_failed(const r::VerifyError& e, bool json) {
 }
 
 int verify(const CLI::App& sub, const VerifyArgs& a) {
-  const bool json = json_requested(sub, a.json);
+  const bool as_json = json_requested(sub, a.json);
   std::optional<r::PublicKey> trusted;
   if (!a.key_file.empty()) {
     auto bytes = r::read_report_file(a.key_file, 4096);
@@ -68,7 +68,7 @@ int verify(const CLI::App& sub, const VerifyArgs& a) {
     trusted = *key;
   }
   auto bytes = r::read_report_file(a.file);
-  if (!bytes) return verify_failed(bytes.error(), json);
+  if (!bytes) return verify_failed(bytes.error(), as_json);
   // The one verdict app/core gives the GUI's report viewer too, with this command's additions.
   auto v = app::verify_with_configured_trust(*bytes, {trusted, a.companies, a.krls, a.manufacturers});
   for (const auto& w : v.warnings) std::cerr << "lockdiag: warning: " << w << "\n";
@@ -76,10 +76,10 @@ int verify(const CLI::App& sub, const VerifyArgs& a) {
     std::cerr << "lockdiag: " << v.config_error << "\n";
     return kExitDataError;
   }
-  if (!v.summary) return verify_failed(v.summary.error(), json);
+  if (!v.summary) return verify_failed(v.summary.error(), as_json);
   const auto& summary = v.summary;
   const auto& attested = v.attestation;
-  if (json) {
+  if (as_json) {
     std::size_t counts[3] = {0, 0, 0};
     for (const auto& f : summary->report.findings) ++counts[static_cast<int>(f.severity)];
     const auto& rep = summary->report;

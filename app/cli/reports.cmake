@@ -10,3 +10,4 @@ add_library(lockdiag_cli_reports STATIC
 target_include_directories(lockdiag_cli_reports PUBLIC ${CMAKE_CURRENT_LIST_DIR})
 target_link_libraries(lockdiag_cli_reports PUBLIC lockdiag_app_core lockdiag_reports CLI11::CLI11 nlohmann_json::nlohmann_json)
 lockdiag_own(lockdiag_cli_reports)
+set_target_properties(lockdiag_cli_reports PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE 6)  # as lockdiag_cli_lib

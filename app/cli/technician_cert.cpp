@@ -8,14 +8,15 @@
 #include "lockdiag/app/report_trust.h"
 
 namespace lockdiag::cli {
-namespace {
-
-namespace r = lockdiag::reports;
 
 std::uint64_t now_unix() {
   return static_cast<std::uint64_t>(
       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
 }
+
+namespace {
+
+namespace r = lockdiag::reports;
 
 std::string company_of(const r::PublicKey& ca) {
   r::TrustStore trust;

@@ -2,6 +2,7 @@
 // when sealed, and the set of public keys `report verify` trusts without --key.
 #pragma once
 
+#include <cstdint>
 #include <expected>
 #include <string>
 #include <optional>
@@ -37,5 +38,8 @@ struct CertificateStatus {
 // Who certified whom until when; the company's name comes from the config dir's
 // allowed_signers files when one trusts the CA.
 CertificateStatus certificate_status();
+
+// Seconds since 1970 on the laptop's clock: certificate validity is checked against it.
+std::uint64_t now_unix();
 
 }  // namespace lockdiag::cli

@@ -14,6 +14,7 @@
 #include "lockdiag/app/local_time.h"
 #include "lockdiag/app/connection.h"
 #include "lockdiag/app/job_store.h"
+#include "lockdiag/app/lock_words.h"
 #include "lockdiag/app/last_visit.h"
 #include "lockdiag/app/settings.h"
 #include "lockdiag/app/sim_keypad.h"
@@ -287,13 +288,6 @@ int run_resume(const GlobalOptions& g, const WorkflowOptions& o, int64_t job_id)
   return kExitOk;
 }
 
-// "rolled_back" -> "rolled back": identifiers stay in --json, people read words.
-std::string words(std::string s) {
-  for (auto& c : s)
-    if (c == '_') c = ' ';
-  return s;
-}
-
 // A step's state as a person reads it (an interrupted step waits for `job resume`).
 std::string step_state_words(app::StepState s) {
   switch (s) {
@@ -344,7 +338,7 @@ int run_job_list(const GlobalOptions& g, const std::string& store_path, const st
   for (const auto& j : *jobs)
     std::cout << j.id << "\t" << j.created_at << "\t"
               << reports::job_title(reports::parse_job_kind(j.kind).value_or(reports::JobKind::diagnose)) << "\t"
-              << words(app::to_string(j.state)) << "\t" << j.lock_serial << "\t" << j.site << "\n";
+              << app::identifier_words(app::to_string(j.state)) << "\t" << j.lock_serial << "\t" << j.site << "\n";
   return kExitOk;
 }
 
@@ -392,7 +386,7 @@ int run_job_show(const GlobalOptions& g, const std::string& store_path, int64_t 
   }
   std::cout << "Job " << job->id << " ("
             << reports::job_title(reports::parse_job_kind(job->kind).value_or(reports::JobKind::diagnose)) << "), "
-            << words(app::to_string(job->state)) << "\n"
+            << app::identifier_words(app::to_string(job->state)) << "\n"
             << "Lock: " << job->lock_serial << "   Site: " << job->site << "   Customer: " << job->customer << "\n"
             << "Technician: " << job->technician
             << "   Started: " << app::format_rfc3339_local(site_time(*job), job->created_at)

@@ -15,14 +15,6 @@ namespace lockdiag::app {
 using nlohmann::json;
 
 namespace {
-// "temporary_until" -> "temporary until": step outcomes reach the PDF.
-std::string words_of(std::string s) {
-  std::replace(s.begin(), s.end(), '_', ' ');
-  return s;
-}
-}  // namespace
-
-namespace {
 
 std::unexpected<WorkflowError> failed(const drivers::Error& e) { return std::unexpected(lock_error(e)); }
 std::unexpected<WorkflowError> failed(const std::string& message, bool resumable = true) {
@@ -213,7 +205,9 @@ WorkflowResult<StepDone> step_enroll(JobContext& c, const std::string& name, int
     if (!events) return std::nullopt;
     for (const auto& e : events->events)
       if (e.type == drivers::EventType::kEnrollCommitted && e.slot && *e.slot == slot)
-        return StepDone{"code for " + person + " enrolled in slot " + std::to_string(slot), {{"slot", slot}}, true};
+        return StepDone{"code for " + person + " enrolled in slot " + std::to_string(slot),
+                        {{"slot", slot}, {"person", person}},
+                        true};
     return std::nullopt;
   };
   return c.runner.run(
@@ -251,7 +245,7 @@ WorkflowResult<StepDone> step_enroll(JobContext& c, const std::string& name, int
           return failed("the enrollment for " + person + " was aborted at the lock (" + reason_label(s->enroll_reason) +
                         "); resume to try again");
         return StepDone{"code for " + person + " enrolled in slot " + std::to_string(slot) + " (" + role_name(role) +
-                            ", " + words_of(kind_name(schedule.kind)) + ")",
+                            ", " + identifier_words(kind_name(schedule.kind)) + ")",
                         {{"slot", slot}, {"person", person}},
                         true};
       },

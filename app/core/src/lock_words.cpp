@@ -80,6 +80,12 @@ const char* reason_label(drivers::Reason reason) {
   }
 }
 
+std::string identifier_words(std::string name) {
+  for (auto& c : name)
+    if (c == '_') c = ' ';
+  return name;
+}
+
 const char* role_label(drivers::Role role) {
   switch (role) {
     case drivers::Role::kAdmin: return "Admin";

@@ -18,6 +18,8 @@ const char* event_label(drivers::EventType type);  // "Unlocked by code"
 const char* reason_label(drivers::Reason reason);   // "outside its schedule"
 const char* role_label(drivers::Role role);         // "Admin"
 const char* kind_label(drivers::CodeKind kind);     // "Weekly schedule"
+// A machine name as a person reads it: "rolled_back" -> "rolled back" (JSON keeps the name).
+std::string identifier_words(std::string name);
 
 // True for events a technician asks "why?" about (wrong code, refused, lockout, aborted...).
 bool is_refusal(const EventView& e);
