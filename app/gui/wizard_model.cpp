@@ -1,7 +1,11 @@
 #include "wizard_model.h"
 
 #include <algorithm>
+#include <charconv>
+#include <optional>
 #include <sstream>
+#include <string_view>
+#include <system_error>
 
 #include "lockdiag/app/enroll_spec.h"
 #include "lockdiag/app/input_check.h"
@@ -53,17 +57,21 @@ std::vector<int> parse_slot_list(const std::string& text) {
     if (c == ',' || c == ';') c = ' ';
   std::istringstream in(t);
   std::string tok;
+  // The leading digits of a token ("4" of "4abc"); a token without any is ignored (the form
+  // shows what it understood).
+  const auto number = [](std::string_view s) -> std::optional<int> {
+    int v = 0;
+    if (std::from_chars(s.data(), s.data() + s.size(), v).ec != std::errc{}) return std::nullopt;
+    return v;
+  };
   while (in >> tok) {
     const auto dash = tok.find('-');
-    try {
-      if (dash != std::string::npos && dash > 0) {
-        const int a = std::stoi(tok.substr(0, dash)), b = std::stoi(tok.substr(dash + 1));
-        for (int i = a; i <= b && i - a < 1000; ++i) out.push_back(i);
-      } else {
-        out.push_back(std::stoi(tok));
-      }
-    } catch (...) {
-      // not a number: ignored (the form shows what it understood)
+    if (dash != std::string::npos && dash > 0) {
+      const auto a = number(std::string_view(tok).substr(0, dash)), b = number(std::string_view(tok).substr(dash + 1));
+      if (a && b)
+        for (int i = *a; i <= *b && i - *a < 1000; ++i) out.push_back(i);
+    } else if (const auto n = number(tok)) {
+      out.push_back(*n);
     }
   }
   return out;
@@ -76,8 +84,8 @@ const char* schedule_kind_label(int kind) {
     case ScheduleForm::kFirstUse: return "For minutes after first use";
     case ScheduleForm::kWeekdays: return "On week days";
     case ScheduleForm::kDateRange: return "Between two dates";
+    default: return "?";
   }
-  return "?";
 }
 
 namespace {

@@ -277,8 +277,9 @@ void running(GuiModel& m) {
   }
   if (!p.progress_what.empty() && p.countdown.empty()) {
     char overlay[160];
-    if (p.total) std::snprintf(overlay, sizeof overlay, "%s %zu/%zu", p.progress_what.c_str(), p.done, p.total);
-    else std::snprintf(overlay, sizeof overlay, "%s", p.progress_what.c_str());
+    // Truncation is fine: it is a progress bar's overlay.
+    if (p.total) (void)std::snprintf(overlay, sizeof overlay, "%s %zu/%zu", p.progress_what.c_str(), p.done, p.total);
+    else (void)std::snprintf(overlay, sizeof overlay, "%s", p.progress_what.c_str());
     ui::ProgressBar(p.total ? static_cast<float>(p.done) / static_cast<float>(p.total)
                             : -1.0f * static_cast<float>(ImGui::GetTime()),
                     overlay);
@@ -359,9 +360,9 @@ void done(GuiModel& m) {
 
 void draw_wizard_view(GuiModel& m) {
   char title[96];
-  std::snprintf(title, sizeof title, "%s%s",
-                m.wizard.phase == WizardModel::Phase::kChoose ? "Guided workflows" : "Wizard: ",
-                m.wizard.phase == WizardModel::Phase::kChoose ? "" : wizard_title(m.wizard.inputs.kind));
+  (void)std::snprintf(title, sizeof title, "%s%s",
+                      m.wizard.phase == WizardModel::Phase::kChoose ? "Guided workflows" : "Wizard: ",
+                      m.wizard.phase == WizardModel::Phase::kChoose ? "" : wizard_title(m.wizard.inputs.kind));
   ui::Heading(title);
   switch (m.wizard.phase) {
     case WizardModel::Phase::kChoose: choose(m); break;

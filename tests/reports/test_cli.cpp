@@ -42,7 +42,7 @@ TEST_CASE("first use creates the key; show and export agree") {
   REQUIRE(exported.exit_code == kExitOk);
   auto key = parse_public_key_file(exported.out);
   REQUIRE(key);
-  CHECK(key->key_id() == j["key_id"]);
+  CHECK(key->key_id() == j["key_id"].get<std::string>());
   const auto pub = home.path() / "tech.pub";
   REQUIRE(test::cli({"keys", "export", "-o", pub.string()}).exit_code == kExitOk);
   CHECK(test::read_file(pub) == exported.out);

@@ -151,7 +151,7 @@ Step factory_reset(JobContext& c) {
   // Took effect: factory state, a new device secret, or (a lock that keeps its codes) the
   // FACTORY_RESET event in the log since the lock was read.
   auto verify = [&]() -> std::optional<StepDone> {
-    const StepDone done{"factory reset done, confirmed at the lock", {}, true};
+    StepDone done{"factory reset done, confirmed at the lock", {}, true};
     if (auto st = c.env.client.status(); st && st->factory_state) return done;
     if (auto fp = c.env.client.get_fingerprint(); fp && fp->secret_epoch != epoch) return done;
     if (auto ev = c.env.client.read_events(before ? before->at("events").value("next_seq", 0u) : 0u))
