@@ -1,6 +1,8 @@
 // Read-only commands: info, status, slots, events. They change nothing on the lock.
 #include <unistd.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <iomanip>
 #include <iostream>
 #include <memory>
@@ -15,6 +17,7 @@
 #include "lockdiag/app/read_session.h"
 #include "lockdiag/app/sim_keypad.h"
 #include "lockdiag/app/sim_process.h"
+#include "lockdiag/app/slot_labels.h"
 #include "lockdiag/drivers/event_source.h"
 #include "lockdiag/app/snapshot.h"
 
@@ -26,12 +29,6 @@ namespace {
 
 // A wire name in text output, as words: "temporary_until" -> "temporary until" (the
 // identifiers stay in --json).
-std::string words(std::string name) {
-  for (auto& ch : name)
-    if (ch == '_') ch = ' ';
-  return name;
-}
-
 drivers::Result<drivers::Client> connect(const GlobalOptions& g) {
   return app::connect(g.device, {.call_timeout_ms = g.timeout_ms});
 }
@@ -130,8 +127,9 @@ int run_status(const GlobalOptions& g, bool with_session, const SessionOptions& 
     print_json(j);
     return kExitOk;
   }
-  std::cout << "Battery:   " << s->battery_mv << " mV (" << words(drivers::to_string(s->battery_state)) << ")\n"
-            << "Session:   " << words(drivers::to_string(s->session));
+  std::cout << "Battery:   " << s->battery_mv << " mV (" << app::identifier_words(drivers::to_string(s->battery_state))
+            << ")\n"
+            << "Session:   " << app::identifier_words(drivers::to_string(s->session));
   if (s->session != drivers::SessionState::kNone) std::cout << " (" << sess->remaining_s << " s left)";
   std::cout << (s->factory_state ? "   FACTORY STATE" : "") << "\n";
   if (s->withheld) {
@@ -151,13 +149,20 @@ int run_status(const GlobalOptions& g, bool with_session, const SessionOptions& 
   return kExitOk;
 }
 
-int run_slots(const GlobalOptions& g, const SessionOptions& o) {
+int run_slots(const GlobalOptions& g, const SessionOptions& o, const std::filesystem::path& store) {
   auto c = connect(g);
   if (!c) return report_error(g, c.error());
   if (const int rc = ensure_session(g, o, *c)) return rc;
   auto slots = c->read_slots(progress_bar("reading slots"));
   if (!slots) return report_error(g, slots.error());
   const app::LocalTime lt = app::lock_local_time(*c);
+  // Who each code belongs to, from this laptop's jobs on the lock (labels, never codes).
+  const auto id = c->identity();
+  const auto known = app::known_slot_labels(store, id ? id->serial : std::string());
+  const auto known_as = [&](int slot) {
+    const auto it = known.find(slot);
+    return it == known.end() ? std::string() : it->second.label;
+  };
   if (g.json) {
     json out = json::array();
     for (const auto& s : *slots)
@@ -172,19 +177,28 @@ int run_slots(const GlobalOptions& g, const SessionOptions& o) {
                      {"last_used_offset_s", lt.offset_s(s.last_used)},
                      {"use_count", s.use_count},
                      {"schedule", app::describe_schedule(s.schedule)},
-                     {"schedule_zone", lt.describe()}});  // the zone its wall times are read in
+                     {"schedule_zone", lt.describe()},  // the zone its wall times are read in
+                     {"known_as", known_as(s.index)},
+                     {"known_from_job", known.contains(s.index) ? known.at(s.index).job_id : 0}});
     print_json({{"slots", out}});
     return kExitOk;
   }
-  std::cout << std::left << std::setw(6) << "Slot" << std::setw(9) << "Role" << std::setw(21) << "Kind" << std::setw(9)
-            << "Enabled" << std::setw(23) << "Last used" << std::setw(6) << "Uses" << "Schedule\n";
+  // "Known as": as wide as the longest label, absent when no label is known.
+  size_t name_w = 0;
+  for (const auto& s : *slots) name_w = std::max(name_w, known_as(s.index).size());
+  if (name_w) name_w = std::max<size_t>(name_w, 8) + 2;
+  std::cout << std::left << std::setw(6) << "Slot" << std::setw(static_cast<int>(name_w)) << (name_w ? "Known as" : "")
+            << std::setw(9) << "Role" << std::setw(21) << "Kind" << std::setw(9) << "Enabled" << std::setw(23)
+            << "Last used" << std::setw(6) << "Uses" << "Schedule\n";
   for (const auto& s : *slots)
-    std::cout << std::setw(6) << s.index << std::setw(9) << words(app::role_name(s.role)) << std::setw(21)
-              << words(app::kind_name(s.kind)) << std::setw(9) << (s.enabled ? "yes" : "NO") << std::setw(23)
-              << app::format_local(lt, s.last_used) << std::setw(6) << s.use_count
+    std::cout << std::setw(6) << s.index << std::setw(static_cast<int>(name_w)) << known_as(s.index) << std::setw(9)
+              << app::identifier_words(app::role_name(s.role)) << std::setw(21)
+              << app::identifier_words(app::kind_name(s.kind)) << std::setw(9) << (s.enabled ? "yes" : "NO")
+              << std::setw(23) << app::format_local(lt, s.last_used) << std::setw(6) << s.use_count
               << app::describe_schedule(s.schedule, lt) << (s.expired ? "  EXPIRED" : "")
               << (s.retained_across_reset ? "  RETAINED ACROSS RESET" : "") << "\n";
-  std::cout << slots->size() << " occupied slot(s)\n";
+  std::cout << slots->size() << " occupied slot(s)"
+            << (known.empty() ? "" : "; names from earlier jobs on this laptop (" + store.string() + ")") << "\n";
   return kExitOk;
 }
 
@@ -290,7 +304,9 @@ void add_read_commands(CLI::App& root, GlobalOptions& g) {
   st->callback([&g, so, with_session] { command_exit_code() = run_status(g, *with_session, *so); });
   auto* sl = root.add_subcommand("slots", "the slot table: role, kind, schedule, enabled, last used (never a code)");
   add_session_options(sl, *so);
-  sl->callback([&g, so] { command_exit_code() = run_slots(g, *so); });
+  auto store = std::make_shared<std::string>(app::JobStore::default_path().string());
+  sl->add_option("--store", *store, "the job database whose jobs name the slots (default: " + *store + ")");
+  sl->callback([&g, so, store] { command_exit_code() = run_slots(g, *so, *store); });
   auto since = std::make_shared<uint32_t>(0);
   auto* ev = root.add_subcommand("events", "the event log, from a sequence number on");
   ev->add_option("--since", *since, "first sequence number to read (default: the oldest kept)");

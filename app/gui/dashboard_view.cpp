@@ -46,12 +46,8 @@ void battery_block(GuiModel& m) {
   ui::TextColored(col, "%.2f V", static_cast<double>(s.battery_mv) / 1000.0);
   const auto& h = m.battery_history();
   if (h.size() >= 2) {
-    ImGui::SameLine();
-    ImGui::PlotLines("##battery_history", h.data(), static_cast<int>(h.size()), 0, nullptr, 4000.f, 6600.f,
-                     ImVec2(ImGui::GetFontSize() * 16, ImGui::GetFrameHeight()));
-    ui::Tooltip("Battery at each earlier visit (job snapshots), then now.");
-    ImGui::SameLine();
-    ui::TextDisabled("%zu visits", h.size() - 1);
+    ui::TextDisabled("At %zu earlier visit(s) on this laptop, then now:", h.size() - 1);
+    battery_chart(h, std::min(ImGui::GetContentRegionAvail().x, ImGui::GetFontSize() * 26));
   }
 }
 

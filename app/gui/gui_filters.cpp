@@ -2,6 +2,7 @@
 #include "gui_model.h"
 
 #include "lockdiag/app/last_visit.h"
+#include "lockdiag/app/slot_labels.h"
 #include "lockdiag/app/visit_summary.h"
 
 #include <algorithm>
@@ -60,6 +61,13 @@ std::optional<uint32_t> parse_when(const std::string& s, bool end_of_day) {
 }
 }  // namespace
 
+void GuiModel::refresh_slot_labels() {
+  slots.known.clear();
+  if (!store_ || !snap_.identity) return;
+  if (auto known = app::known_slot_labels(*store_, snap_.identity->serial))
+    for (auto& [slot, l] : *known) slots.known[slot] = std::move(l.label);
+}
+
 void GuiModel::apply_slot_filter() {
   slots.rows.clear();
   if (!snap_.slots) return;
@@ -70,8 +78,10 @@ void GuiModel::apply_slot_filter() {
     if (slots.role >= 0 && static_cast<int>(s.role) != slots.role) continue;
     if (slots.enabled_only && !s.enabled) continue;
     if (!f.empty()) {
+      const auto known = slots.known.find(s.index);
       const std::string hay = std::to_string(s.index) + " " + lower(role_label(s.role)) + " " +
-                              lower(kind_label(s.kind)) + " " + lower(s.schedule);
+                              lower(kind_label(s.kind)) + " " + lower(s.schedule) + " " +
+                              (known == slots.known.end() ? "" : lower(known->second));
       if (hay.find(f) == std::string::npos) continue;
     }
     slots.rows.push_back(static_cast<int>(i));

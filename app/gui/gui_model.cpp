@@ -197,7 +197,10 @@ bool GuiModel::update() {
 }
 
 void GuiModel::recompute_after_snapshot(const app::DeviceSnapshot& old) {
-  if (snap_.slots != old.slots) apply_slot_filter();
+  if (snap_.slots != old.slots) {
+    refresh_slot_labels();
+    apply_slot_filter();
+  }
   if (snap_.events != old.events) {
     events.selected = -1;
     apply_event_filter();
@@ -210,9 +213,9 @@ void GuiModel::recompute_after_snapshot(const app::DeviceSnapshot& old) {
   }
   if (snap_.status && (!battery_history_.empty() || snap_.status->battery_mv > 0)) {
     // The last point is "now".
-    if (!old.status || battery_history_.empty())
-      battery_history_.push_back(static_cast<float>(snap_.status->battery_mv));
-    else battery_history_.back() = static_cast<float>(snap_.status->battery_mv);
+    const BatteryPoint now{static_cast<float>(snap_.status->battery_mv), "now"};
+    if (!old.status || battery_history_.empty()) battery_history_.push_back(now);
+    else battery_history_.back() = now;
   }
   collect_findings();
   if (old.link != app::LinkState::kConnected && snap_.link == app::LinkState::kConnected && view == View::kConnect)
@@ -270,7 +273,7 @@ void GuiModel::load_battery_history() {
       else if (j.contains("battery") && j["battery"].is_object())
         mv = j["battery"].value("millivolts", j["battery"].value("mv", 0));
       if (mv > 0) {
-        battery_history_.push_back(static_cast<float>(mv));
+        battery_history_.push_back({static_cast<float>(mv), it->created_at.substr(0, 10)});
         break;
       }
     }

@@ -10,11 +10,13 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "battery_chart.h"
 #include "lockdiag/app/device_worker.h"
 #include "lockdiag/app/job_store.h"
 #include "lockdiag/app/settings.h"
@@ -65,6 +67,7 @@ struct SlotTable {
   int role = -1;        // -1: every role
   bool enabled_only = false;
   std::vector<int> rows;
+  std::map<int, std::string> known;  // slot -> the person a job in the job store enrolled there
 };
 
 // Event log: filters, the rows they select, the timeline.
@@ -145,13 +148,15 @@ class GuiModel {
   // ---- Dashboard
   const std::vector<Finding>& findings() const { return findings_; }
   // Battery millivolts across visits (job snapshots of this lock, oldest first), then now.
-  const std::vector<float>& battery_history() const { return battery_history_; }
+  // Each earlier visit's battery (oldest first, dated by its job), then "now".
+  const std::vector<BatteryPoint>& battery_history() const { return battery_history_; }
   std::string session_guidance() const;  // what to do at the lock to open a session
 
   // ---- Slots / events
   SlotTable slots;
   EventTable events;
   void apply_slot_filter();   // after changing slots.* filters or sort
+  void refresh_slot_labels();  // slots.known from the job store, for the connected lock
   void apply_event_filter();  // after changing events.* filters
   const app::SlotView* slot_row(size_t i) const;
   const app::EventView* event_row(size_t i) const;
@@ -239,7 +244,7 @@ class GuiModel {
   std::string last_visit_;
   std::vector<Finding> findings_;
   std::vector<Finding> last_job_findings_;
-  std::vector<float> battery_history_;
+  std::vector<BatteryPoint> battery_history_;
   std::string history_serial_;
   std::filesystem::path settings_path_;
   bool settings_damaged_ = false;  // the file could not be read: it is not written over

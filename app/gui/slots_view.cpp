@@ -26,7 +26,7 @@ void draw_slots_view(GuiModel& m) {
   ImGui::SameLine();
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 14);
   changed |= ui::InputText("##slots_filter", &m.slots.filter);
-  ui::Tooltip("Matches slot number, role, kind and schedule");
+  ui::Tooltip("Matches slot number, role, the name known from earlier jobs, kind and schedule");
   ImGui::SameLine();
   static const std::vector<std::string> roles{"every role", "Admin", "User", "Guest", "Service"};
   int role = m.slots.role + 1;
@@ -70,7 +70,10 @@ void draw_slots_view(GuiModel& m) {
       ImGui::TableNextColumn();
       ui::Text("%d", s->index);
       ImGui::TableNextColumn();
-      ui::TextUnformatted(role_label(s->role));
+      // "User · Alice": the person a job on this laptop enrolled there (Jobs), when known.
+      if (const auto known = m.slots.known.find(s->index); known != m.slots.known.end())
+        ui::Text("%s \xC2\xB7 %s", role_label(s->role), known->second.c_str());
+      else ui::TextUnformatted(role_label(s->role));
       ImGui::TableNextColumn();
       ui::TextUnformatted(kind_label(s->kind));
       ImGui::TableNextColumn();

@@ -38,7 +38,7 @@ _lockdiag() {
     "") COMPREPLY=($(compgen -W "$commands $globals" -- "$cur")); return ;;
     devices) opts="--json --watch --for --store" ;;
     status) opts="--session --wait-timeout --sim-keypad" ;;
-    slots) opts="--wait-timeout --sim-keypad" ;;
+    slots) opts="--wait-timeout --sim-keypad --store" ;;
     events) opts="--since --wait-timeout --sim-keypad" ;;
     diagnose) opts="$workflow --complaint-slot" ;;
     audit) opts="$workflow --keep" ;;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -148,6 +149,34 @@ TEST_CASE("reset + onboarding: old codes gone, new admin and users enrolled at t
     for (const auto& s : job.at("steps"))
       if (s.at("name") == "factory_reset") reset_confirmed = s.at("confirmed_at_lock");
     CHECK(reset_confirmed);
+    if (scenario == "occupied-rental") {
+      // The slot table names each code's person from this job ("Known as"), admin included.
+      const std::vector<std::string> read{"slots", "--sim-keypad", "--wait-timeout", "20", "--store", v.store_path()};
+      auto named = v.lockdiag([&] {
+        auto a = read;
+        a.insert(a.begin(), "--json");
+        return a;
+      }());
+      REQUIRE_MESSAGE(named.exit_code == 0, named.err);
+      std::multiset<std::string> names;
+      const json named_slots = json::parse(named.out).at("slots");  // kept: the loop reads into it
+      for (const auto& s : named_slots) {
+        names.insert(s.at("known_as").get<std::string>());
+        CHECK(s.at("known_from_job") == outcome.at("job_id"));
+        if (s.at("role") == "admin") CHECK(s.at("known_as") == "admin");
+      }
+      const std::multiset<std::string> enrolled{"admin", "new-user", "new-guest", "Anna (tenant)"};
+      CHECK(names == enrolled);
+      auto text = v.lockdiag(read);
+      REQUIRE_MESSAGE(text.exit_code == 0, text.err);
+      CHECK(text.out.find("Known as") != std::string::npos);
+      CHECK(text.out.find("Anna (tenant)") != std::string::npos);
+      // Without the job store (another laptop's view), no names and no column.
+      auto bare = v.lockdiag({"slots", "--sim-keypad", "--wait-timeout", "20", "--store", v.store_path() + ".none"});
+      REQUIRE_MESSAGE(bare.exit_code == 0, bare.err);
+      CHECK(bare.out.find("Known as") == std::string::npos);
+      CHECK_FALSE(std::filesystem::exists(v.store_path() + ".none"));  // a read creates no database
+    }
     check_no_code_leaks(v, {"Anna-tenant"});
   }
 }
@@ -164,8 +193,12 @@ TEST_CASE("rotation replaces a code at the keypad and removes expired codes") {
   const auto after = v.slots();
   CHECK(after.size() == before.size() - expired.size());
   CHECK(slots_where(after, [](const json& s) { return s.at("expired") == true; }).empty());
-  // The rotated slot answers to the new person's code now.
+  // The rotated slot answers to the new person's code now, and is known by their name.
   CHECK(v.ctl({"type-code", std::to_string(users[0]), "#"}).find("bolt unlocked") != std::string::npos);
+  auto named = v.lockdiag({"--json", "slots", "--sim-keypad", "--wait-timeout", "20", "--store", v.store_path()});
+  REQUIRE_MESSAGE(named.exit_code == 0, named.err);
+  const json named_slots = json::parse(named.out).at("slots");
+  for (const auto& s : named_slots) CHECK(s.at("known_as") == (s.at("index") == users[0] ? "new-user" : ""));
   check_no_code_leaks(v);
 }
 

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -758,12 +759,21 @@ TEST_CASE("dashboard: battery across earlier visits comes from the job store's s
   o.job_store = db;
   gui::GuiModel m(std::move(o));
   HeadlessGui g(m);
-  CHECK(g.run_script("connect sim:/fake/lock.sock\nwait_connected 5\nwait_text \"2 visits\" 5\n") == "");
+  CHECK(g.run_script("connect sim:/fake/lock.sock\nwait_connected 5\n"
+                     "wait_text \"At 2 earlier visit(s) on this laptop, then now:\" 5\n") == "");
   REQUIRE(m.battery_history().size() == 3);
-  CHECK(m.battery_history()[0] == 6100.f);
-  CHECK(m.battery_history()[1] == 5600.f);
-  CHECK(m.battery_history()[2] == 5200.f);  // now
+  CHECK(m.battery_history()[0].mv == 6100.f);
+  CHECK(m.battery_history()[1].mv == 5600.f);
+  CHECK(m.battery_history()[2].mv == 5200.f);  // now
+  CHECK(m.battery_history()[2].date == "now");
+  const std::string today = app::utc_now_rfc3339().substr(0, 10);
+  CHECK(m.battery_history()[0].date == today);
   CHECK(m.jobs().size() == 2);
+  // A chart, not a sparkline: a volts axis and the visits' dates are drawn.
+  g.frame();
+  for (const char* axis : {"4.0 V", "5.0 V", "6.0 V", "6.5 V"}) CHECK_MESSAGE(g.drawn(axis), axis);
+  CHECK(g.drawn(today));
+  CHECK(g.drawn("now"));
 }
 
 TEST_CASE("jobs view: the sync state and the connected lock's visits by other technicians come from the job store") {
@@ -859,4 +869,44 @@ TEST_CASE("wizard forms: what is missing or refused is app/core's answer, in the
   in.customer = "Harbour\tLettings";
   CHECK(gui::invalid_input(in, 0).find("the customer contains a control character") == 0);
   CHECK(gui::invalid_input(in, 0).find("--") == std::string::npos);
+}
+
+TEST_CASE("the keep list's text: numbers and ranges, anything else ignored, never an exception") {
+  CHECK(gui::parse_slot_list("1, 4-6; 9") == std::vector<int>{1, 4, 5, 6, 9});
+  CHECK(gui::parse_slot_list("x 9abc 7- 99999999999 3-2") == std::vector<int>{9});
+  CHECK(gui::parse_slot_list("0-5000").size() == 1000);  // a range is bounded
+  CHECK(gui::parse_slot_list("").empty());
+}
+
+TEST_CASE("slots: the person a job on this laptop enrolled is shown beside the role, and filters") {
+  test::TempDir dir;
+  const auto store_path = dir.path() / "jobs.sqlite";
+  {
+    auto store = app::JobStore::open(store_path);
+    REQUIRE(store.has_value());
+    REQUIRE(store->upsert_lock({"LD1-FAKE0001", "LD-100", "1.0.0", std::nullopt}).has_value());
+    app::JobRecord j;
+    j.kind = "rotation";
+    j.lock_serial = "LD1-FAKE0001";
+    j.site = "Flat 3";
+    j.customer = "Harbour Lettings";
+    j.technician = "Sam Okafor";
+    auto id = store->create_job(j);
+    REQUIRE(id.has_value());
+    REQUIRE(store->begin_step(*id, 1, "rotate_slot_4").has_value());
+    REQUIRE(store->finish_step(*id, 1, app::StepState::kDone, "x", true, R"({"slot":4,"person":"Alice"})"));
+  }
+  test::FakeLockState lock;
+  test::fill_fake_lock(lock);
+  lock.session_open = true;
+  auto o = fake_options(lock);
+  o.job_store = store_path;
+  gui::GuiModel m(std::move(o));
+  HeadlessGui g(m);
+  CHECK(g.run_script("connect sim:/fake/lock.sock\nwait_connected 5\nwait_text \"Service session open\" 5\n"
+                     "click \"Read slots\"\nwait_idle 5\nwait_text \"40 occupied of 250\" 5\n") == "");
+  CHECK(m.slots.known == std::map<int, std::string>{{4, "Alice"}});
+  CHECK(g.run_script("wait_text \"User \xC2\xB7 Alice\" 5\nset slot_filter alice\n") == "");
+  REQUIRE(m.slots.rows.size() == 1);
+  CHECK(m.slot_row(0)->index == 4);
 }
