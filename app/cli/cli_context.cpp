@@ -5,6 +5,13 @@
 
 namespace lockdiag::cli {
 
+// In the library, not in main.cpp: every command file sets it, and a test that links one of
+// them (the unity batches hold several) must find it.
+int& command_exit_code() {
+  static int code = kExitOk;
+  return code;
+}
+
 ExitCode exit_code_for(drivers::ErrorKind kind) {
   using K = drivers::ErrorKind;
   switch (kind) {

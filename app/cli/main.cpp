@@ -11,13 +11,6 @@
 #include "lockdiag/drivers/protocol_version.h"
 #include "lockdiag_version.h"
 
-namespace lockdiag::cli {
-int& command_exit_code() {
-  static int code = kExitOk;
-  return code;
-}
-}  // namespace lockdiag::cli
-
 int main(int argc, char** argv) {
   using namespace lockdiag::cli;
   CLI::App app{"lockdiag: service tool for keypad smart locks. It never shows, stores or sends a code value."};
