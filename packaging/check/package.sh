@@ -45,6 +45,10 @@ cmd_package() {
   if command -v ccache >/dev/null; then
     export CMAKE_C_COMPILER_LAUNCHER=${CMAKE_C_COMPILER_LAUNCHER:-ccache} CMAKE_CXX_COMPILER_LAUNCHER=${CMAKE_CXX_COMPILER_LAUNCHER:-ccache}
     export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$PWD}
+    # A cache of its own under build/, named here: debhelper gives each build a HOME of its own
+    # inside the build folder, so ccache's default ($HOME/.cache/ccache) would be a different,
+    # empty cache for each build and the second build would compile everything again.
+    export CCACHE_DIR=${CCACHE_DIR:-$PWD/build/package-ccache}
   fi
   local start=$SECONDS
   package_build build/package-build/a build/packages
