@@ -6,8 +6,9 @@ namespace lockdiag::reports {
 
 namespace {
 constexpr std::array<const char*, 4> kKeys{"name", "phone", "email", "address"};
-std::string or_not_recorded(const std::string& s) { return s.empty() ? std::string("not recorded") : s; }
 }  // namespace
+
+std::string or_not_recorded(const std::string& s) { return s.empty() ? std::string("not recorded") : s; }
 
 nlohmann::json encode_company_contact(const CompanyContact& c) {
   return {{"name", c.name}, {"phone", c.phone}, {"email", c.email}, {"address", c.address}};

@@ -75,8 +75,6 @@ std::string words(std::string s) {  // "wrong_code" -> "wrong code"
   return s;
 }
 
-std::string or_not_recorded(const std::string& s) { return s.empty() ? std::string("not recorded") : s; }
-
 std::string short_fp(const std::string& fp) { return fp.size() > 16 ? fp.substr(0, 16) + "…" : fp; }
 
 void before_after(PdfLayout& pdf, const Report& r, const ReportClock& clock) {

@@ -18,4 +18,7 @@ std::expected<CompanyContact, std::string> decode_company_contact(const nlohmann
 // "not recorded" for each empty part; "not recorded" when the report has no contact at all.
 std::string contact_line(const Report& r);
 
+// An empty field as the PDF says it: "not recorded", never a blank.
+std::string or_not_recorded(const std::string& s);
+
 }  // namespace lockdiag::reports
